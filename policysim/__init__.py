@@ -1,0 +1,1 @@
+"""policysim: would AWS allow this request, and why — offline."""

@@ -1,0 +1,80 @@
+"""The request context: condition keys and their values, as the engine sees them.
+
+Key names are case-insensitive in AWS, so they are stored lowercased. Every key holds a tuple of strings: a
+single-valued key holds one value, a multivalued key (``aws:TagKeys``) any number, an empty tuple is a key that is
+present with no values. A key that is absent is simply not in the mapping.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TypeAlias
+
+ContextScalar: TypeAlias = str | bool | int | float
+ContextInput: TypeAlias = ContextScalar | list[ContextScalar] | tuple[ContextScalar, ...]
+
+
+def context_value_text(value: ContextScalar) -> str:
+    """AWS compares context values as text; booleans are `true` / `false`."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+class RequestContext(Mapping[str, tuple[str, ...]]):
+    """An immutable mapping of lowercased condition key names to their values."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, values: Mapping[str, tuple[str, ...]] | None = None) -> None:
+        self._values: dict[str, tuple[str, ...]] = dict(values) if values else {}
+
+    @classmethod
+    def build(cls, items: Mapping[str, ContextInput | None]) -> RequestContext:
+        """Build from user-facing values (str, bool, int, lists of them); `None` values are left out."""
+        values: dict[str, tuple[str, ...]] = {}
+        for key, raw in items.items():
+            if raw is None:
+                continue
+            if isinstance(raw, list | tuple):
+                values[key.lower()] = tuple(context_value_text(v) for v in raw)
+            else:
+                values[key.lower()] = (context_value_text(raw),)
+        return cls(values)
+
+    def with_values(self, items: Mapping[str, tuple[str, ...] | None]) -> RequestContext:
+        """A copy with `items` set (lowercased names); a `None` value removes the key."""
+        values = dict(self._values)
+        for key, raw in items.items():
+            if raw is None:
+                values.pop(key.lower(), None)
+            else:
+                values[key.lower()] = raw
+        return RequestContext(values)
+
+    def single(self, key: str) -> str | None:
+        """The value of a single-valued key, or None when the key is absent or has not exactly one value."""
+        values = self._values.get(key)
+        if values is None or len(values) != 1:
+            return None
+        return values[0]
+
+    def __getitem__(self, key: str) -> tuple[str, ...]:
+        return self._values[key]
+
+    def get(self, key: str, default: object = None) -> tuple[str, ...] | None:  # type: ignore[override]
+        """The values of lowercased `key`, or None when absent."""
+        return self._values.get(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __repr__(self) -> str:
+        return f"RequestContext({self._values!r})"
+
+    def keys_matching(self, prefix: str) -> Iterable[str]:
+        """Keys that start with a lowercased prefix such as `aws:principaltag/`."""
+        return (k for k in self._values if k.startswith(prefix))

@@ -1,0 +1,56 @@
+"""The small closed vocabularies of policysim; nothing compares raw strings after compile."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class Decision(str, Enum):
+    """AWS's own words for the result of an evaluation."""
+
+    ALLOWED = "allowed"
+    EXPLICIT_DENY = "explicitDeny"
+    IMPLICIT_DENY = "implicitDeny"
+
+
+class Effect(str, Enum):
+    """A statement's effect (case-sensitive in AWS)."""
+
+    ALLOW = "Allow"
+    DENY = "Deny"
+
+
+class PolicyKind(str, Enum):
+    """The kinds of policy AWS evaluates; they differ in data, not in code."""
+
+    IDENTITY = "identity"
+    RESOURCE = "resource"
+    TRUST = "trust"
+    BOUNDARY = "boundary"
+    SESSION = "session"
+    SCP = "scp"
+    RCP = "rcp"
+
+    @property
+    def has_principal(self) -> bool:
+        """Resource and trust policies name principals; the others must not."""
+        return self in (PolicyKind.RESOURCE, PolicyKind.TRUST)
+
+
+class Gate(str, Enum):
+    """The checkpoint that decided (or helped decide) an outcome, like iam-simulate's `blockedBy`."""
+
+    IDENTITY = "identity"
+    RESOURCE = "resource"
+    TRUST = "trust"
+    BOUNDARY = "boundary"
+    SESSION = "session"
+    SCP = "scp"
+    RCP = "rcp"
+    SERVICE = "service"  # a rule of the service beyond the policies (STS validation, AWS-owned resources, ...)
+    ROOT = "root"  # the account root user's implicit full access
+
+    @classmethod
+    def of(cls, kind: PolicyKind) -> Gate:
+        """The gate a policy kind stands for."""
+        return cls(kind.value)
