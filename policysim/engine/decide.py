@@ -1,0 +1,161 @@
+"""AWS's authorization algorithm on one screen (reference_policies_evaluation-logic.md and
+reference_policies_evaluation-logic-cross-account.md): explicit deny, then RCPs, SCPs, then the resource-based,
+identity, boundary and session policies, with the same-account and cross-account rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from policysim.enums import Decision, Gate, PolicyKind
+from policysim.engine.outcome import Outcome, Reason
+from policysim.engine.scan import Findings, scan
+from policysim.ir.policy import CompiledPolicy, StatementRef
+from policysim.ir.principal import PrincipalMatch
+from policysim.request import Request
+
+# Named so in a same-account resource-based policy, the caller needs nothing else: "When you specify an IAM user
+# ARN ... the implicit deny in the identity-based policy or permissions boundary does not affect" / session ARN
+# likewise overrides identity, boundary and session policy; "*" with aws:PrincipalArn is not limited by them either.
+BYPASS_ALL = frozenset({PrincipalMatch.USER, PrincipalMatch.SESSION, PrincipalMatch.WILDCARD})
+
+
+@dataclass(frozen=True, slots=True)
+class PolicySet:
+    """Every policy that applies to one request, by kind, as the world (or a flow) assembled them.
+
+    `session is None` means the caller is not limited by session policies; `()` means a session whose policies
+    allow nothing. Empty `scp_levels` / `rcp_levels` mean the organization's policies do not apply.
+    """
+
+    identity: tuple[CompiledPolicy, ...] = ()
+    boundary: CompiledPolicy | None = None
+    session: tuple[CompiledPolicy, ...] | None = None
+    scp_levels: tuple[tuple[str, tuple[CompiledPolicy, ...]], ...] = ()
+    rcp_levels: tuple[tuple[str, tuple[CompiledPolicy, ...]], ...] = ()
+    resource: CompiledPolicy | None = None
+    resource_must_allow: bool = False  # role trust policies and KMS key policies
+    root: bool = False  # the account root user: full access but for SCPs and explicit denies
+
+
+def decide(request: Request, policies: PolicySet) -> Outcome:
+    """The decision AWS makes for `request` given `policies`."""
+    missing: set[str] = set()
+    identity = scan(policies.identity, request, missing)
+    boundary = scan((policies.boundary,), request, missing) if policies.boundary else None
+    session = scan(policies.session, request, missing) if policies.session is not None else None
+    resource = scan((policies.resource,), request, missing) if policies.resource else None
+    scps = [(name, scan(level, request, missing)) for name, level in policies.scp_levels]
+    rcps = [(name, scan(level, request, missing)) for name, level in policies.rcp_levels]
+    resource_gate = Gate.TRUST if policies.resource and policies.resource.kind is PolicyKind.TRUST else Gate.RESOURCE
+
+    # 1. An explicit Deny in any policy ends the evaluation.
+    denies = [*identity.denies, *_denies(boundary), *_denies(session), *_denies(resource)]
+    denies += [ref for _, f in scps for ref in f.denies] + [ref for _, f in rcps for ref in f.denies]
+    if denies:
+        reasons = tuple(
+            Reason(Gate.of(ref.kind), Decision.EXPLICIT_DENY, "an applicable Deny statement", ref) for ref in denies
+        )
+        return _outcome(Decision.EXPLICIT_DENY, reasons, request, missing, identity, boundary, session, resource)
+
+    # 2-3. Every level of the resource account's RCPs, then of the principal account's SCPs, must allow.
+    for gate, levels, what in ((Gate.RCP, rcps, "RCP"), (Gate.SCP, scps, "SCP")):
+        for name, found in levels:
+            if not found.allows:
+                reason = Reason(gate, Decision.IMPLICIT_DENY, f"no {what} attached to {name} allows the request")
+                return _outcome(Decision.IMPLICIT_DENY, (reason,), request, missing, identity, boundary, session, resource)
+
+    # 4-7. Resource-based policy, identity policies, permissions boundary, session policy.
+    identity_ok = policies.root or bool(identity.allows)
+    boundary_ok = boundary is None or bool(boundary.allows)
+    session_ok = session is None or bool(session.allows)
+    caller_side = identity_ok and boundary_ok and session_ok
+    resource_best = resource.best_match if resource and resource.allows else None
+    principal = request.principal
+    same_account = principal.account is not None and principal.account == request.resource_account
+
+    failing: list[Reason] = []
+    if policies.resource_must_allow and resource_best is None:
+        failing.append(Reason(resource_gate, Decision.IMPLICIT_DENY, _no_allow_text(resource_gate)))
+    elif not principal.is_aws_account_identity:
+        # Anonymous callers and service principals have only what a resource-based policy grants them.
+        if resource_best is None:
+            failing.append(Reason(resource_gate, Decision.IMPLICIT_DENY, _no_allow_text(resource_gate)))
+    elif same_account and resource_best in BYPASS_ALL:
+        pass  # the resource-based policy names this very caller: enough on its own
+    elif same_account and resource_best is PrincipalMatch.ROLE:
+        failing += _caller_failures(True, boundary_ok, session_ok, principal_kind_text="role")
+    elif same_account and not policies.resource_must_allow:
+        if not caller_side:
+            failing += _caller_failures(identity_ok, boundary_ok, session_ok)
+    else:
+        # Cross-account (or a trust/key policy that names only the account): both sides must allow.
+        failing += _caller_failures(identity_ok, boundary_ok, session_ok)
+        if not same_account and resource_best is None:
+            failing.append(Reason(resource_gate, Decision.IMPLICIT_DENY, _no_allow_text(resource_gate, cross=True)))
+
+    if failing:
+        return _outcome(Decision.IMPLICIT_DENY, tuple(failing), request, missing, identity, boundary, session, resource)
+    reasons = _allow_reasons(policies, identity, boundary, session, resource, same_account, resource_best)
+    return _outcome(Decision.ALLOWED, reasons, request, missing, identity, boundary, session, resource)
+
+
+def _denies(found: Findings | None) -> list[StatementRef]:
+    return found.denies if found else []
+
+
+def _no_allow_text(gate: Gate, cross: bool = False) -> str:
+    if gate is Gate.TRUST:
+        return "the role's trust policy does not allow the caller"
+    if cross:
+        return "cross-account access needs a resource-based policy that allows the caller; none does"
+    return "no resource-based policy allows the caller"
+
+
+def _caller_failures(
+    identity_ok: bool, boundary_ok: bool, session_ok: bool, principal_kind_text: str = ""
+) -> list[Reason]:
+    out = []
+    if not identity_ok:
+        out.append(Reason(Gate.IDENTITY, Decision.IMPLICIT_DENY, "no identity-based policy allows the action"))
+    if not boundary_ok:
+        out.append(Reason(Gate.BOUNDARY, Decision.IMPLICIT_DENY, "the permissions boundary does not allow the action"))
+    if not session_ok:
+        out.append(Reason(Gate.SESSION, Decision.IMPLICIT_DENY, "the session policy does not allow the action"))
+    return out
+
+
+def _allow_reasons(
+    policies: PolicySet,
+    identity: Findings,
+    boundary: Findings | None,
+    session: Findings | None,
+    resource: Findings | None,
+    same_account: bool,
+    resource_best: PrincipalMatch | None,
+) -> tuple[Reason, ...]:
+    reasons: list[Reason] = []
+    if policies.root:
+        reasons.append(Reason(Gate.ROOT, Decision.ALLOWED, "the account root user has full access to its account"))
+    reasons += [Reason(Gate.IDENTITY, Decision.ALLOWED, "allowed by an identity-based policy", r) for r in identity.allows[:1]]
+    for gate, found in ((Gate.BOUNDARY, boundary), (Gate.SESSION, session)):
+        if found is not None:
+            reasons += [Reason(gate, Decision.ALLOWED, f"allowed by the {gate.value} policy", r) for r in found.allows[:1]]
+    if resource is not None and resource.allows:
+        gate = Gate.TRUST if policies.resource and policies.resource.kind is PolicyKind.TRUST else Gate.RESOURCE
+        how = resource_best.name.lower().replace("_", " ") if resource_best else "caller"
+        reasons.append(Reason(gate, Decision.ALLOWED, f"allowed by the {gate.value} policy, which names the {how}",
+                              resource.allows[0]))
+    return tuple(reasons)
+
+
+def _outcome(
+    decision: Decision,
+    reasons: tuple[Reason, ...],
+    request: Request,
+    missing: set[str],
+    *found: Findings | None,
+) -> Outcome:
+    gates = tuple(dict.fromkeys(r.gate for r in reasons))
+    matched = tuple(ref for f in found if f is not None for ref in (*f.denies, *f.allows))
+    return Outcome(decision, gates, reasons, request, tuple(sorted(missing)), matched)

@@ -1,0 +1,189 @@
+"""sts:AssumeRole as a flow: validate the request as STS does, authorize it (trust policy and the caller's side),
+then mint the session that acts from then on with the role's permissions and none of the caller's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+
+from policysim.engine.outcome import Outcome, Reason
+from policysim.enums import Decision, Gate
+from policysim.ir.policy import CompiledPolicy
+from policysim.request import PrincipalKind
+from policysim.scenario.actor import Actor
+from policysim.scenario.evaluator import Evaluator
+from policysim.scenario.resolve import DEFAULT_SESSION_NAME, Target, role_actor
+from policysim.scenario.world import RoleInfo
+
+SESSION_NAME = re.compile(r"^[\w+=,.@-]{2,64}$")
+EXTERNAL_ID = re.compile(r"^[\w+=,.@:/-]{2,1224}$")
+MAX_SESSION_POLICY_CHARS = 2048
+MAX_SESSION_POLICY_ARNS = 10
+CHAINED_MAX_SECONDS = 3600
+
+
+class Via(str, Enum):
+    """How the role is assumed; the console's Switch Role passes no ExternalId and gives 1-hour sessions."""
+
+    API = "api"
+    CLI = "cli"
+    CONSOLE = "console"
+
+
+@dataclass(frozen=True)
+class AssumeParams:
+    """The parameters of one AssumeRole request."""
+
+    session_name: str | None = None
+    external_id: str | None = None
+    duration_seconds: int | None = None
+    session_policy: CompiledPolicy | None = None
+    session_policy_chars: int = 0
+    session_policy_arns: tuple[CompiledPolicy, ...] = ()
+    session_tags: Mapping[str, str] = field(default_factory=dict)
+    transitive_tag_keys: tuple[str, ...] = ()
+    source_identity: str | None = None
+    via: Via = Via.API
+    context: Mapping[str, tuple[str, ...] | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class HopResult:
+    """The outcome of one AssumeRole request and, when allowed, the session it minted."""
+
+    outcome: Outcome
+    session: Actor | None
+
+
+def _refused(error: str, message: str, gate: Gate = Gate.SERVICE) -> Outcome:
+    reason = Reason(gate, Decision.IMPLICIT_DENY, f"{error}: {message}")
+    return Outcome(Decision.IMPLICIT_DENY, (gate,), (reason,))
+
+
+def validate(actor: Actor, role: RoleInfo, params: AssumeParams) -> Outcome | None:
+    """The refusal STS would give before any policy is read, or None."""
+    kind = actor.principal.kind
+    if kind is PrincipalKind.ROOT:
+        return _refused("AccessDenied", "the account root user cannot assume a role (Roles may not be assumed by "
+                        "root accounts)")
+    if kind is PrincipalKind.ANONYMOUS:
+        return _refused("MissingAuthenticationToken", "AssumeRole needs signed credentials")
+    if kind is not PrincipalKind.SERVICE and role.arn.split(":")[1] != actor.principal.partition:
+        return _refused("AccessDenied", "a role cannot be assumed from another partition")
+    name = params.session_name
+    if name is not None and not SESSION_NAME.match(name):
+        return _refused("ValidationError", f"RoleSessionName `{name}` must be 2-64 characters of [\\w+=,.@-]")
+    if params.external_id is not None and not EXTERNAL_ID.match(params.external_id):
+        return _refused("ValidationError", "ExternalId must be 2-1224 characters of [\\w+=,.@:/-]")
+    source = params.source_identity
+    if source is not None and (not SESSION_NAME.match(source) or source.lower().startswith("aws:")):
+        return _refused("ValidationError", "SourceIdentity must be 2-64 characters and not start with `aws:`")
+    return _validate_limits(actor, role, params)
+
+
+def _validate_limits(actor: Actor, role: RoleInfo, params: AssumeParams) -> Outcome | None:
+    duration = params.duration_seconds
+    if duration is not None:
+        if not 900 <= duration <= 43200:
+            return _refused("ValidationError", f"DurationSeconds {duration} must be between 900 and 43200")
+        if duration > role.max_session_duration:
+            return _refused("ValidationError", f"DurationSeconds {duration} exceeds the MaxSessionDuration "
+                            f"{role.max_session_duration} of `{role.arn}`")
+        if actor.is_session and duration > CHAINED_MAX_SECONDS:
+            return _refused("ValidationError", f"DurationSeconds {duration} exceeds the 1 hour session limit "
+                            "for roles assumed by role chaining")
+    if params.session_policy_chars > MAX_SESSION_POLICY_CHARS:
+        return _refused("PackedPolicyTooLarge", f"the session policy has {params.session_policy_chars} characters; "
+                        f"the limit is {MAX_SESSION_POLICY_CHARS}")
+    if len(params.session_policy_arns) > MAX_SESSION_POLICY_ARNS:
+        return _refused("ValidationError", f"at most {MAX_SESSION_POLICY_ARNS} managed session policy ARNs")
+    if len(params.session_tags) > 50:
+        return _refused("ValidationError", "at most 50 session tags")
+    for key, value in params.session_tags.items():
+        if not 1 <= len(key) <= 128 or len(value) > 256:
+            return _refused("ValidationError", f"session tag `{key}`: keys are 1-128 and values 0-256 characters")
+    for key in params.transitive_tag_keys:
+        if key.lower() not in {k.lower() for k in params.session_tags}:
+            return _refused("InvalidParameterValue", f"transitive tag key `{key}` is not a session tag")
+    return None
+
+
+def hop_context(actor: Actor, params: AssumeParams) -> dict[str, tuple[str, ...] | None]:
+    """The request keys of an AssumeRole call (sts:*, aws:RequestTag/*), with the test's context on top."""
+    keys: dict[str, tuple[str, ...] | None] = {}
+    if params.external_id is not None:
+        keys["sts:externalid"] = (params.external_id,)
+    keys["sts:rolesessionname"] = (session_name_for(actor, params),)
+    if params.source_identity is not None:
+        keys["sts:sourceidentity"] = (params.source_identity,)
+    if params.duration_seconds is not None:
+        keys["sts:durationseconds"] = (str(params.duration_seconds),)
+    for key, value in params.session_tags.items():
+        keys[f"aws:requesttag/{key.lower()}"] = (value,)
+    if params.session_tags:
+        keys["aws:tagkeys"] = tuple(params.session_tags)
+    if params.transitive_tag_keys:
+        keys["sts:transitivetagkeys"] = params.transitive_tag_keys
+    keys.update({k.lower(): v for k, v in params.context.items()})
+    return keys
+
+
+def session_name_for(actor: Actor, params: AssumeParams) -> str:
+    """The session name: as given, else the user's name (as the console does), else policysim's default."""
+    if params.session_name:
+        return params.session_name
+    name = actor.principal.name
+    if actor.principal.kind is PrincipalKind.USER and name and SESSION_NAME.match(name):
+        return name
+    return DEFAULT_SESSION_NAME
+
+
+def assume_role(evaluator: Evaluator, actor: Actor, role: RoleInfo, params: AssumeParams) -> HopResult:
+    """Authorize one AssumeRole request and, when allowed, mint the session."""
+    refused = validate(actor, role, params)
+    if refused is not None:
+        return HopResult(refused, None)
+    if role.trust is None:
+        return HopResult(_refused("AccessDenied", f"role `{role.arn}` has no trust policy and cannot be assumed",
+                                  Gate.TRUST), None)
+    target = Target(role.arn, role.account, role.arn.split(":")[1], role.trust, True, role.tags)
+    extra = hop_context(actor, params)
+    outcome = evaluator.evaluate(actor, "sts:AssumeRole", target, extra)
+    for action, needed in (("sts:TagSession", bool(params.session_tags)),
+                           ("sts:SetSourceIdentity", params.source_identity is not None)):
+        if outcome.allowed and needed:
+            outcome = evaluator.evaluate(actor, action, target, extra)
+    if not outcome.allowed:
+        return HopResult(outcome, None)
+    return HopResult(outcome, mint_session(evaluator, actor, role, params))
+
+
+def mint_session(evaluator: Evaluator, actor: Actor, role: RoleInfo, params: AssumeParams) -> Actor:
+    """The role session: role tags overridden by session tags (keys case-insensitive), transitive tags carried."""
+    tags = {k: v for k, v in role.tags.items()}
+    carried = dict(actor.transitive_tags) if actor.is_session else {}
+    for source in (carried, dict(params.session_tags)):
+        for key, value in source.items():
+            for existing in [k for k in tags if k.lower() == key.lower()]:
+                del tags[existing]
+            tags[key] = value
+    transitive = dict(carried)
+    wanted = {k.lower() for k in params.transitive_tag_keys}
+    transitive.update({k: v for k, v in params.session_tags.items() if k.lower() in wanted})
+    session_policies: tuple[CompiledPolicy, ...] | None = None
+    if params.session_policy is not None or params.session_policy_arns:
+        inline = (params.session_policy,) if params.session_policy is not None else ()
+        session_policies = inline + params.session_policy_arns
+    session = role_actor(
+        evaluator.world, role, session_name_for(actor, params),
+        tags=tags,
+        session=session_policies,
+        mfa=bool(actor.mfa),
+        source_identity=params.source_identity or actor.source_identity,
+        transitive_tags=transitive,
+        issued_at=evaluator.now()[0],
+    )
+    return session

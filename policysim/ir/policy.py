@@ -1,0 +1,117 @@
+"""Compiled policies: frozen, pre-parsed, ready to answer "does this statement apply?" without parsing."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from policysim.conditions import CompiledCondition
+from policysim.context import RequestContext
+from policysim.enums import Effect, PolicyKind
+from policysim.errors import Location
+from policysim.ir.pattern import Glob, PatternMatcher
+from policysim.ir.principal import PrincipalSet
+
+
+@dataclass(frozen=True, slots=True)
+class StatementRef:
+    """Which statement of which policy: the data a reason points at."""
+
+    policy_id: str
+    kind: PolicyKind
+    index: int
+    sid: str | None
+    effect: Effect
+    location: Location | None = None
+    end: tuple[int, int] | None = None  # end line and column, where known
+
+    @property
+    def label(self) -> str:
+        """`Sid` when the statement has one, else its position `#1` (1-based)."""
+        return self.sid if self.sid else f"#{self.index + 1}"
+
+    def __str__(self) -> str:
+        return f"{self.kind.value} policy `{self.policy_id}` statement `{self.label}` ({self.effect.value})"
+
+
+@dataclass(frozen=True, slots=True)
+class ActionMatcher:
+    """Action or NotAction: case-insensitive patterns, literal names in a set."""
+
+    negated: bool
+    literals: frozenset[str]  # lowercased
+    globs: tuple[Glob, ...]
+    everything: bool
+
+    def matches(self, action_lower: str) -> bool:
+        """Does the element cover the (lowercased) action?"""
+        hit = self.everything or action_lower in self.literals or any(g.matches(action_lower) for g in self.globs)
+        return hit != self.negated
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceMatcher:
+    """Resource or NotResource: case-sensitive patterns; variables resolved per request."""
+
+    negated: bool
+    literals: frozenset[str]
+    patterns: tuple[PatternMatcher, ...]
+    everything: bool
+
+    def matches(self, resource: str, ctx: RequestContext) -> bool:
+        """Does the element cover the resource ARN?"""
+        hit = (
+            self.everything
+            or resource in self.literals
+            or any(p.matches_in(resource, ctx) for p in self.patterns)
+        )
+        return hit != self.negated
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledStatement:
+    """One statement; `resources` is None where the policy kind has no Resource (trust policies)."""
+
+    ref: StatementRef
+    effect: Effect
+    actions: ActionMatcher
+    resources: ResourceMatcher | None
+    principals: PrincipalSet | None
+    principals_negated: bool
+    condition: CompiledCondition | None
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """A finding about a policy that is not an error (e.g. a variable that stays literal under 2008-10-17)."""
+
+    code: str
+    message: str
+    location: Location | None = None
+
+
+@dataclass(frozen=True)
+class CompiledPolicy:
+    """A compiled policy document. `for_action` memoises which statements name an action."""
+
+    id: str
+    kind: PolicyKind
+    statements: tuple[CompiledStatement, ...]
+    version: str | None
+    diagnostics: tuple[Diagnostic, ...] = ()
+    source_text: str | None = None
+    _by_action: dict[str, tuple[CompiledStatement, ...]] = field(default_factory=dict, compare=False, repr=False)
+
+    def for_action(self, action_lower: str) -> tuple[CompiledStatement, ...]:
+        """Statements whose Action / NotAction covers the action (computed once per action name)."""
+        found = self._by_action.get(action_lower)
+        if found is None:
+            found = tuple(s for s in self.statements if s.actions.matches(action_lower))
+            if len(self._by_action) < 4096:
+                self._by_action[action_lower] = found
+        return found
+
+
+def merge_diagnostics(policies: Sequence[CompiledPolicy]) -> tuple[Diagnostic, ...]:
+    """All diagnostics of several policies, in order."""
+    return tuple(d for p in policies for d in p.diagnostics)

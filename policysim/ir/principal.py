@@ -1,0 +1,147 @@
+"""The Principal / NotPrincipal element, compiled: which callers a statement names, and how specifically.
+
+How specifically matters: in the same account a resource-based policy that names an IAM user ARN or a role session
+ARN is enough on its own, one that names a role ARN still needs the boundary and session policy, and one that names
+the account only delegates (reference_policies_evaluation-logic.md, table in aws-reference.md 2.3).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import IntEnum
+
+from policysim.request import Principal, PrincipalKind
+from policysim.errors import Location, PolicyError
+from policysim.ir.arn import parse_arn
+
+ACCOUNT_ID = re.compile(r"^\d{12}$")
+SERVICE_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]*\.amazonaws\.com(\.cn)?$")
+CANONICAL_USER = re.compile(r"^[0-9a-f]{64}$")
+IAM_PRINCIPAL_RESOURCE = re.compile(r"^(user|role)(/[\w+=,.@-]+)*/[\w+=,.@-]+$")
+STS_PRINCIPAL_RESOURCE = re.compile(r"^(assumed-role/[\w+=,.@-]+/[\w+=,.@-]+|federated-user/[\w+=,.@-]+)$")
+
+
+class PrincipalMatch(IntEnum):
+    """How a statement named the caller, most specific first (lower value = more specific)."""
+
+    SESSION = 1  # the role session ARN, or the federated-user ARN
+    USER = 2  # the IAM user ARN
+    WILDCARD = 3  # "*": everyone, the caller included
+    ROLE = 4  # the role ARN, matching its sessions
+    ACCOUNT = 5  # the account (id or :root ARN): delegation only
+    SERVICE = 6
+    FEDERATED = 7
+    CANONICAL_USER = 8
+
+
+@dataclass(frozen=True, slots=True)
+class PrincipalSet:
+    """The principals one statement names."""
+
+    wildcard: bool
+    accounts: frozenset[str]
+    arns: frozenset[str]
+    services: frozenset[str]
+    federated: frozenset[str]
+    canonical_users: frozenset[str]
+
+    def match(self, principal: Principal) -> PrincipalMatch | None:
+        """How this set names `principal`, or None when it does not."""
+        kind = principal.kind
+        if kind is PrincipalKind.SERVICE:
+            if principal.arn in self.services:
+                return PrincipalMatch.SERVICE
+            return PrincipalMatch.WILDCARD if self.wildcard else None
+        if kind is PrincipalKind.ANONYMOUS:
+            return PrincipalMatch.WILDCARD if self.wildcard else None
+        if principal.arn in self.arns:
+            if kind is PrincipalKind.USER:
+                return PrincipalMatch.USER
+            if kind in (PrincipalKind.ROLE_SESSION, PrincipalKind.FEDERATED_USER):
+                return PrincipalMatch.SESSION
+        if principal.role_arn is not None and principal.role_arn in self.arns:
+            return PrincipalMatch.ROLE
+        if self.wildcard:
+            return PrincipalMatch.WILDCARD
+        if principal.account is not None and principal.account in self.accounts:
+            return PrincipalMatch.ACCOUNT
+        return None
+
+
+def compile_principal(value: str | Mapping[str, str | list[str]], location: Location) -> PrincipalSet:
+    """Compile a Principal / NotPrincipal value; malformed principals are located errors."""
+    if value == "*":
+        return PrincipalSet(True, frozenset(), frozenset(), frozenset(), frozenset(), frozenset())
+    assert not isinstance(value, str)  # the wire model admits only "*" or a mapping
+    wildcard = False
+    accounts: set[str] = set()
+    arns: set[str] = set()
+    services: set[str] = set()
+    federated: set[str] = set()
+    canonical: set[str] = set()
+    for kind, raw in value.items():
+        values: Sequence[str] = [raw] if isinstance(raw, str) else raw
+        for index, item in enumerate(values):
+            where = location.child(kind, index) if not isinstance(raw, str) else location.child(kind)
+            if kind == "AWS":
+                if item == "*":
+                    wildcard = True
+                else:
+                    _add_aws(item, accounts, arns, where)
+            elif kind == "Service":
+                if not SERVICE_NAME.match(item):
+                    raise PolicyError(
+                        f"invalid service principal `{item}`", where, "service principals look like `ec2.amazonaws.com`"
+                    )
+                services.add(item)
+            elif kind == "Federated":
+                if "*" in item:
+                    raise PolicyError(f"federated principal `{item}` cannot contain wildcards", where)
+                federated.add(item)
+            else:  # CanonicalUser
+                if not CANONICAL_USER.match(item):
+                    raise PolicyError(f"invalid canonical user id `{item}`", where, "64 lowercase hex characters")
+                canonical.add(item)
+    return PrincipalSet(
+        wildcard,
+        frozenset(accounts),
+        frozenset(arns),
+        frozenset(services),
+        frozenset(federated),
+        frozenset(canonical),
+    )
+
+
+def _add_aws(item: str, accounts: set[str], arns: set[str], where: Location) -> None:
+    if ACCOUNT_ID.match(item):
+        accounts.add(item)
+        return
+    if not item.startswith("arn:"):
+        raise PolicyError(
+            f"invalid AWS principal `{item}`",
+            where,
+            'use an account id, an IAM user/role ARN, a role session ARN, a federated user ARN or "*"',
+        )
+    if "*" in item or "?" in item:
+        raise PolicyError(
+            f"principal `{item}` cannot contain wildcards",
+            where,
+            'AWS allows no partial wildcards in principals; use "*" with a condition on aws:PrincipalArn',
+        )
+    arn = parse_arn(item, location=where)
+    if arn.service == "iam" and arn.resource == "root":
+        accounts.add(arn.account)
+    elif (arn.service == "iam" and IAM_PRINCIPAL_RESOURCE.match(arn.resource)) or (
+        arn.service == "sts" and STS_PRINCIPAL_RESOURCE.match(arn.resource)
+    ):
+        if not ACCOUNT_ID.match(arn.account):
+            raise PolicyError(f"principal `{item}` must name a 12-digit account", where)
+        arns.add(item)
+    else:
+        raise PolicyError(
+            f"invalid AWS principal `{item}`",
+            where,
+            "principal ARNs name `root`, `user/...`, `role/...`, `assumed-role/ROLE/SESSION` or `federated-user/...`",
+        )

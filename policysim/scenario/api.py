@@ -1,0 +1,219 @@
+"""`Scenario`: a loaded model of accounts you can ask "would AWS allow this?", and its own tests."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from policysim.compile import compile_policy
+from policysim.context import ContextInput, context_value_text
+from policysim.engine.outcome import Outcome
+from policysim.enums import PolicyKind
+from policysim.errors import Location, RequestError
+from policysim.flows.assume_role import AssumeParams, Via, assume_role
+from policysim.ir.policy import CompiledPolicy
+from policysim.load import Document, load_file
+from policysim.managed import ManagedPolicyLibrary
+from policysim.model.scenario import ScenarioFile
+from policysim.model.validation import validate
+from policysim.scenario.actor import Actor
+from policysim.scenario.build import build_world
+from policysim.scenario.evaluator import Clock, Evaluator, utc_now
+from policysim.scenario.policies import PolicyCompiler
+from policysim.scenario.resolve import find_role, resolve_actor, resolve_target
+from policysim.scenario.runner import TestResult, run_tests
+from policysim.scenario.world import World
+
+ContextArg = Mapping[str, ContextInput | None]
+
+
+def context_keys(context: ContextArg | None) -> dict[str, tuple[str, ...] | None]:
+    """User-facing context values as request keys; `None` removes a derived key."""
+    out: dict[str, tuple[str, ...] | None] = {}
+    for key, value in (context or {}).items():
+        if value is None:
+            out[key.lower()] = None
+        elif isinstance(value, list | tuple):
+            out[key.lower()] = tuple(context_value_text(v) for v in value)
+        else:
+            out[key.lower()] = (context_value_text(value),)
+    return out
+
+
+class Session:
+    """A role session minted by `Scenario.assume_role`; `.evaluate` answers as that session."""
+
+    def __init__(self, scenario: Scenario, actor: Actor, outcome: Outcome) -> None:
+        self.scenario = scenario
+        self.actor = actor
+        self.outcome = outcome  # the AssumeRole outcome that minted it
+
+    @property
+    def arn(self) -> str:
+        """The session principal ARN, `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`."""
+        return self.actor.principal.arn
+
+    def evaluate(self, action: str, resource: str, context: ContextArg | None = None, *,
+                 resource_account: str | None = None) -> Outcome:
+        """The outcome of this session doing `action` on `resource`."""
+        return self.scenario._request(self.actor, action, resource, context_keys(context), resource_account, None)
+
+
+class Scenario:
+    """A compiled scenario: build with `load_scenario`, `Scenario.load` or `Scenario.from_dict`."""
+
+    def __init__(self, wire: ScenarioFile, compiler: PolicyCompiler, world: World, *, clock: Clock = utc_now) -> None:
+        self.wire = wire
+        self.compiler = compiler
+        self.doc = compiler.doc
+        self.world = world
+        self.evaluator = Evaluator(world, clock)
+
+    @property
+    def title(self) -> str:
+        """The scenario's title."""
+        return self.wire.scenario
+
+    @property
+    def file(self) -> str:
+        """The file the scenario came from (or `<dict>`)."""
+        return self.doc.file
+
+    @classmethod
+    def from_document(cls, doc: Document, *, base_dir: Path | None = None,
+                      library: ManagedPolicyLibrary | None = None, clock: Clock = utc_now) -> Scenario:
+        """Validate and compile a loaded document."""
+        wire = validate(ScenarioFile, doc.data, doc.locate, "scenario")
+        compiler = PolicyCompiler(doc, base_dir, library or ManagedPolicyLibrary.builtin())
+        scenario = cls(wire, compiler, build_world(wire, compiler), clock=clock)
+        scenario.check_references()
+        return scenario
+
+    @classmethod
+    def load(cls, path: str | Path, *, library: ManagedPolicyLibrary | None = None,
+             clock: Clock = utc_now) -> Scenario:
+        """Load a scenario file (YAML or JSON)."""
+        path = Path(path)
+        return cls.from_document(load_file(path, str(path)), base_dir=path.parent, library=library, clock=clock)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, library: ManagedPolicyLibrary | None = None,
+                  clock: Clock = utc_now) -> Scenario:
+        """The same model built in memory, with the same keys as the YAML."""
+        doc = Document(json.loads(json.dumps(data)), "<dict>", {}, {})
+        return cls.from_document(doc, library=library, clock=clock)
+
+    def check_references(self) -> None:
+        """Resolve every test's principal and roles now, so a bad reference is a load-time error."""
+        for index, test in enumerate(self.wire.tests):
+            where = ("tests", index)
+            resolve_actor(self.world, test.principal, self.doc.locate((*where, "principal")))
+            for hop, role in enumerate(test.assume):
+                find_role(self.world, role, self.doc.locate((*where, "assume", hop)))
+
+    def principal_arn(self, principal: str, session_name: str | None = None) -> str:
+        """The ARN a principal reference resolves to (`anonymous` for the anonymous caller)."""
+        return str(resolve_actor(self.world, principal, None, session_name).principal)
+
+    def run_tests(self) -> list[TestResult]:
+        """Run the scenario's own tests."""
+        return run_tests(self)
+
+    # ------------------------------------------------------------------ evaluation
+
+    def evaluate(
+        self,
+        principal: str,
+        action: str,
+        resource: str,
+        context: ContextArg | None = None,
+        *,
+        assume: Sequence[str] = (),
+        session_name: str | None = None,
+        external_id: str | None = None,
+        mfa: bool | None = None,
+        session_policy: Mapping[str, Any] | CompiledPolicy | None = None,
+        duration_seconds: int | None = None,
+        resource_account: str | None = None,
+        via: str = "api",
+        session_tags: Mapping[str, str] | None = None,
+        transitive_tag_keys: Sequence[str] = (),
+        source_identity: str | None = None,
+        where: Location | None = None,
+    ) -> Outcome:
+        """Would AWS allow `principal` (after walking the `assume` chain) to do `action` on `resource`?"""
+        actor = resolve_actor(self.world, principal, where, session_name)
+        if mfa is not None:
+            actor = replace(actor, mfa=mfa)
+        extra = context_keys(context)
+        policy = self._session_policy(session_policy)
+        base = AssumeParams(session_name=session_name, external_id=external_id, duration_seconds=duration_seconds,
+                            via=_via(via, external_id, duration_seconds, policy, session_tags, where), context=extra)
+        last = replace(base, session_policy=policy[0], session_policy_chars=policy[1],
+                       session_tags=dict(session_tags or {}), transitive_tag_keys=tuple(transitive_tag_keys),
+                       source_identity=source_identity)
+        final_is_hop = action.lower() == "sts:assumerole" and resource in self.world.roles
+        for hop, role_ref in enumerate(assume):
+            role = find_role(self.world, role_ref, where)
+            params = last if hop == len(assume) - 1 and not final_is_hop else base
+            result = assume_role(self.evaluator, actor, role, params)
+            if result.session is None:
+                return result.outcome.with_hop(hop)
+            actor = result.session
+        return self._request(actor, action, resource, extra, resource_account, last if final_is_hop else None)
+
+    def assume_role(self, principal: str, role: str, **options: Any) -> Session:
+        """Assume `role` as `principal` and keep the session; raises RequestError when refused."""
+        actor = resolve_actor(self.world, principal, None)
+        if options.get("mfa") is not None:
+            actor = replace(actor, mfa=options.pop("mfa"))
+        policy = self._session_policy(options.pop("session_policy", None))
+        params = AssumeParams(session_policy=policy[0], session_policy_chars=policy[1],
+                              context=context_keys(options.pop("context", None)), **options)
+        result = assume_role(self.evaluator, actor, find_role(self.world, role, None), params)
+        if result.session is None:
+            raise RequestError(f"AssumeRole refused: {result.outcome.explain()}")
+        return Session(self, result.session, result.outcome)
+
+    def _request(self, actor: Actor, action: str, resource: str, extra: Mapping[str, tuple[str, ...] | None],
+                 resource_account: str | None, hop_params: AssumeParams | None) -> Outcome:
+        if hop_params is not None:
+            result = assume_role(self.evaluator, actor, self.world.roles[resource], hop_params)
+            return result.outcome
+        target = resolve_target(self.world, resource, resource_account, actor, None)
+        return self.evaluator.evaluate(actor, action, target, extra)
+
+    def _session_policy(self, value: Mapping[str, Any] | CompiledPolicy | None) -> tuple[CompiledPolicy | None, int]:
+        if value is None:
+            return None, 0
+        if isinstance(value, CompiledPolicy):
+            return value, len(value.source_text or "")
+        data = json.loads(json.dumps(value))
+        doc = Document(data, "<session policy>", {}, {})
+        return compile_policy(doc, "session policy", PolicyKind.SESSION), len(json.dumps(data, separators=(",", ":")))
+
+
+def _via(via: str, external_id: str | None, duration: int | None, policy: tuple[CompiledPolicy | None, int],
+         tags: Mapping[str, str] | None, where: Location | None) -> Via:
+    try:
+        mode = Via(via)
+    except ValueError:
+        raise RequestError(f"`via` must be `api`, `cli` or `console`, got `{via}`", where) from None
+    if mode is Via.CONSOLE:
+        if external_id is not None:
+            raise RequestError("the console's Switch Role cannot pass an ExternalId", where,
+                               "remove `external_id`, or use `via: api` / `via: cli`")
+        if duration is not None and duration != 3600:
+            raise RequestError("the console's Switch Role gives 1-hour sessions", where, "remove `duration_seconds`")
+        if policy[0] is not None or tags:
+            raise RequestError("the console's Switch Role cannot pass session policies or tags", where)
+    return mode
+
+
+def load_scenario(path: str | Path, *, library: ManagedPolicyLibrary | None = None,
+                  clock: Clock = utc_now) -> Scenario:
+    """Load and compile a scenario file."""
+    return Scenario.load(path, library=library, clock=clock)

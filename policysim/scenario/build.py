@@ -1,0 +1,226 @@
+"""Scenario wire model -> World: every reference resolved and every policy compiled, errors located."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Sequence
+
+from policysim.enums import PolicyKind
+from policysim.errors import PathPart, ReferenceError_, SchemaError
+from policysim.ir.arn import PARTITIONS, parse_arn
+from policysim.ir.policy import CompiledPolicy
+from policysim.load import Document
+from policysim.model.scenario import Account, ScenarioFile
+from policysim.scenario.organization import org_levels
+from policysim.scenario.policies import PolicyCompiler, parse_managed_arn
+from policysim.scenario.world import AccountInfo, ResourceInfo, RoleInfo, UserInfo, World
+
+
+def unique_id(prefix: str, arn: str) -> str:
+    """A stable AWS-style unique id (`AIDA...`, `AROA...`) derived from the ARN."""
+    digest = base64.b32encode(hashlib.sha256(arn.encode()).digest()).decode()
+    return prefix + digest[:17]
+
+
+def build_world(wire: ScenarioFile, compiler: PolicyCompiler) -> World:
+    """Compile a validated scenario into a World."""
+    doc = compiler.doc
+    for account_id in wire.accounts:
+        _check_account_id(account_id, doc, ("accounts", account_id))
+    org_info = org_levels(wire.organization, wire.accounts, compiler) if wire.organization else {}
+    accounts: dict[str, AccountInfo] = {}
+    users: dict[str, UserInfo] = {}
+    roles: dict[str, RoleInfo] = {}
+    buckets: dict[str, ResourceInfo] = {}
+    resources: dict[str, ResourceInfo] = {}
+    names: dict[str, list[str]] = {}
+    for account_id, account in wire.accounts.items():
+        where: tuple[PathPart, ...] = ("accounts", account_id)
+        if account.partition not in PARTITIONS:
+            raise SchemaError(
+                f"unknown partition `{account.partition}`",
+                doc.locate((*where, "partition")),
+                "partitions: " + ", ".join(sorted(PARTITIONS)),
+            )
+        if account_id not in org_info and (account.scps is not None or account.rcps):
+            raise SchemaError(
+                f"account `{account_id}` has SCPs or RCPs but is not in the organization",
+                doc.locate(where),
+                "list the account under `organization.root.accounts` or a unit's `accounts`",
+            )
+        accounts[account_id] = org_info.get(account_id) or AccountInfo(account_id, account.name, account.partition)
+        if account_id in org_info:
+            accounts[account_id] = _named(org_info[account_id], account)
+        _build_identities(account_id, account, where, compiler, users, roles, names)
+        _build_resources(account_id, account, where, compiler, doc, buckets, resources)
+    for account_id, info in org_info.items():
+        accounts.setdefault(account_id, info)
+    org = wire.organization
+    return World(
+        accounts=accounts,
+        users=users,
+        roles=roles,
+        buckets=buckets,
+        resources=resources,
+        org_id=org.id if org else None,
+        management_account=org.management_account if org else None,
+        names={k: tuple(v) for k, v in names.items()},
+    )
+
+
+def _named(info: AccountInfo, account: Account) -> AccountInfo:
+    return AccountInfo(
+        info.id, account.name, account.partition, info.in_organization, info.management,
+        info.scp_levels, info.rcp_levels, info.org_path,
+    )
+
+
+def _check_account_id(account_id: str, doc: Document, where: tuple[PathPart, ...]) -> None:
+    if not (len(account_id) == 12 and account_id.isdigit()):
+        raise SchemaError(f"account id `{account_id}` must be 12 digits", doc.locate(where))
+
+
+def _attached(
+    refs: Sequence[str],
+    account_id: str,
+    account: Account,
+    partition: str,
+    where: tuple[PathPart, ...],
+    compiler: PolicyCompiler,
+    kind: PolicyKind = PolicyKind.IDENTITY,
+) -> list[CompiledPolicy]:
+    """Resolve managed-policy references: a name in the account's `policies`, or a policy ARN."""
+    out = []
+    for index, ref in enumerate(refs):
+        out.append(_policy_ref(ref, account_id, account, partition, (*where, index), compiler, kind))
+    return out
+
+
+def _policy_ref(
+    ref: str,
+    account_id: str,
+    account: Account,
+    partition: str,
+    where: tuple[PathPart, ...],
+    compiler: PolicyCompiler,
+    kind: PolicyKind,
+) -> CompiledPolicy:
+    parsed = parse_managed_arn(ref)
+    if parsed is None:
+        if ref not in account.policies:
+            known = ", ".join(f"`{n}`" for n in account.policies) or "none"
+            raise ReferenceError_(
+                f"unknown policy `{ref}` in account `{account_id}`", compiler.doc.locate(where),
+                f"policies defined in this account: {known}; AWS managed policies are given by ARN",
+            )
+        policy_arn = f"arn:{partition}:iam::{account_id}:policy/{ref}"
+        return compiler.inline(("accounts", account_id, "policies", ref), policy_arn, kind)
+    if parsed["account"] == "aws":
+        return compiler.managed(ref, kind, where)
+    if parsed["account"] != account_id or parsed["name"] not in account.policies:
+        raise ReferenceError_(
+            f"customer managed policy `{ref}` is not defined in account `{account_id}`", compiler.doc.locate(where),
+            "a policy can be attached only in its own account; define it under that account's `policies`",
+        )
+    return compiler.inline(("accounts", account_id, "policies", parsed["name"]), ref, kind)
+
+
+def _build_identities(
+    account_id: str,
+    account: Account,
+    where: tuple[PathPart, ...],
+    compiler: PolicyCompiler,
+    users: dict[str, UserInfo],
+    roles: dict[str, RoleInfo],
+    names: dict[str, list[str]],
+) -> None:
+    partition = account.partition
+    doc = compiler.doc
+    group_policies: dict[str, list[CompiledPolicy]] = {}
+    for group_name, group in account.groups.items():
+        gwhere = (*where, "groups", group_name)
+        group_arn = f"arn:{partition}:iam::{account_id}:group{group.path}{group_name}"
+        policies = _attached(group.managed_policies, account_id, account, partition, (*gwhere, "managed_policies"),
+                             compiler)
+        for name in group.inline_policies:
+            policies.append(compiler.inline((*gwhere, "inline_policies", name), f"{group_arn}#{name}",
+                                            PolicyKind.IDENTITY))
+        group_policies[group_name] = policies
+    for user_name, user in account.users.items():
+        uwhere = (*where, "users", user_name)
+        arn = f"arn:{partition}:iam::{account_id}:user{user.path}{user_name}"
+        policies = _attached(user.managed_policies, account_id, account, partition, (*uwhere, "managed_policies"),
+                             compiler)
+        for name in user.inline_policies:
+            policies.append(compiler.inline((*uwhere, "inline_policies", name), f"{arn}#{name}", PolicyKind.IDENTITY))
+        for index, group_name in enumerate(user.groups):
+            if group_name not in group_policies:
+                raise ReferenceError_(
+                    f"unknown group `{group_name}` in account `{account_id}`", doc.locate((*uwhere, "groups", index)),
+                    "groups: " + (", ".join(f"`{g}`" for g in group_policies) or "none defined"),
+                )
+            policies.extend(group_policies[group_name])
+        boundary = None
+        if user.permissions_boundary is not None:
+            boundary = _policy_ref(user.permissions_boundary, account_id, account, partition,
+                                   (*uwhere, "permissions_boundary"), compiler, PolicyKind.BOUNDARY)
+        users[arn] = UserInfo(account_id, user_name, arn, unique_id("AIDA", arn), tuple(dict.fromkeys(policies)),
+                              boundary, user.tags, doc.locate(uwhere))
+        names.setdefault(user_name, []).append(arn)
+    for role_name, role in account.roles.items():
+        rwhere = (*where, "roles", role_name)
+        arn = f"arn:{partition}:iam::{account_id}:role{role.path}{role_name}"
+        policies = _attached(role.managed_policies, account_id, account, partition, (*rwhere, "managed_policies"),
+                             compiler)
+        for name in role.inline_policies:
+            policies.append(compiler.inline((*rwhere, "inline_policies", name), f"{arn}#{name}", PolicyKind.IDENTITY))
+        trust = None
+        if role.trust_policy is not None:
+            trust = compiler.inline((*rwhere, "trust_policy"), f"{arn}#trust", PolicyKind.TRUST)
+        boundary = None
+        if role.permissions_boundary is not None:
+            boundary = _policy_ref(role.permissions_boundary, account_id, account, partition,
+                                   (*rwhere, "permissions_boundary"), compiler, PolicyKind.BOUNDARY)
+        roles[arn] = RoleInfo(account_id, role_name, arn, role.path, role.role_id or unique_id("AROA", arn), trust,
+                              tuple(dict.fromkeys(policies)), boundary, role.tags, role.max_session_duration,
+                              doc.locate(rwhere))
+        names.setdefault(role_name, []).append(arn)
+
+
+def _build_resources(
+    account_id: str,
+    account: Account,
+    where: tuple[PathPart, ...],
+    compiler: PolicyCompiler,
+    doc: Document,
+    buckets: dict[str, ResourceInfo],
+    resources: dict[str, ResourceInfo],
+) -> None:
+    partition = account.partition
+    for bucket_name, bucket in account.buckets.items():
+        bwhere = (*where, "buckets", bucket_name)
+        if bucket_name in buckets:
+            raise SchemaError(f"bucket `{bucket_name}` is declared twice (bucket names are global)", doc.locate(bwhere))
+        arn = f"arn:{partition}:s3:::{bucket_name}"
+        policy = None
+        if bucket.policy is not None:
+            policy = compiler.inline((*bwhere, "policy"), f"{arn}#policy", PolicyKind.RESOURCE)
+        buckets[bucket_name] = ResourceInfo(arn, account_id, partition, policy, bucket.tags)
+    for index, resource in enumerate(account.resources):
+        rwhere = (*where, "resources", index)
+        arn = parse_arn(resource.arn, location=doc.locate((*rwhere, "arn")))
+        if arn.account and arn.account != account_id:
+            raise SchemaError(
+                f"resource `{resource.arn}` names account `{arn.account}` but is declared in `{account_id}`",
+                doc.locate((*rwhere, "arn")),
+            )
+        if arn.partition != partition:
+            raise SchemaError(f"resource `{resource.arn}` is not in partition `{partition}`", doc.locate((*rwhere, "arn")))
+        if resource.arn in resources:
+            raise SchemaError(f"resource `{resource.arn}` is declared twice", doc.locate(rwhere))
+        policy = None
+        if resource.policy is not None:
+            policy = compiler.inline((*rwhere, "policy"), f"{resource.arn}#policy", PolicyKind.RESOURCE)
+        must_allow = arn.service == "kms" and arn.resource.startswith("key/")
+        resources[resource.arn] = ResourceInfo(resource.arn, account_id, partition, policy, resource.tags, must_allow)

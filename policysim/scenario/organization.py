@@ -1,0 +1,125 @@
+"""AWS Organizations: the OU tree, and the SCP and RCP levels (root -> OUs -> account) of each member account.
+
+"FullAWSAccess" is attached by default to the root, every OU and every account unless `scps` says otherwise;
+"RCPFullAWSAccess" is attached at every level and cannot be detached. SCPs never restrict the management account,
+and RCPs do not apply to its resources.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+
+from policysim.enums import PolicyKind
+from policysim.errors import PathPart, ReferenceError_, SchemaError
+from policysim.ir.policy import CompiledPolicy
+from policysim.model.scenario import Account, Organization
+from policysim.scenario.policies import PolicyCompiler
+from policysim.scenario.world import AccountInfo, Levels
+
+ROOT = "root"
+
+
+def _short(text: str, n: int) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:n]
+
+
+def org_levels(
+    org: Organization, accounts: Mapping[str, Account], compiler: PolicyCompiler
+) -> dict[str, AccountInfo]:
+    """AccountInfo for every member account, with its SCP and RCP levels and org path."""
+    doc = compiler.doc
+    units = org.units
+    for name, unit in units.items():
+        if unit.parent != ROOT and unit.parent not in units:
+            raise ReferenceError_(
+                f"unknown parent unit `{unit.parent}` of `{name}`",
+                doc.locate(("organization", "units", name, "parent")),
+                "a unit's parent is `root` or another unit's name",
+            )
+    root_id = "r-" + _short(org.id, 4)
+    placed: dict[str, tuple[PathPart, ...]] = {}
+    chains: dict[str, list[str]] = {}
+    for unit_name, unit in [(ROOT, org.root), *units.items()]:
+        for index, account_id in enumerate(unit.accounts):
+            where: tuple[PathPart, ...] = (
+                ("organization", "root", "accounts", index)
+                if unit_name == ROOT
+                else ("organization", "units", unit_name, "accounts", index)
+            )
+            if account_id in placed:
+                raise SchemaError(f"account `{account_id}` is placed in the organization twice", doc.locate(where))
+            placed[account_id] = where
+            chains[account_id] = [] if unit_name == ROOT else _ancestry(unit_name, org, doc.locate(where))
+    info: dict[str, AccountInfo] = {}
+    for account_id, chain in chains.items():
+        management = account_id == org.management_account
+        account = accounts.get(account_id)
+        scp_levels: list[tuple[str, tuple[CompiledPolicy, ...]]] = []
+        rcp_levels: list[tuple[str, tuple[CompiledPolicy, ...]]] = []
+        path = f"{org.id}/{root_id}/"
+        levels: list[tuple[str, Sequence[str] | None, Sequence[str], tuple[PathPart, ...]]] = [
+            ("the organization root", org.root.scps, org.root.rcps, ("organization", "root"))
+        ]
+        for unit_name in chain:
+            unit = units[unit_name]
+            path += f"ou-{root_id[2:]}-{_short(org.id + unit_name, 8)}/"
+            levels.append((f"unit `{unit_name}`", unit.scps, unit.rcps, ("organization", "units", unit_name)))
+        levels.append((
+            f"account `{account_id}`",
+            account.scps if account else None,
+            account.rcps if account else [],
+            ("accounts", account_id),
+        ))
+        for label, scps, rcps, where in levels:
+            scp_refs = ["FullAWSAccess"] if scps is None else list(scps)
+            scp_levels.append((label, _org_policies(scp_refs, PolicyKind.SCP, (*where, "scps"), org, compiler)))
+            rcp_refs = ["RCPFullAWSAccess", *rcps]
+            rcp_levels.append((label, _org_policies(rcp_refs, PolicyKind.RCP, (*where, "rcps"), org, compiler, 1)))
+        partition = account.partition if account else "aws"
+        name = account.name if account else None
+        scp: Levels = () if management else tuple(scp_levels)
+        rcp: Levels = () if management else tuple(rcp_levels)
+        info[account_id] = AccountInfo(account_id, name, partition, True, management, scp, rcp, path)
+    if org.management_account is not None and org.management_account not in info:
+        raise ReferenceError_(
+            f"management account `{org.management_account}` is not placed in the organization",
+            doc.locate(("organization", "management_account")),
+            "list it under `organization.root.accounts` or a unit's `accounts`",
+        )
+    return info
+
+
+def _ancestry(unit_name: str, org: Organization, where: object) -> list[str]:
+    """Unit names from the top of the tree down to `unit_name`; cycles are errors."""
+    chain = [unit_name]
+    while (parent := org.units[chain[-1]].parent) != ROOT:
+        if parent in chain:
+            raise SchemaError(f"organization units form a cycle through `{parent}`", None)
+        chain.append(parent)
+    return list(reversed(chain))
+
+
+def _org_policies(
+    refs: Sequence[str],
+    kind: PolicyKind,
+    where: tuple[PathPart, ...],
+    org: Organization,
+    compiler: PolicyCompiler,
+    offset: int = 0,
+) -> tuple[CompiledPolicy, ...]:
+    out = []
+    for index, ref in enumerate(refs):
+        builtin = compiler.org_builtin(ref, kind)
+        if builtin is not None:
+            out.append(builtin)
+        elif ref in org.policies:
+            out.append(compiler.inline(("organization", "policies", ref), ref, kind))
+        else:
+            known = ", ".join(f"`{n}`" for n in org.policies) or "none"
+            raise ReferenceError_(
+                f"unknown {kind.value.upper()} `{ref}`",
+                compiler.doc.locate((*where, index - offset)),
+                f"organization policies: {known}; built in: `FullAWSAccess`, `RCPFullAWSAccess`",
+            )
+    return tuple(dict.fromkeys(out))

@@ -1,0 +1,90 @@
+"""Resolving and compiling the policy documents a scenario names: inline, from files, by name, by ARN.
+
+Every policy is compiled once, however many identities attach it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from policysim.compile import compile_policy
+from policysim.enums import PolicyKind
+from policysim.errors import PathPart, ReferenceError_, SchemaError
+from policysim.ir.policy import CompiledPolicy
+from policysim.load import Document, load_file, load_json
+from policysim.managed import ManagedKind, ManagedPolicyLibrary
+
+MANAGED_ARN = re.compile(r"^arn:(?P<partition>[\w-]+):iam::(?P<account>aws|\d{12}):policy/(?P<path>(?:[^/]+/)*)(?P<name>[^/]+)$")
+
+
+class PolicyCompiler:
+    """Compiles scenario policy documents, with a cache keyed by policy id."""
+
+    def __init__(self, doc: Document, base_dir: Path | None, library: ManagedPolicyLibrary) -> None:
+        self.doc = doc
+        self.base_dir = base_dir
+        self.library = library
+        self._cache: dict[tuple[str, PolicyKind], CompiledPolicy] = {}
+
+    def document(self, path: Sequence[PathPart]) -> Document:
+        """The policy document at `path` in the scenario: inline, or `{file: ...}` loaded from disk."""
+        sub = self.doc.sub(path)
+        data = sub.data
+        if isinstance(data, dict) and "file" in data:
+            if set(data) != {"file"} or not isinstance(data["file"], str):
+                raise SchemaError(
+                    "a policy given by file must be exactly `{file: relative/path.json}`", self.doc.locate(path)
+                )
+            if self.base_dir is None:
+                raise SchemaError("`file:` policies need a scenario loaded from a file", self.doc.locate(path))
+            target = (self.base_dir / data["file"]).resolve()
+            if not target.is_file():
+                raise ReferenceError_(f"policy file `{data['file']}` not found", self.doc.locate((*path, "file")))
+            return load_file(target, display=str(Path(self.doc.file).parent / data["file"]))
+        return sub
+
+    def inline(self, path: Sequence[PathPart], policy_id: str, kind: PolicyKind) -> CompiledPolicy:
+        """Compile the document at `path` under a given id and kind."""
+        key = (policy_id, kind)
+        if key not in self._cache:
+            self._cache[key] = compile_policy(self.document(path), policy_id, kind)
+        return self._cache[key]
+
+    def managed(self, arn: str, kind: PolicyKind, where: Sequence[PathPart]) -> CompiledPolicy:
+        """An AWS managed policy (any partition) from the library; unknown ones are errors."""
+        key = (arn, kind)
+        if key not in self._cache:
+            policy = self.library.lookup_arn(arn)
+            if policy is None or policy.kind is not ManagedKind.IAM:
+                raise ReferenceError_(
+                    f"unknown AWS managed policy `{arn}`",
+                    self.doc.locate(where),
+                    "load it with --managed-policies FILE (output of `aws iam get-account-authorization-details`)",
+                )
+            self._cache[key] = self._compile_data(policy.document_text, arn, kind)
+        return self._cache[key]
+
+    def org_builtin(self, name: str, kind: PolicyKind) -> CompiledPolicy | None:
+        """FullAWSAccess / RCPFullAWSAccess, or None for other names."""
+        policy = self.library.org_policy(name)
+        if policy is None:
+            return None
+        wanted = ManagedKind.SCP if kind is PolicyKind.SCP else ManagedKind.RCP
+        if policy.kind is not wanted:
+            return None
+        key = (name, kind)
+        if key not in self._cache:
+            self._cache[key] = self._compile_data(policy.document_text, name, kind)
+        return self._cache[key]
+
+    def _compile_data(self, text: str, policy_id: str, kind: PolicyKind) -> CompiledPolicy:
+        return compile_policy(load_json(text, policy_id), policy_id, kind, source_text=text)
+
+
+def parse_managed_arn(ref: str) -> dict[str, Any] | None:
+    """`{partition, account, path, name}` of a managed policy ARN, or None when `ref` is not one."""
+    found = MANAGED_ARN.match(ref)
+    return found.groupdict() if found else None

@@ -1,0 +1,210 @@
+"""From names and ARNs in a test (or an API call) to actors, resources, requests and the policies that apply."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from policysim.context import RequestContext
+from policysim.engine.decide import PolicySet
+from policysim.errors import Location, ReferenceError_, RequestError, UnsupportedError
+from policysim.ir.arn import Arn, parse_arn
+from policysim.ir.policy import CompiledPolicy
+from policysim.request import ANONYMOUS, Principal, PrincipalKind, Request
+from policysim.scenario.actor import Actor
+from policysim.scenario.world import AccountInfo, RoleInfo, World
+
+SERVICE_PRINCIPAL = re.compile(r"^[a-z0-9][a-z0-9.-]*\.amazonaws\.com(\.cn)?$")
+DEFAULT_SESSION_NAME = "policysim"
+# Services whose resources RCPs govern (orgs_manage_policies_rcps.md, "List of AWS services that support RCPs").
+RCP_SERVICES = frozenset({"s3", "sts", "kms", "sqs", "secretsmanager", "cognito-identity", "ecr", "aoss", "dynamodb",
+                          "logs"})
+
+
+@dataclass(frozen=True)
+class Target:
+    """The resource of a request: owner account, partition, tags and resource-based policy."""
+
+    arn: str
+    account: str | None
+    partition: str
+    policy: CompiledPolicy | None = None
+    must_allow: bool = False
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+def account_info(world: World, account_id: str | None, partition: str = "aws") -> AccountInfo | None:
+    """The declared account, or a bare one for an account the model does not declare."""
+    if account_id is None:
+        return None
+    return world.account(account_id) or AccountInfo(account_id, None, partition)
+
+
+def role_actor(world: World, role: RoleInfo, session_name: str, **state: object) -> Actor:
+    """An actor for a session of `role` (session policies, MFA, tags etc. passed as Actor fields)."""
+    account = account_info(world, role.account)
+    partition = account.partition if account else "aws"
+    tags = state.pop("tags", None)
+    principal = Principal(
+        kind=PrincipalKind.ROLE_SESSION,
+        arn=f"arn:{partition}:sts::{role.account}:assumed-role/{role.name}/{session_name}",
+        account=role.account,
+        partition=partition,
+        name=role.name,
+        role_arn=role.arn,
+        session_name=session_name,
+        user_id=f"{role.role_id}:{session_name}",
+        tags=tags if isinstance(tags, Mapping) else dict(role.tags),
+        service_linked=role.service_linked,
+    )
+    return Actor(principal, role.identity, role.boundary, account=account, **state)  # type: ignore[arg-type]
+
+
+def find_role(world: World, ref: str, where: Location | None) -> RoleInfo:
+    """A role by name (unique in the scenario) or by ARN."""
+    if ref.startswith("arn:"):
+        role = world.roles.get(ref)
+        if role is None:
+            raise ReferenceError_(f"unknown role `{ref}`", where, _known(world.roles))
+        return role
+    arns = [a for a in world.names.get(ref, ()) if a in world.roles]
+    if not arns:
+        raise ReferenceError_(f"unknown role `{ref}`", where, _known(world.roles))
+    if len(arns) > 1:
+        raise ReferenceError_(f"role name `{ref}` is ambiguous", where, "use the role ARN: " + ", ".join(arns))
+    return world.roles[arns[0]]
+
+
+def _known(table: Mapping[str, object]) -> str:
+    return "known: " + (", ".join(f"`{k}`" for k in list(table)[:8]) or "none")
+
+
+def resolve_actor(world: World, ref: str, where: Location | None, session_name: str | None = None) -> Actor:
+    """The actor a test's `principal` names: a user or role (name or ARN), a root, a service, or anonymous."""
+    if ref == "anonymous":
+        return Actor(ANONYMOUS)
+    if SERVICE_PRINCIPAL.match(ref):
+        return Actor(Principal(PrincipalKind.SERVICE, ref))
+    if not ref.startswith("arn:"):
+        arns = world.names.get(ref, ())
+        if not arns:
+            raise ReferenceError_(
+                f"unknown principal `{ref}`", where,
+                "name a user or role of the scenario, give a principal ARN, a service principal or `anonymous`",
+            )
+        if len(arns) > 1:
+            raise ReferenceError_(f"principal name `{ref}` is ambiguous", where, "use the ARN: " + ", ".join(arns))
+        ref = arns[0]
+    arn = parse_arn(ref, location=where)
+    return _actor_for_arn(world, ref, arn, where, session_name)
+
+
+def _actor_for_arn(world: World, ref: str, arn: Arn, where: Location | None, session_name: str | None) -> Actor:
+    if arn.service == "iam" and arn.resource == "root":
+        account = account_info(world, arn.account, arn.partition)
+        return Actor(Principal(PrincipalKind.ROOT, ref, arn.account, arn.partition, user_id=arn.account),
+                     root=True, account=account)
+    if arn.service == "iam" and arn.resource.startswith("user/"):
+        user = world.users.get(ref)
+        if user is None:
+            raise ReferenceError_(f"unknown user `{ref}`", where, _known(world.users))
+        account = account_info(world, user.account, arn.partition)
+        principal = Principal(PrincipalKind.USER, ref, user.account, arn.partition, user.name,
+                              user_id=user.user_id, tags=user.tags)
+        return Actor(principal, user.identity, user.boundary, account=account)
+    if arn.service == "iam" and arn.resource.startswith("role/"):
+        return role_actor(world, find_role(world, ref, where), session_name or DEFAULT_SESSION_NAME)
+    if arn.service == "sts" and arn.resource.startswith("assumed-role/"):
+        parts = arn.resource.split("/")
+        if len(parts) != 3:
+            raise RequestError(f"invalid role session ARN `{ref}`", where, "arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION")
+        roles = [r for r in world.roles.values() if r.account == arn.account and r.name == parts[1]]
+        if not roles:
+            raise ReferenceError_(f"unknown role `{parts[1]}` in account `{arn.account}`", where, _known(world.roles))
+        return role_actor(world, roles[0], parts[2])
+    if arn.service == "sts" and arn.resource.startswith("federated-user/"):
+        raise UnsupportedError(
+            f"federated user principals are not modelled in scenarios: `{ref}`", where,
+            "use simulate-custom-policy with the federated user's session policy",
+        )
+    raise RequestError(f"`{ref}` is not a principal ARN", where,
+                       "principals are users, roles, role sessions, account roots, services or `anonymous`")
+
+
+def resolve_target(world: World, resource: str, resource_account: str | None, actor: Actor,
+                   where: Location | None) -> Target:
+    """The resource of a request with its owner; undeclared resources belong to the ARN's account, or the caller's."""
+    default_account = actor.principal.account
+    default_partition = actor.principal.partition
+    if resource == "*":
+        return Target("*", resource_account or default_account, default_partition)
+    arn = parse_arn(resource, location=where)
+    declared = None
+    if arn.service == "s3":
+        declared = world.buckets.get(arn.resource.split("/", 1)[0])
+        if declared is not None and declared.partition != arn.partition:
+            declared = None
+    else:
+        declared = world.resources.get(resource)
+    if declared is not None:
+        if resource_account is not None and resource_account != declared.account:
+            raise RequestError(
+                f"`resource_account` `{resource_account}` disagrees with the model: `{resource}` belongs to "
+                f"`{declared.account}`", where,
+            )
+        tags = declared.tags if declared.arn == resource else {}
+        return Target(resource, declared.account, declared.partition, declared.policy, declared.must_allow, tags)
+    role = world.roles.get(resource)
+    if role is not None:
+        return Target(resource, role.account, arn.partition, tags=role.tags)
+    user = world.users.get(resource)
+    if user is not None:
+        return Target(resource, user.account, arn.partition, tags=user.tags)
+    account = arn.account if arn.account and arn.account != "aws" else None
+    if resource_account is not None and account is not None and resource_account != account:
+        raise RequestError(f"`resource_account` `{resource_account}` disagrees with the ARN `{resource}`", where)
+    return Target(resource, resource_account or account or default_account, arn.partition)
+
+
+def build_request(world: World, actor: Actor, action: str, target: Target, extra: Mapping[str, tuple[str, ...] | None],
+                  now: tuple[str, str]) -> Request:
+    """The request with its full context: derived keys, then the flow's and the caller's keys on top."""
+    keys = actor.principal_keys(world)
+    keys["aws:currenttime"] = (now[0],)
+    keys["aws:epochtime"] = (now[1],)
+    if target.account:
+        keys["aws:resourceaccount"] = (target.account,)
+        owner = world.account(target.account)
+        if owner is not None and owner.in_organization and world.org_id:
+            keys["aws:resourceorgid"] = (world.org_id,)
+            if owner.org_path:
+                keys["aws:resourceorgpaths"] = (owner.org_path,)
+    for tag, value in target.tags.items():
+        keys[f"aws:resourcetag/{tag.lower()}"] = (value,)
+    context = RequestContext(keys).with_values(extra)
+    return Request(actor.principal, action, target.arn, target.account, context, target.partition)
+
+
+def policy_set(world: World, actor: Actor, request: Request, target: Target) -> PolicySet:
+    """Every policy that governs `request`: the caller's, the organization's and the resource's."""
+    principal = actor.principal
+    scps: tuple[tuple[str, tuple[CompiledPolicy, ...]], ...] = ()
+    if actor.account is not None and principal.is_aws_account_identity and not principal.service_linked:
+        scps = actor.account.scp_levels
+    rcps: tuple[tuple[str, tuple[CompiledPolicy, ...]], ...] = ()
+    owner = world.account(target.account) if target.account else None
+    service = request.action_lower.split(":", 1)[0]
+    if owner is not None and service in RCP_SERVICES and not principal.service_linked \
+            and principal.kind is not PrincipalKind.SERVICE:
+        rcps = owner.rcp_levels
+    return PolicySet(
+        identity=actor.identity,
+        boundary=actor.boundary,
+        session=actor.session,
+        scp_levels=scps,
+        rcp_levels=rcps,
+        resource=target.policy,
+        resource_must_allow=target.must_allow,
+        root=actor.root,
+    )

@@ -1,0 +1,99 @@
+"""The compiled model of a scenario: accounts, identities, resources and the organization, all policies compiled.
+
+Built once by `scenario.build`; read by the request resolver and the flows. Nothing here parses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from policysim.errors import Location
+from policysim.ir.policy import CompiledPolicy
+
+Levels = tuple[tuple[str, tuple[CompiledPolicy, ...]], ...]
+
+
+@dataclass(frozen=True)
+class AccountInfo:
+    """An account, its partition and the organization policies that govern it."""
+
+    id: str
+    name: str | None
+    partition: str
+    in_organization: bool = False
+    management: bool = False
+    scp_levels: Levels = ()  # root first, then each OU, then the account itself
+    rcp_levels: Levels = ()
+    org_path: str | None = None  # aws:PrincipalOrgPaths / aws:ResourceOrgPaths value
+
+    @property
+    def label(self) -> str:
+        """`Name (id)` or the id."""
+        return f"{self.name} ({self.id})" if self.name else self.id
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    """An IAM user with every policy that applies to it (its own and its groups')."""
+
+    account: str
+    name: str
+    arn: str
+    user_id: str
+    identity: tuple[CompiledPolicy, ...]
+    boundary: CompiledPolicy | None
+    tags: Mapping[str, str]
+    location: Location | None = None
+
+
+@dataclass(frozen=True)
+class RoleInfo:
+    """An IAM role: its trust policy, permissions, boundary and limits."""
+
+    account: str
+    name: str
+    arn: str
+    path: str
+    role_id: str
+    trust: CompiledPolicy | None
+    identity: tuple[CompiledPolicy, ...]
+    boundary: CompiledPolicy | None
+    tags: Mapping[str, str]
+    max_session_duration: int
+    location: Location | None = None
+
+    @property
+    def service_linked(self) -> bool:
+        """Service-linked roles live under `/aws-service-role/`; SCPs and RCPs do not restrict them."""
+        return self.path.startswith("/aws-service-role/")
+
+
+@dataclass(frozen=True)
+class ResourceInfo:
+    """A declared resource: its owner, tags and resource-based policy."""
+
+    arn: str
+    account: str
+    partition: str
+    policy: CompiledPolicy | None
+    tags: Mapping[str, str]
+    must_allow: bool = False  # KMS key policies must allow explicitly
+
+
+@dataclass(frozen=True)
+class World:
+    """Everything a scenario declares, compiled."""
+
+    accounts: Mapping[str, AccountInfo]
+    users: Mapping[str, UserInfo]  # by ARN
+    roles: Mapping[str, RoleInfo]  # by ARN
+    buckets: Mapping[str, ResourceInfo]  # by bucket name
+    resources: Mapping[str, ResourceInfo]  # by ARN
+    org_id: str | None = None
+    management_account: str | None = None
+    names: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # user/role name -> ARNs
+
+    def account(self, account_id: str) -> AccountInfo | None:
+        """The declared account, or None."""
+        return self.accounts.get(account_id)
