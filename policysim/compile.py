@@ -124,9 +124,7 @@ def _check_sid(
     if sid is None:
         return
     if rules.iam_sids and not IAM_SID.match(sid):
-        raise PolicyError(
-            f"Sid `{sid}` may contain only ASCII letters and digits", doc.locate((*path, "Sid"))
-        )
+        raise PolicyError(f"Sid `{sid}` may contain only ASCII letters and digits", doc.locate((*path, "Sid")))
     if sid in seen:
         raise PolicyError(
             f"Statement IDs (SID) in a single policy must be unique: `{sid}` is used by statements "
@@ -153,7 +151,13 @@ def _compile_statement(
     effect = Effect(statement.Effect)
     _exactly_one(statement.Action, statement.NotAction, "Action", "NotAction", True, "actions", where)
     _exactly_one(
-        statement.Resource, statement.NotResource, "Resource", "NotResource", rules.resource_required, "resources", where
+        statement.Resource,
+        statement.NotResource,
+        "Resource",
+        "NotResource",
+        rules.resource_required,
+        "resources",
+        where,
     )
     if not rules.resource_allowed and (statement.Resource is not None or statement.NotResource is not None):
         element = "Resource" if statement.Resource is not None else "NotResource"

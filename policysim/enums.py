@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class Decision(str, Enum):
+class Decision(StrEnum):
     """AWS's own words for the result of an evaluation."""
 
     ALLOWED = "allowed"
@@ -13,14 +13,14 @@ class Decision(str, Enum):
     IMPLICIT_DENY = "implicitDeny"
 
 
-class Effect(str, Enum):
+class Effect(StrEnum):
     """A statement's effect (case-sensitive in AWS)."""
 
     ALLOW = "Allow"
     DENY = "Deny"
 
 
-class PolicyKind(str, Enum):
+class PolicyKind(StrEnum):
     """The kinds of policy AWS evaluates; they differ in data, not in code."""
 
     IDENTITY = "identity"
@@ -37,7 +37,7 @@ class PolicyKind(str, Enum):
         return self in (PolicyKind.RESOURCE, PolicyKind.TRUST)
 
 
-class Gate(str, Enum):
+class Gate(StrEnum):
     """The checkpoint that decided (or helped decide) an outcome, like iam-simulate's `blockedBy`."""
 
     IDENTITY = "identity"

@@ -100,7 +100,7 @@ class PolicyError(InputError):
     code = "invalid-policy"
 
 
-class ReferenceError_(InputError):  # noqa: N801 - avoid shadowing the builtin
+class ReferenceError_(InputError):
     """A name or ARN that does not resolve in the model."""
 
     code = "unresolved-reference"

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 from policysim.context import RequestContext
 
 
-class PrincipalKind(str, Enum):
+class PrincipalKind(StrEnum):
     """The kinds of caller AWS distinguishes; `aws:PrincipalType` values where AWS has one."""
 
     ROOT = "Account"

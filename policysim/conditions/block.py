@@ -135,9 +135,7 @@ class CompiledCondition:
         return [explain_clause(clause, ctx) for clause in self.clauses]
 
 
-def compile_condition(
-    raw: Mapping[str, Any], *, variables_enabled: bool, location: Location
-) -> CompiledCondition:
+def compile_condition(raw: Mapping[str, Any], *, variables_enabled: bool, location: Location) -> CompiledCondition:
     """Compile a statement's Condition element `{operator: {key: value | [values]}}`."""
     if not isinstance(raw, Mapping):
         raise PolicyError("`Condition` must be an object of condition operators", location)

@@ -83,9 +83,7 @@ def _equals_test(members: frozenset[Decimal], parse_request: Parser) -> ValueTes
     return test
 
 
-def _ordered_test(
-    compare: Callable[[Decimal, Decimal], bool], bound: Decimal, parse_request: Parser
-) -> ValueTest:
+def _ordered_test(compare: Callable[[Decimal, Decimal], bool], bound: Decimal, parse_request: Parser) -> ValueTest:
     def test(value: str, ctx: RequestContext) -> bool:
         number = parse_request(value)
         return number is not None and compare(number, bound)

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from policysim.enums import Decision, Gate, PolicyKind
 from policysim.engine.outcome import Outcome, Reason
 from policysim.engine.scan import Findings, scan
+from policysim.enums import Decision, Gate, PolicyKind
 from policysim.ir.policy import CompiledPolicy, StatementRef
 from policysim.ir.principal import PrincipalMatch
 from policysim.request import Request
@@ -63,7 +63,9 @@ def decide(request: Request, policies: PolicySet) -> Outcome:
         for name, found in levels:
             if not found.allows:
                 reason = Reason(gate, Decision.IMPLICIT_DENY, f"no {what} attached to {name} allows the request")
-                return _outcome(Decision.IMPLICIT_DENY, (reason,), request, missing, identity, boundary, session, resource)
+                return _outcome(
+                    Decision.IMPLICIT_DENY, (reason,), request, missing, identity, boundary, session, resource
+                )
 
     # 4-7. Resource-based policy, identity policies, permissions boundary, session policy.
     identity_ok = policies.root or bool(identity.allows)
@@ -137,15 +139,25 @@ def _allow_reasons(
     reasons: list[Reason] = []
     if policies.root:
         reasons.append(Reason(Gate.ROOT, Decision.ALLOWED, "the account root user has full access to its account"))
-    reasons += [Reason(Gate.IDENTITY, Decision.ALLOWED, "allowed by an identity-based policy", r) for r in identity.allows[:1]]
+    reasons += [
+        Reason(Gate.IDENTITY, Decision.ALLOWED, "allowed by an identity-based policy", r) for r in identity.allows[:1]
+    ]
     for gate, found in ((Gate.BOUNDARY, boundary), (Gate.SESSION, session)):
         if found is not None:
-            reasons += [Reason(gate, Decision.ALLOWED, f"allowed by the {gate.value} policy", r) for r in found.allows[:1]]
+            reasons += [
+                Reason(gate, Decision.ALLOWED, f"allowed by the {gate.value} policy", r) for r in found.allows[:1]
+            ]
     if resource is not None and resource.allows:
         gate = Gate.TRUST if policies.resource and policies.resource.kind is PolicyKind.TRUST else Gate.RESOURCE
         how = resource_best.name.lower().replace("_", " ") if resource_best else "caller"
-        reasons.append(Reason(gate, Decision.ALLOWED, f"allowed by the {gate.value} policy, which names the {how}",
-                              resource.allows[0]))
+        reasons.append(
+            Reason(
+                gate,
+                Decision.ALLOWED,
+                f"allowed by the {gate.value} policy, which names the {how}",
+                resource.allows[0],
+            )
+        )
     return tuple(reasons)
 
 

@@ -53,7 +53,14 @@ class Outcome:
             Reason(r.gate, r.decision, r.message, r.statement, hop if r.hop is None else r.hop) for r in self.reasons
         )
         return Outcome(
-            self.decision, self.gates, reasons, self.request, self.missing_keys, self.matched, self.diagnostics, hop
+            self.decision,
+            self.gates,
+            reasons,
+            self.request,
+            self.missing_keys,
+            self.matched,
+            self.diagnostics,
+            hop,
         )
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 from policysim.engine.outcome import Outcome, Reason
 from policysim.enums import Decision, Gate
@@ -25,7 +25,7 @@ MAX_SESSION_POLICY_ARNS = 10
 CHAINED_MAX_SECONDS = 3600
 
 
-class Via(str, Enum):
+class Via(StrEnum):
     """How the role is assumed; the console's Switch Role passes no ExternalId and gives 1-hour sessions."""
 
     API = "api"
@@ -67,8 +67,10 @@ def validate(actor: Actor, role: RoleInfo, params: AssumeParams) -> Outcome | No
     """The refusal STS would give before any policy is read, or None."""
     kind = actor.principal.kind
     if kind is PrincipalKind.ROOT:
-        return _refused("AccessDenied", "the account root user cannot assume a role (Roles may not be assumed by "
-                        "root accounts)")
+        return _refused(
+            "AccessDenied",
+            "the account root user cannot assume a role (Roles may not be assumed by root accounts)",
+        )
     if kind is PrincipalKind.ANONYMOUS:
         return _refused("MissingAuthenticationToken", "AssumeRole needs signed credentials")
     if kind is not PrincipalKind.SERVICE and role.arn.split(":")[1] != actor.principal.partition:
@@ -90,14 +92,21 @@ def _validate_limits(actor: Actor, role: RoleInfo, params: AssumeParams) -> Outc
         if not 900 <= duration <= 43200:
             return _refused("ValidationError", f"DurationSeconds {duration} must be between 900 and 43200")
         if duration > role.max_session_duration:
-            return _refused("ValidationError", f"DurationSeconds {duration} exceeds the MaxSessionDuration "
-                            f"{role.max_session_duration} of `{role.arn}`")
+            return _refused(
+                "ValidationError",
+                f"DurationSeconds {duration} exceeds the MaxSessionDuration "
+                f"{role.max_session_duration} of `{role.arn}`",
+            )
         if actor.is_session and duration > CHAINED_MAX_SECONDS:
-            return _refused("ValidationError", f"DurationSeconds {duration} exceeds the 1 hour session limit "
-                            "for roles assumed by role chaining")
+            return _refused(
+                "ValidationError",
+                f"DurationSeconds {duration} exceeds the 1 hour session limit for roles assumed by role chaining",
+            )
     if params.session_policy_chars > MAX_SESSION_POLICY_CHARS:
-        return _refused("PackedPolicyTooLarge", f"the session policy has {params.session_policy_chars} characters; "
-                        f"the limit is {MAX_SESSION_POLICY_CHARS}")
+        return _refused(
+            "PackedPolicyTooLarge",
+            f"the session policy has {params.session_policy_chars} characters; the limit is {MAX_SESSION_POLICY_CHARS}",
+        )
     if len(params.session_policy_arns) > MAX_SESSION_POLICY_ARNS:
         return _refused("ValidationError", f"at most {MAX_SESSION_POLICY_ARNS} managed session policy ARNs")
     if len(params.session_tags) > 50:
@@ -147,13 +156,17 @@ def assume_role(evaluator: Evaluator, actor: Actor, role: RoleInfo, params: Assu
     if refused is not None:
         return HopResult(refused, None)
     if role.trust is None:
-        return HopResult(_refused("AccessDenied", f"role `{role.arn}` has no trust policy and cannot be assumed",
-                                  Gate.TRUST), None)
+        return HopResult(
+            _refused("AccessDenied", f"role `{role.arn}` has no trust policy and cannot be assumed", Gate.TRUST),
+            None,
+        )
     target = Target(role.arn, role.account, role.arn.split(":")[1], role.trust, True, role.tags)
     extra = hop_context(actor, params)
     outcome = evaluator.evaluate(actor, "sts:AssumeRole", target, extra)
-    for action, needed in (("sts:TagSession", bool(params.session_tags)),
-                           ("sts:SetSourceIdentity", params.source_identity is not None)):
+    for action, needed in (
+        ("sts:TagSession", bool(params.session_tags)),
+        ("sts:SetSourceIdentity", params.source_identity is not None),
+    ):
         if outcome.allowed and needed:
             outcome = evaluator.evaluate(actor, action, target, extra)
     if not outcome.allowed:
@@ -178,7 +191,9 @@ def mint_session(evaluator: Evaluator, actor: Actor, role: RoleInfo, params: Ass
         inline = (params.session_policy,) if params.session_policy is not None else ()
         session_policies = inline + params.session_policy_arns
     session = role_actor(
-        evaluator.world, role, session_name_for(actor, params),
+        evaluator.world,
+        role,
+        session_name_for(actor, params),
         tags=tags,
         session=session_policies,
         mfa=bool(actor.mfa),

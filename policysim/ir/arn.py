@@ -67,9 +67,7 @@ def parse_arn(text: str, *, location: Location | None = None) -> Arn:
         tree = load_grammar("arn").parse(text)
     except UnexpectedInput as error:
         raise _arn_error(text, error, location) from None
-    partition, service, region, account, resource = (
-        str(c) if isinstance(c, Token) else "" for c in tree.children
-    )
+    partition, service, region, account, resource = (str(c) if isinstance(c, Token) else "" for c in tree.children)
     if partition not in PARTITIONS:
         raise ParseError(f"invalid partition `{partition}` in ARN `{text}`", location, _HINTS["partition"])
     problem = _service_rule(text, service, region, account, resource)
@@ -92,9 +90,7 @@ def _arn_error(text: str, error: UnexpectedInput, location: Location | None) -> 
     return ParseError(f"invalid {name} `{parts[index]}` in ARN `{text}`", location, _HINTS[name])
 
 
-def _service_rule(
-    text: str, service: str, region: str, account: str, resource: str
-) -> tuple[str, str] | None:
+def _service_rule(text: str, service: str, region: str, account: str, resource: str) -> tuple[str, str] | None:
     """Per-service shape rules; (message, hint) when broken."""
     if service == "iam" and region:
         # moto: "IAM resource {resource} cannot contain region information"
@@ -111,9 +107,7 @@ def _service_rule(
     return None
 
 
-def check_resource_pattern(
-    text: str, *, location: Location | None = None, variables_enabled: bool = True
-) -> None:
+def check_resource_pattern(text: str, *, location: Location | None = None, variables_enabled: bool = True) -> None:
     """Validate a Resource/NotResource entry: `*`, or an ARN with `*`/`?` wildcards in any part but `arn`.
 
     "You can use wildcard characters (* and ?) within any ARN segment" and a variable may be used "only in the
@@ -132,9 +126,7 @@ def check_resource_pattern(
         )
     _, partition, service, region, account, resource = parts
     if not (partition in PARTITIONS or (_wild(partition) and re.fullmatch(r"[a-z0-9*?-]+", partition))):
-        raise PolicyError(
-            f"invalid partition `{partition}` in resource `{text}`", location, _HINTS["partition"]
-        )
+        raise PolicyError(f"invalid partition `{partition}` in resource `{text}`", location, _HINTS["partition"])
     for name, value in (("service", service), ("region", region), ("account", account)):
         if not _PATTERN_PART[name].fullmatch(value):
             raise PolicyError(f"invalid {name} `{value}` in resource `{text}`", location, _HINTS[name])
@@ -186,8 +178,7 @@ class ArnGlob:
             else:
                 components[-1].append(part)
         matchers = tuple(
-            compile_pattern(Template(tuple(p for p in parts if p != ""), _text(parts)))
-            for parts in components
+            compile_pattern(Template(tuple(p for p in parts if p != ""), _text(parts))) for parts in components
         )
         checks = tuple(
             (index, matcher)
@@ -210,6 +201,4 @@ class ArnGlob:
 
 
 def _text(parts: list[TemplatePart]) -> str:
-    return "".join(
-        p if isinstance(p, str) else "${" + p.char + "}" if isinstance(p, Escape) else p.text for p in parts
-    )
+    return "".join(p if isinstance(p, str) else "${" + p.char + "}" if isinstance(p, Escape) else p.text for p in parts)

@@ -79,11 +79,7 @@ class Glob:
             return value.endswith(self._affix[1])
         if kind == _AFFIX:
             prefix, suffix = self._affix
-            return (
-                len(value) >= len(prefix) + len(suffix)
-                and value.startswith(prefix)
-                and value.endswith(suffix)
-            )
+            return len(value) >= len(prefix) + len(suffix) and value.startswith(prefix) and value.endswith(suffix)
         return _match(self._first, self._middle, self._last, value)
 
     def matches_in(self, value: str, ctx: RequestContext) -> bool:
@@ -164,9 +160,7 @@ def _source(parts: Sequence[TemplatePart | LiteralText]) -> str:
     return "".join(out)
 
 
-def _split(
-    parts: Sequence[TemplatePart | LiteralText], *, allow_variables: bool = False
-) -> list[list[_Item]]:
+def _split(parts: Sequence[TemplatePart | LiteralText], *, allow_variables: bool = False) -> list[list[_Item]]:
     """Cut parts into segments at each wildcard `*`; a wildcard `?` becomes None."""
     segments: list[list[_Item]] = [[]]
     for part in parts:
@@ -238,9 +232,7 @@ def _build(segments: Sequence[Sequence[_Item]], text: str, ignore_case: bool) ->
     kind = _GENERAL
     if not middle and prefix is not None and suffix is not None:
         kind = _EVERYTHING if everything else _SUFFIX if not prefix else _PREFIX if not suffix else _AFFIX
-    return Glob(
-        text, ignore_case, False, None, everything, kind, (prefix or "", suffix or ""), first, middle, last
-    )
+    return Glob(text, ignore_case, False, None, everything, kind, (prefix or "", suffix or ""), first, middle, last)
 
 
 def _at(seg: _Seg, value: str, i: int) -> bool:

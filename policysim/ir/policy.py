@@ -60,11 +60,7 @@ class ResourceMatcher:
 
     def matches(self, resource: str, ctx: RequestContext) -> bool:
         """Does the element cover the resource ARN?"""
-        hit = (
-            self.everything
-            or resource in self.literals
-            or any(p.matches_in(resource, ctx) for p in self.patterns)
-        )
+        hit = self.everything or resource in self.literals or any(p.matches_in(resource, ctx) for p in self.patterns)
         return hit != self.negated
 
 

@@ -11,10 +11,11 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import Any
 
-from policysim.request import Principal, PrincipalKind
 from policysim.errors import Location, PolicyError
 from policysim.ir.arn import parse_arn
+from policysim.request import Principal, PrincipalKind
 
 ACCOUNT_ID = re.compile(r"^\d{12}$")
 SERVICE_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]*\.amazonaws\.com(\.cn)?$")
@@ -70,7 +71,7 @@ class PrincipalSet:
         return None
 
 
-def compile_principal(value: str | Mapping[str, str | list[str]], location: Location) -> PrincipalSet:
+def compile_principal(value: str | Mapping[Any, str | list[str]], location: Location) -> PrincipalSet:
     """Compile a Principal / NotPrincipal value; malformed principals are located errors."""
     if value == "*":
         return PrincipalSet(True, frozenset(), frozenset(), frozenset(), frozenset(), frozenset())
@@ -93,7 +94,9 @@ def compile_principal(value: str | Mapping[str, str | list[str]], location: Loca
             elif kind == "Service":
                 if not SERVICE_NAME.match(item):
                     raise PolicyError(
-                        f"invalid service principal `{item}`", where, "service principals look like `ec2.amazonaws.com`"
+                        f"invalid service principal `{item}`",
+                        where,
+                        "service principals look like `ec2.amazonaws.com`",
                     )
                 services.add(item)
             elif kind == "Federated":

@@ -16,9 +16,7 @@ from policysim.context import RequestContext
 from policysim.errors import Location, PolicyError
 from policysim.grammars import load_grammar
 
-_VARIABLE_HINT = (
-    "a variable is `${service:key}` or `${service:key, 'default'}`; `${*}` `${?}` `${$}` are escapes"
-)
+_VARIABLE_HINT = "a variable is `${service:key}` or `${service:key, 'default'}`; `${*}` `${?}` `${$}` are escapes"
 
 
 @dataclass(frozen=True, slots=True)

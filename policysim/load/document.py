@@ -159,9 +159,7 @@ def decode_input(text: str | bytes, file: str) -> str:
         bad = _SURROGATE.search(decoded)
         if bad is not None:
             line, col = position(decoded, bad.start())
-            raise ParseError(
-                "input is not valid unicode: lone surrogate character", Location(file, line, col)
-            )
+            raise ParseError("input is not valid unicode: lone surrogate character", Location(file, line, col))
     else:
         raise ParseError(f"cannot load a `{type(text).__name__}`: expected text or bytes", Location(file))
     return decoded[1:] if decoded.startswith("\ufeff") else decoded

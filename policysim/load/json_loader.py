@@ -57,9 +57,7 @@ def _grammar_path(name: str) -> Path:
 @functools.cache
 def _parser() -> lark.Lark:
     grammar = _grammar_path("json.lark").read_text(encoding="utf-8")
-    return lark.Lark(
-        grammar, parser="lalr", lexer="basic", propagate_positions=True, maybe_placeholders=False
-    )
+    return lark.Lark(grammar, parser="lalr", lexer="basic", propagate_positions=True, maybe_placeholders=False)
 
 
 def _check_depth(text: str, file: str) -> None:

@@ -143,9 +143,7 @@ class _Builder:
             raise ParseError("anchors and aliases are not supported", _at(self.file, _span(event)))
         if getattr(event, "tag", None) is not None:
             tag = event.tag.replace("tag:yaml.org,2002:", "!!", 1)
-            raise ParseError(
-                f"YAML tags are not supported (found `{show(tag)}`)", _at(self.file, _span(event))
-            )
+            raise ParseError(f"YAML tags are not supported (found `{show(tag)}`)", _at(self.file, _span(event)))
         if isinstance(event, yaml.ScalarEvent):
             self._scalar(event)
         elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
@@ -238,9 +236,7 @@ def _loc_of(mark: Any, file: str) -> Location:
 def _syntax_error(exc: yaml.YAMLError, text: str, file: str) -> ParseError:
     if isinstance(exc, yaml.reader.ReaderError):
         line, col = position(text, max(text.find(chr(exc.character)), 0))
-        return ParseError(
-            f"character U+{exc.character:04X} is not allowed in YAML", Location(file, line, col)
-        )
+        return ParseError(f"character U+{exc.character:04X} is not allowed in YAML", Location(file, line, col))
     if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"

@@ -69,9 +69,7 @@ class ManagedPolicy:
 
 
 def _make(record: Mapping[str, Any], document: Mapping[str, Any], **fields: Any) -> ManagedPolicy:
-    return ManagedPolicy(
-        document=document, document_text=json.dumps(document, indent=2), **{**record, **fields}
-    )
+    return ManagedPolicy(document=document, document_text=json.dumps(document, indent=2), **{**record, **fields})
 
 
 class ManagedPolicyLibrary:
@@ -171,9 +169,7 @@ def _json(text: str, loc: Location, embedded: bool = False) -> Any:
         if embedded:
             where = f"line {exc.lineno} column {exc.colno}"
             raise ParseError(f"document is not valid JSON: {exc.msg.lower()} at {where}", loc) from None
-        raise ParseError(
-            f"invalid JSON: {exc.msg.lower()}", Location(loc.file, exc.lineno, exc.colno)
-        ) from None
+        raise ParseError(f"invalid JSON: {exc.msg.lower()}", Location(loc.file, exc.lineno, exc.colno)) from None
     except _Duplicate as dup:
         raise SchemaError(f"duplicate key `{dup.key}`", loc) from None
 
@@ -203,9 +199,7 @@ def _load_file(path: pathlib.Path) -> list[ManagedPolicy]:
     if "policies" in data:
         entries = _get(data, "policies", list, loc)
         return [_record(e, loc.child("policies", i)) for i, e in enumerate(entries)]
-    raise SchemaError(
-        "expected `Policies` (output of `aws iam get-account-authorization-details`) or `policies`", loc
-    )
+    raise SchemaError("expected `Policies` (output of `aws iam get-account-authorization-details`) or `policies`", loc)
 
 
 def _get(obj: Any, key: str, kind: type, loc: Location, optional: bool = False) -> Any:

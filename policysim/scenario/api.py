@@ -56,8 +56,14 @@ class Session:
         """The session principal ARN, `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`."""
         return self.actor.principal.arn
 
-    def evaluate(self, action: str, resource: str, context: ContextArg | None = None, *,
-                 resource_account: str | None = None) -> Outcome:
+    def evaluate(
+        self,
+        action: str,
+        resource: str,
+        context: ContextArg | None = None,
+        *,
+        resource_account: str | None = None,
+    ) -> Outcome:
         """The outcome of this session doing `action` on `resource`."""
         return self.scenario._request(self.actor, action, resource, context_keys(context), resource_account, None)
 
@@ -83,8 +89,14 @@ class Scenario:
         return self.doc.file
 
     @classmethod
-    def from_document(cls, doc: Document, *, base_dir: Path | None = None,
-                      library: ManagedPolicyLibrary | None = None, clock: Clock = utc_now) -> Scenario:
+    def from_document(
+        cls,
+        doc: Document,
+        *,
+        base_dir: Path | None = None,
+        library: ManagedPolicyLibrary | None = None,
+        clock: Clock = utc_now,
+    ) -> Scenario:
         """Validate and compile a loaded document."""
         wire = validate(ScenarioFile, doc.data, doc.locate, "scenario")
         compiler = PolicyCompiler(doc, base_dir, library or ManagedPolicyLibrary.builtin())
@@ -93,15 +105,15 @@ class Scenario:
         return scenario
 
     @classmethod
-    def load(cls, path: str | Path, *, library: ManagedPolicyLibrary | None = None,
-             clock: Clock = utc_now) -> Scenario:
+    def load(cls, path: str | Path, *, library: ManagedPolicyLibrary | None = None, clock: Clock = utc_now) -> Scenario:
         """Load a scenario file (YAML or JSON)."""
         path = Path(path)
         return cls.from_document(load_file(path, str(path)), base_dir=path.parent, library=library, clock=clock)
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any], *, library: ManagedPolicyLibrary | None = None,
-                  clock: Clock = utc_now) -> Scenario:
+    def from_dict(
+        cls, data: Mapping[str, Any], *, library: ManagedPolicyLibrary | None = None, clock: Clock = utc_now
+    ) -> Scenario:
         """The same model built in memory, with the same keys as the YAML."""
         doc = Document(json.loads(json.dumps(data)), "<dict>", {}, {})
         return cls.from_document(doc, library=library, clock=clock)
@@ -150,11 +162,21 @@ class Scenario:
             actor = replace(actor, mfa=mfa)
         extra = context_keys(context)
         policy = self._session_policy(session_policy)
-        base = AssumeParams(session_name=session_name, external_id=external_id, duration_seconds=duration_seconds,
-                            via=_via(via, external_id, duration_seconds, policy, session_tags, where), context=extra)
-        last = replace(base, session_policy=policy[0], session_policy_chars=policy[1],
-                       session_tags=dict(session_tags or {}), transitive_tag_keys=tuple(transitive_tag_keys),
-                       source_identity=source_identity)
+        base = AssumeParams(
+            session_name=session_name,
+            external_id=external_id,
+            duration_seconds=duration_seconds,
+            via=_via(via, external_id, duration_seconds, policy, session_tags, where),
+            context=extra,
+        )
+        last = replace(
+            base,
+            session_policy=policy[0],
+            session_policy_chars=policy[1],
+            session_tags=dict(session_tags or {}),
+            transitive_tag_keys=tuple(transitive_tag_keys),
+            source_identity=source_identity,
+        )
         final_is_hop = action.lower() == "sts:assumerole" and resource in self.world.roles
         for hop, role_ref in enumerate(assume):
             role = find_role(self.world, role_ref, where)
@@ -171,15 +193,26 @@ class Scenario:
         if options.get("mfa") is not None:
             actor = replace(actor, mfa=options.pop("mfa"))
         policy = self._session_policy(options.pop("session_policy", None))
-        params = AssumeParams(session_policy=policy[0], session_policy_chars=policy[1],
-                              context=context_keys(options.pop("context", None)), **options)
+        params = AssumeParams(
+            session_policy=policy[0],
+            session_policy_chars=policy[1],
+            context=context_keys(options.pop("context", None)),
+            **options,
+        )
         result = assume_role(self.evaluator, actor, find_role(self.world, role, None), params)
         if result.session is None:
             raise RequestError(f"AssumeRole refused: {result.outcome.explain()}")
         return Session(self, result.session, result.outcome)
 
-    def _request(self, actor: Actor, action: str, resource: str, extra: Mapping[str, tuple[str, ...] | None],
-                 resource_account: str | None, hop_params: AssumeParams | None) -> Outcome:
+    def _request(
+        self,
+        actor: Actor,
+        action: str,
+        resource: str,
+        extra: Mapping[str, tuple[str, ...] | None],
+        resource_account: str | None,
+        hop_params: AssumeParams | None,
+    ) -> Outcome:
         if hop_params is not None:
             result = assume_role(self.evaluator, actor, self.world.roles[resource], hop_params)
             return result.outcome
@@ -196,16 +229,25 @@ class Scenario:
         return compile_policy(doc, "session policy", PolicyKind.SESSION), len(json.dumps(data, separators=(",", ":")))
 
 
-def _via(via: str, external_id: str | None, duration: int | None, policy: tuple[CompiledPolicy | None, int],
-         tags: Mapping[str, str] | None, where: Location | None) -> Via:
+def _via(
+    via: str,
+    external_id: str | None,
+    duration: int | None,
+    policy: tuple[CompiledPolicy | None, int],
+    tags: Mapping[str, str] | None,
+    where: Location | None,
+) -> Via:
     try:
         mode = Via(via)
     except ValueError:
         raise RequestError(f"`via` must be `api`, `cli` or `console`, got `{via}`", where) from None
     if mode is Via.CONSOLE:
         if external_id is not None:
-            raise RequestError("the console's Switch Role cannot pass an ExternalId", where,
-                               "remove `external_id`, or use `via: api` / `via: cli`")
+            raise RequestError(
+                "the console's Switch Role cannot pass an ExternalId",
+                where,
+                "remove `external_id`, or use `via: api` / `via: cli`",
+            )
         if duration is not None and duration != 3600:
             raise RequestError("the console's Switch Role gives 1-hour sessions", where, "remove `duration_seconds`")
         if policy[0] is not None or tags:
@@ -213,7 +255,6 @@ def _via(via: str, external_id: str | None, duration: int | None, policy: tuple[
     return mode
 
 
-def load_scenario(path: str | Path, *, library: ManagedPolicyLibrary | None = None,
-                  clock: Clock = utc_now) -> Scenario:
+def load_scenario(path: str | Path, *, library: ManagedPolicyLibrary | None = None, clock: Clock = utc_now) -> Scenario:
     """Load and compile a scenario file."""
     return Scenario.load(path, library=library, clock=clock)

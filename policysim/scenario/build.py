@@ -71,8 +71,14 @@ def build_world(wire: ScenarioFile, compiler: PolicyCompiler) -> World:
 
 def _named(info: AccountInfo, account: Account) -> AccountInfo:
     return AccountInfo(
-        info.id, account.name, account.partition, info.in_organization, info.management,
-        info.scp_levels, info.rcp_levels, info.org_path,
+        info.id,
+        account.name,
+        account.partition,
+        info.in_organization,
+        info.management,
+        info.scp_levels,
+        info.rcp_levels,
+        info.org_path,
     )
 
 
@@ -111,7 +117,8 @@ def _policy_ref(
         if ref not in account.policies:
             known = ", ".join(f"`{n}`" for n in account.policies) or "none"
             raise ReferenceError_(
-                f"unknown policy `{ref}` in account `{account_id}`", compiler.doc.locate(where),
+                f"unknown policy `{ref}` in account `{account_id}`",
+                compiler.doc.locate(where),
                 f"policies defined in this account: {known}; AWS managed policies are given by ARN",
             )
         policy_arn = f"arn:{partition}:iam::{account_id}:policy/{ref}"
@@ -120,7 +127,8 @@ def _policy_ref(
         return compiler.managed(ref, kind, where)
     if parsed["account"] != account_id or parsed["name"] not in account.policies:
         raise ReferenceError_(
-            f"customer managed policy `{ref}` is not defined in account `{account_id}`", compiler.doc.locate(where),
+            f"customer managed policy `{ref}` is not defined in account `{account_id}`",
+            compiler.doc.locate(where),
             "a policy can be attached only in its own account; define it under that account's `policies`",
         )
     return compiler.inline(("accounts", account_id, "policies", parsed["name"]), ref, kind)
@@ -141,38 +149,58 @@ def _build_identities(
     for group_name, group in account.groups.items():
         gwhere = (*where, "groups", group_name)
         group_arn = f"arn:{partition}:iam::{account_id}:group{group.path}{group_name}"
-        policies = _attached(group.managed_policies, account_id, account, partition, (*gwhere, "managed_policies"),
-                             compiler)
+        policies = _attached(
+            group.managed_policies, account_id, account, partition, (*gwhere, "managed_policies"), compiler
+        )
         for name in group.inline_policies:
-            policies.append(compiler.inline((*gwhere, "inline_policies", name), f"{group_arn}#{name}",
-                                            PolicyKind.IDENTITY))
+            policies.append(
+                compiler.inline((*gwhere, "inline_policies", name), f"{group_arn}#{name}", PolicyKind.IDENTITY)
+            )
         group_policies[group_name] = policies
     for user_name, user in account.users.items():
         uwhere = (*where, "users", user_name)
         arn = f"arn:{partition}:iam::{account_id}:user{user.path}{user_name}"
-        policies = _attached(user.managed_policies, account_id, account, partition, (*uwhere, "managed_policies"),
-                             compiler)
+        policies = _attached(
+            user.managed_policies, account_id, account, partition, (*uwhere, "managed_policies"), compiler
+        )
         for name in user.inline_policies:
             policies.append(compiler.inline((*uwhere, "inline_policies", name), f"{arn}#{name}", PolicyKind.IDENTITY))
         for index, group_name in enumerate(user.groups):
             if group_name not in group_policies:
                 raise ReferenceError_(
-                    f"unknown group `{group_name}` in account `{account_id}`", doc.locate((*uwhere, "groups", index)),
+                    f"unknown group `{group_name}` in account `{account_id}`",
+                    doc.locate((*uwhere, "groups", index)),
                     "groups: " + (", ".join(f"`{g}`" for g in group_policies) or "none defined"),
                 )
             policies.extend(group_policies[group_name])
         boundary = None
         if user.permissions_boundary is not None:
-            boundary = _policy_ref(user.permissions_boundary, account_id, account, partition,
-                                   (*uwhere, "permissions_boundary"), compiler, PolicyKind.BOUNDARY)
-        users[arn] = UserInfo(account_id, user_name, arn, unique_id("AIDA", arn), tuple(dict.fromkeys(policies)),
-                              boundary, user.tags, doc.locate(uwhere))
+            boundary = _policy_ref(
+                user.permissions_boundary,
+                account_id,
+                account,
+                partition,
+                (*uwhere, "permissions_boundary"),
+                compiler,
+                PolicyKind.BOUNDARY,
+            )
+        users[arn] = UserInfo(
+            account_id,
+            user_name,
+            arn,
+            unique_id("AIDA", arn),
+            tuple(dict.fromkeys(policies)),
+            boundary,
+            user.tags,
+            doc.locate(uwhere),
+        )
         names.setdefault(user_name, []).append(arn)
     for role_name, role in account.roles.items():
         rwhere = (*where, "roles", role_name)
         arn = f"arn:{partition}:iam::{account_id}:role{role.path}{role_name}"
-        policies = _attached(role.managed_policies, account_id, account, partition, (*rwhere, "managed_policies"),
-                             compiler)
+        policies = _attached(
+            role.managed_policies, account_id, account, partition, (*rwhere, "managed_policies"), compiler
+        )
         for name in role.inline_policies:
             policies.append(compiler.inline((*rwhere, "inline_policies", name), f"{arn}#{name}", PolicyKind.IDENTITY))
         trust = None
@@ -180,11 +208,28 @@ def _build_identities(
             trust = compiler.inline((*rwhere, "trust_policy"), f"{arn}#trust", PolicyKind.TRUST)
         boundary = None
         if role.permissions_boundary is not None:
-            boundary = _policy_ref(role.permissions_boundary, account_id, account, partition,
-                                   (*rwhere, "permissions_boundary"), compiler, PolicyKind.BOUNDARY)
-        roles[arn] = RoleInfo(account_id, role_name, arn, role.path, role.role_id or unique_id("AROA", arn), trust,
-                              tuple(dict.fromkeys(policies)), boundary, role.tags, role.max_session_duration,
-                              doc.locate(rwhere))
+            boundary = _policy_ref(
+                role.permissions_boundary,
+                account_id,
+                account,
+                partition,
+                (*rwhere, "permissions_boundary"),
+                compiler,
+                PolicyKind.BOUNDARY,
+            )
+        roles[arn] = RoleInfo(
+            account_id,
+            role_name,
+            arn,
+            role.path,
+            role.role_id or unique_id("AROA", arn),
+            trust,
+            tuple(dict.fromkeys(policies)),
+            boundary,
+            role.tags,
+            role.max_session_duration,
+            doc.locate(rwhere),
+        )
         names.setdefault(role_name, []).append(arn)
 
 
@@ -209,18 +254,20 @@ def _build_resources(
         buckets[bucket_name] = ResourceInfo(arn, account_id, partition, policy, bucket.tags)
     for index, resource in enumerate(account.resources):
         rwhere = (*where, "resources", index)
-        arn = parse_arn(resource.arn, location=doc.locate((*rwhere, "arn")))
-        if arn.account and arn.account != account_id:
+        parsed = parse_arn(resource.arn, location=doc.locate((*rwhere, "arn")))
+        if parsed.account and parsed.account != account_id:
             raise SchemaError(
-                f"resource `{resource.arn}` names account `{arn.account}` but is declared in `{account_id}`",
+                f"resource `{resource.arn}` names account `{parsed.account}` but is declared in `{account_id}`",
                 doc.locate((*rwhere, "arn")),
             )
-        if arn.partition != partition:
-            raise SchemaError(f"resource `{resource.arn}` is not in partition `{partition}`", doc.locate((*rwhere, "arn")))
+        if parsed.partition != partition:
+            raise SchemaError(
+                f"resource `{resource.arn}` is not in partition `{partition}`", doc.locate((*rwhere, "arn"))
+            )
         if resource.arn in resources:
             raise SchemaError(f"resource `{resource.arn}` is declared twice", doc.locate(rwhere))
         policy = None
         if resource.policy is not None:
             policy = compiler.inline((*rwhere, "policy"), f"{resource.arn}#policy", PolicyKind.RESOURCE)
-        must_allow = arn.service == "kms" and arn.resource.startswith("key/")
+        must_allow = parsed.service == "kms" and parsed.resource.startswith("key/")
         resources[resource.arn] = ResourceInfo(resource.arn, account_id, partition, policy, resource.tags, must_allow)

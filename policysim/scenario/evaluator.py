@@ -38,8 +38,9 @@ class Evaluator:
         """The clock's current aws:CurrentTime and aws:EpochTime values."""
         return clock_values(self.clock())
 
-    def evaluate(self, actor: Actor, action: str, target: Target,
-                 extra: Mapping[str, tuple[str, ...] | None]) -> Outcome:
+    def evaluate(
+        self, actor: Actor, action: str, target: Target, extra: Mapping[str, tuple[str, ...] | None]
+    ) -> Outcome:
         """The outcome of `actor` doing `action` on `target` with extra context keys."""
         request = build_request(self.world, actor, action, target, extra, self.now())
         ruled = service_rule(request)

@@ -24,9 +24,7 @@ def _short(text: str, n: int) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:n]
 
 
-def org_levels(
-    org: Organization, accounts: Mapping[str, Account], compiler: PolicyCompiler
-) -> dict[str, AccountInfo]:
+def org_levels(org: Organization, accounts: Mapping[str, Account], compiler: PolicyCompiler) -> dict[str, AccountInfo]:
     """AccountInfo for every member account, with its SCP and RCP levels and org path."""
     doc = compiler.doc
     units = org.units
@@ -40,8 +38,10 @@ def org_levels(
     root_id = "r-" + _short(org.id, 4)
     placed: dict[str, tuple[PathPart, ...]] = {}
     chains: dict[str, list[str]] = {}
-    for unit_name, unit in [(ROOT, org.root), *units.items()]:
-        for index, account_id in enumerate(unit.accounts):
+    placements: list[tuple[str, Sequence[str]]] = [(ROOT, org.root.accounts)]
+    placements += [(name, unit.accounts) for name, unit in units.items()]
+    for unit_name, members in placements:
+        for index, account_id in enumerate(members):
             where: tuple[PathPart, ...] = (
                 ("organization", "root", "accounts", index)
                 if unit_name == ROOT
@@ -65,22 +65,24 @@ def org_levels(
             unit = units[unit_name]
             path += f"ou-{root_id[2:]}-{_short(org.id + unit_name, 8)}/"
             levels.append((f"unit `{unit_name}`", unit.scps, unit.rcps, ("organization", "units", unit_name)))
-        levels.append((
-            f"account `{account_id}`",
-            account.scps if account else None,
-            account.rcps if account else [],
-            ("accounts", account_id),
-        ))
+        levels.append(
+            (
+                f"account `{account_id}`",
+                account.scps if account else None,
+                account.rcps if account else [],
+                ("accounts", account_id),
+            )
+        )
         for label, scps, rcps, where in levels:
             scp_refs = ["FullAWSAccess"] if scps is None else list(scps)
             scp_levels.append((label, _org_policies(scp_refs, PolicyKind.SCP, (*where, "scps"), org, compiler)))
             rcp_refs = ["RCPFullAWSAccess", *rcps]
             rcp_levels.append((label, _org_policies(rcp_refs, PolicyKind.RCP, (*where, "rcps"), org, compiler, 1)))
         partition = account.partition if account else "aws"
-        name = account.name if account else None
+        display = account.name if account else None
         scp: Levels = () if management else tuple(scp_levels)
         rcp: Levels = () if management else tuple(rcp_levels)
-        info[account_id] = AccountInfo(account_id, name, partition, True, management, scp, rcp, path)
+        info[account_id] = AccountInfo(account_id, display, partition, True, management, scp, rcp, path)
     if org.management_account is not None and org.management_account not in info:
         raise ReferenceError_(
             f"management account `{org.management_account}` is not placed in the organization",

@@ -17,7 +17,9 @@ from policysim.ir.policy import CompiledPolicy
 from policysim.load import Document, load_file, load_json
 from policysim.managed import ManagedKind, ManagedPolicyLibrary
 
-MANAGED_ARN = re.compile(r"^arn:(?P<partition>[\w-]+):iam::(?P<account>aws|\d{12}):policy/(?P<path>(?:[^/]+/)*)(?P<name>[^/]+)$")
+MANAGED_ARN = re.compile(
+    r"^arn:(?P<partition>[\w-]+):iam::(?P<account>aws|\d{12}):policy/(?P<path>(?:[^/]+/)*)(?P<name>[^/]+)$"
+)
 
 
 class PolicyCompiler:
@@ -36,7 +38,8 @@ class PolicyCompiler:
         if isinstance(data, dict) and "file" in data:
             if set(data) != {"file"} or not isinstance(data["file"], str):
                 raise SchemaError(
-                    "a policy given by file must be exactly `{file: relative/path.json}`", self.doc.locate(path)
+                    "a policy given by file must be exactly `{file: relative/path.json}`",
+                    self.doc.locate(path),
                 )
             if self.base_dir is None:
                 raise SchemaError("`file:` policies need a scenario loaded from a file", self.doc.locate(path))

@@ -18,8 +18,9 @@ from policysim.scenario.world import AccountInfo, RoleInfo, World
 SERVICE_PRINCIPAL = re.compile(r"^[a-z0-9][a-z0-9.-]*\.amazonaws\.com(\.cn)?$")
 DEFAULT_SESSION_NAME = "policysim"
 # Services whose resources RCPs govern (orgs_manage_policies_rcps.md, "List of AWS services that support RCPs").
-RCP_SERVICES = frozenset({"s3", "sts", "kms", "sqs", "secretsmanager", "cognito-identity", "ecr", "aoss", "dynamodb",
-                          "logs"})
+RCP_SERVICES = frozenset(
+    {"s3", "sts", "kms", "sqs", "secretsmanager", "cognito-identity", "ecr", "aoss", "dynamodb", "logs"}
+)
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,8 @@ def resolve_actor(world: World, ref: str, where: Location | None, session_name: 
         arns = world.names.get(ref, ())
         if not arns:
             raise ReferenceError_(
-                f"unknown principal `{ref}`", where,
+                f"unknown principal `{ref}`",
+                where,
                 "name a user or role of the scenario, give a principal ARN, a service principal or `anonymous`",
             )
         if len(arns) > 1:
@@ -103,37 +105,54 @@ def resolve_actor(world: World, ref: str, where: Location | None, session_name: 
 def _actor_for_arn(world: World, ref: str, arn: Arn, where: Location | None, session_name: str | None) -> Actor:
     if arn.service == "iam" and arn.resource == "root":
         account = account_info(world, arn.account, arn.partition)
-        return Actor(Principal(PrincipalKind.ROOT, ref, arn.account, arn.partition, user_id=arn.account),
-                     root=True, account=account)
+        return Actor(
+            Principal(PrincipalKind.ROOT, ref, arn.account, arn.partition, user_id=arn.account),
+            root=True,
+            account=account,
+        )
     if arn.service == "iam" and arn.resource.startswith("user/"):
         user = world.users.get(ref)
         if user is None:
             raise ReferenceError_(f"unknown user `{ref}`", where, _known(world.users))
         account = account_info(world, user.account, arn.partition)
-        principal = Principal(PrincipalKind.USER, ref, user.account, arn.partition, user.name,
-                              user_id=user.user_id, tags=user.tags)
+        principal = Principal(
+            PrincipalKind.USER,
+            ref,
+            user.account,
+            arn.partition,
+            user.name,
+            user_id=user.user_id,
+            tags=user.tags,
+        )
         return Actor(principal, user.identity, user.boundary, account=account)
     if arn.service == "iam" and arn.resource.startswith("role/"):
         return role_actor(world, find_role(world, ref, where), session_name or DEFAULT_SESSION_NAME)
     if arn.service == "sts" and arn.resource.startswith("assumed-role/"):
         parts = arn.resource.split("/")
         if len(parts) != 3:
-            raise RequestError(f"invalid role session ARN `{ref}`", where, "arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION")
+            raise RequestError(
+                f"invalid role session ARN `{ref}`", where, "arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION"
+            )
         roles = [r for r in world.roles.values() if r.account == arn.account and r.name == parts[1]]
         if not roles:
             raise ReferenceError_(f"unknown role `{parts[1]}` in account `{arn.account}`", where, _known(world.roles))
         return role_actor(world, roles[0], parts[2])
     if arn.service == "sts" and arn.resource.startswith("federated-user/"):
         raise UnsupportedError(
-            f"federated user principals are not modelled in scenarios: `{ref}`", where,
+            f"federated user principals are not modelled in scenarios: `{ref}`",
+            where,
             "use simulate-custom-policy with the federated user's session policy",
         )
-    raise RequestError(f"`{ref}` is not a principal ARN", where,
-                       "principals are users, roles, role sessions, account roots, services or `anonymous`")
+    raise RequestError(
+        f"`{ref}` is not a principal ARN",
+        where,
+        "principals are users, roles, role sessions, account roots, services or `anonymous`",
+    )
 
 
-def resolve_target(world: World, resource: str, resource_account: str | None, actor: Actor,
-                   where: Location | None) -> Target:
+def resolve_target(
+    world: World, resource: str, resource_account: str | None, actor: Actor, where: Location | None
+) -> Target:
     """The resource of a request with its owner; undeclared resources belong to the ARN's account, or the caller's."""
     default_account = actor.principal.account
     default_partition = actor.principal.partition
@@ -151,7 +170,8 @@ def resolve_target(world: World, resource: str, resource_account: str | None, ac
         if resource_account is not None and resource_account != declared.account:
             raise RequestError(
                 f"`resource_account` `{resource_account}` disagrees with the model: `{resource}` belongs to "
-                f"`{declared.account}`", where,
+                f"`{declared.account}`",
+                where,
             )
         tags = declared.tags if declared.arn == resource else {}
         return Target(resource, declared.account, declared.partition, declared.policy, declared.must_allow, tags)
@@ -167,8 +187,14 @@ def resolve_target(world: World, resource: str, resource_account: str | None, ac
     return Target(resource, resource_account or account or default_account, arn.partition)
 
 
-def build_request(world: World, actor: Actor, action: str, target: Target, extra: Mapping[str, tuple[str, ...] | None],
-                  now: tuple[str, str]) -> Request:
+def build_request(
+    world: World,
+    actor: Actor,
+    action: str,
+    target: Target,
+    extra: Mapping[str, tuple[str, ...] | None],
+    now: tuple[str, str],
+) -> Request:
     """The request with its full context: derived keys, then the flow's and the caller's keys on top."""
     keys = actor.principal_keys(world)
     keys["aws:currenttime"] = (now[0],)
@@ -195,8 +221,12 @@ def policy_set(world: World, actor: Actor, request: Request, target: Target) -> 
     rcps: tuple[tuple[str, tuple[CompiledPolicy, ...]], ...] = ()
     owner = world.account(target.account) if target.account else None
     service = request.action_lower.split(":", 1)[0]
-    if owner is not None and service in RCP_SERVICES and not principal.service_linked \
-            and principal.kind is not PrincipalKind.SERVICE:
+    if (
+        owner is not None
+        and service in RCP_SERVICES
+        and not principal.service_linked
+        and principal.kind is not PrincipalKind.SERVICE
+    ):
         rcps = owner.rcp_levels
     return PolicySet(
         identity=actor.identity,

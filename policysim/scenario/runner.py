@@ -66,17 +66,39 @@ def run_tests(scenario: Scenario) -> list[TestResult]:
         for action in actions:
             for resource in resources:
                 outcome = scenario.evaluate(
-                    test.principal, action, resource, test.context,
-                    assume=test.assume, session_name=test.session_name, external_id=test.external_id, mfa=test.mfa,
-                    session_policy=session_policy, duration_seconds=test.duration_seconds,
-                    resource_account=test.resource_account, via=test.via, session_tags=test.session_tags,
-                    transitive_tag_keys=test.transitive_tag_keys, source_identity=test.source_identity, where=where,
+                    test.principal,
+                    action,
+                    resource,
+                    test.context,
+                    assume=test.assume,
+                    session_name=test.session_name,
+                    external_id=test.external_id,
+                    mfa=test.mfa,
+                    session_policy=session_policy,
+                    duration_seconds=test.duration_seconds,
+                    resource_account=test.resource_account,
+                    via=test.via,
+                    session_tags=test.session_tags,
+                    transitive_tag_keys=test.transitive_tag_keys,
+                    source_identity=test.source_identity,
+                    where=where,
                 )
                 name = test.name
                 if len(actions) * len(resources) > 1:
                     name = f"{test.name} [{action} on {resource}]"
-                results.append(TestResult(scenario.file, scenario.title, name, principal, action, resource,
-                                          test.expect, outcome, where))
+                results.append(
+                    TestResult(
+                        scenario.file,
+                        scenario.title,
+                        name,
+                        principal,
+                        action,
+                        resource,
+                        test.expect,
+                        outcome,
+                        where,
+                    )
+                )
     return results
 
 

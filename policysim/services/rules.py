@@ -31,8 +31,9 @@ def service_rule(request: Request) -> Outcome | None:
     """An outcome a service imposes regardless of policies, or None when the policies decide."""
     action = request.action_lower
     if action == "sts:getcalleridentity":
-        reason = Reason(Gate.SERVICE, Decision.ALLOWED,
-                        "sts:GetCallerIdentity needs no permission and cannot be denied")
+        reason = Reason(
+            Gate.SERVICE, Decision.ALLOWED, "sts:GetCallerIdentity needs no permission and cannot be denied"
+        )
         return Outcome(Decision.ALLOWED, (Gate.SERVICE,), (reason,), request)
     owned = aws_owned(request.resource)
     if owned is None:
@@ -40,8 +41,11 @@ def service_rule(request: Request) -> Outcome | None:
     verb = action.split(":", 1)[1] if ":" in action else action
     if not _MODIFYING.match(verb) or (owned == "service-linked role" and action in _SLR_SANCTIONED):
         return None
-    reason = Reason(Gate.SERVICE, Decision.IMPLICIT_DENY,
-                    f"`{request.resource}` is an AWS-owned {owned}: no policy can grant `{request.action}` on it")
+    reason = Reason(
+        Gate.SERVICE,
+        Decision.IMPLICIT_DENY,
+        f"`{request.resource}` is an AWS-owned {owned}: no policy can grant `{request.action}` on it",
+    )
     return Outcome(Decision.IMPLICIT_DENY, (Gate.SERVICE,), (reason,), request)
 
 

@@ -163,9 +163,7 @@ def test_string_variable_resolved() -> None:
 
 def test_string_variable_default() -> None:
     assert ev("StringEquals", "${aws:PrincipalTag/team, 'none'}", "none")
-    assert ev(
-        "StringEquals", "${aws:PrincipalTag/team, 'none'}", "red", extra={"aws:principaltag/team": "red"}
-    )
+    assert ev("StringEquals", "${aws:PrincipalTag/team, 'none'}", "red", extra={"aws:principaltag/team": "red"})
 
 
 def test_unresolved_variable_is_null() -> None:
@@ -191,9 +189,7 @@ def test_escapes_are_literal() -> None:
 
 
 def test_variables_disabled_are_literal_text() -> None:
-    assert ev(
-        "StringEquals", "${aws:username}", "${aws:username}", variables=False, extra={"aws:username": "bob"}
-    )
+    assert ev("StringEquals", "${aws:username}", "${aws:username}", variables=False, extra={"aws:username": "bob"})
     assert not ev("StringEquals", "${aws:username}", "bob", variables=False, extra={"aws:username": "bob"})
 
 

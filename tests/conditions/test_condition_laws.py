@@ -50,9 +50,7 @@ cidrs = st.tuples(st.ip_addresses(), st.integers(0, 128)).map(
     lambda pair: str(ipaddress.ip_network(f"{pair[0]}/{min(pair[1], pair[0].max_prefixlen)}", strict=False))
 )
 segment = st.text(alphabet="ab*?/-1", max_size=5)
-arns = st.tuples(segment, segment, segment, segment).map(
-    lambda p: f"arn:aws:{p[0] or 's3'}:{p[1]}:{p[2]}:{p[3]}"
-)
+arns = st.tuples(segment, segment, segment, segment).map(lambda p: f"arn:aws:{p[0] or 's3'}:{p[1]}:{p[2]}:{p[3]}")
 
 POLICY = {"string": policy_text, "numeric": numbers, "date": dates, "ip": cidrs, "arn": arns}
 REQUEST = {
@@ -100,12 +98,8 @@ def test_for_all_not_is_not_for_any(policy: list[str], request: list[str]) -> No
     values = tuple(request)
     if not any(values):
         return  # an empty data set is true for ForAllValues and false for ForAnyValue, whatever the operator
-    assert run("ForAllValues:StringNotLike", policy, values) is not run(
-        "ForAnyValue:StringLike", policy, values
-    )
-    assert run("ForAnyValue:StringNotEquals", policy, values) is not run(
-        "ForAllValues:StringEquals", policy, values
-    )
+    assert run("ForAllValues:StringNotLike", policy, values) is not run("ForAnyValue:StringLike", policy, values)
+    assert run("ForAnyValue:StringNotEquals", policy, values) is not run("ForAllValues:StringEquals", policy, values)
 
 
 @LAWS

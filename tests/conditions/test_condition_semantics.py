@@ -31,9 +31,7 @@ FAMILIES: dict[str, tuple[str, str | None, str, str]] = {
 }
 
 
-def ev(
-    condition: dict[str, Any], context: Mapping[str, ContextInput], missing: set[str] | None = None
-) -> bool:
+def ev(condition: dict[str, Any], context: Mapping[str, ContextInput], missing: set[str] | None = None) -> bool:
     compiled = compile_condition(condition, variables_enabled=True, location=WHERE)
     return compiled.evaluate(RequestContext.build(dict(context)), missing)
 
@@ -110,9 +108,7 @@ def test_operators_and_keys_and_together() -> None:
             "aws:PrincipalTag/department": ["finance", "hr", "legal"],
             "aws:PrincipalTag/role": ["audit", "security"],
         },
-        "ArnLike": {
-            "aws:PrincipalArn": ["arn:aws:iam::222222222222:user/Ana", "arn:aws:iam::222222222222:user/Mary"]
-        },
+        "ArnLike": {"aws:PrincipalArn": ["arn:aws:iam::222222222222:user/Ana", "arn:aws:iam::222222222222:user/Mary"]},
     }
     mary = "arn:aws:iam::222222222222:user/Mary"
     nikki = "arn:aws:iam::222222222222:user/Nikki"

@@ -30,9 +30,7 @@ def test_text_without_variables_does_not_call_lark(monkeypatch: pytest.MonkeyPat
 
 
 def test_variables_and_defaults() -> None:
-    template = parse_template(
-        "home/${aws:username}/${aws:PrincipalTag/Team, 'none'}/x", variables_enabled=True
-    )
+    template = parse_template("home/${aws:username}/${aws:PrincipalTag/Team, 'none'}/x", variables_enabled=True)
     assert template.parts == (
         "home/",
         Variable("aws:username", None, "${aws:username}"),
@@ -67,9 +65,7 @@ def test_escapes_and_dollars() -> None:
 
 
 def test_render() -> None:
-    template = parse_template(
-        "x-${aws:username}-${aws:PrincipalTag/team, 'none'}-${*}*", variables_enabled=True
-    )
+    template = parse_template("x-${aws:username}-${aws:PrincipalTag/team, 'none'}-${*}*", variables_enabled=True)
     ctx = RequestContext({"aws:username": ("alice",)})
     assert template.render(ctx) == "x-alice-none-**"
     assert template.render(RequestContext()) is None

@@ -97,9 +97,7 @@ def test_locate_and_sub() -> None:
     assert statement.spans[("Action", 1)] == Span(6, 34, 6, 40)
     assert statement.key_spans[("Resource",)] == Span(7, 7, 7, 17)
     assert statement.locate(("Action", 5)) == Location("p.json", 6, 7, ("Action", 5))
-    assert sorted(map(str, statement.spans)) == sorted(
-        str(p[2:]) for p in doc.spans if p[:2] == ("Statement", 0)
-    )
+    assert sorted(map(str, statement.spans)) == sorted(str(p[2:]) for p in doc.spans if p[:2] == ("Statement", 0))
 
 
 # ------------------------------------------------------------------ refusals
@@ -204,9 +202,7 @@ def test_brackets_inside_strings_do_not_count_as_nesting() -> None:
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
-    lambda children: (
-        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
-    ),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
     max_leaves=20,
 )
 

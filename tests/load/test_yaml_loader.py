@@ -365,12 +365,8 @@ def test_positions_of_values_and_keys() -> None:
 def test_locate_prefers_the_key_and_falls_back_to_the_deepest_prefix() -> None:
     doc = load_yaml(POLICY, "p.yaml")
     assert doc.locate(("Statement", 0, "Effect")) == Location("p.yaml", 4, 5, ("Statement", 0, "Effect"))
-    assert doc.locate(("Statement", 0, "Effect"), value=True) == Location(
-        "p.yaml", 4, 13, ("Statement", 0, "Effect")
-    )
-    assert doc.locate(("Statement", 0, "Action", 1)) == Location(
-        "p.yaml", 5, 28, ("Statement", 0, "Action", 1)
-    )
+    assert doc.locate(("Statement", 0, "Effect"), value=True) == Location("p.yaml", 4, 13, ("Statement", 0, "Effect"))
+    assert doc.locate(("Statement", 0, "Action", 1)) == Location("p.yaml", 5, 28, ("Statement", 0, "Action", 1))
     missing = ("Statement", 0, "Principal", "AWS")
     assert doc.locate(missing) == Location("p.yaml", 3, 5, missing)
     assert doc.locate(("Nope",)) == Location("p.yaml", 1, 1, ("Nope",))

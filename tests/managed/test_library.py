@@ -114,16 +114,12 @@ def test_power_user_access_is_not_action_iam_organizations_account(lib: ManagedP
         "Resource": "*",
     }
     extra = [a for s in rest for a in s["Action"]]
-    assert {"iam:CreateServiceLinkedRole", "iam:ListRoles", "organizations:DescribeOrganization"} <= set(
-        extra
-    )
+    assert {"iam:CreateServiceLinkedRole", "iam:ListRoles", "organizations:DescribeOrganization"} <= set(extra)
     assert all(s["Effect"] == "Allow" and s["Resource"] == "*" for s in rest)
 
 
 def test_large_policies_are_complete(lib: ManagedPolicyLibrary) -> None:
-    read_only, audit, view_only = (
-        lib.lookup_name(n) for n in ("ReadOnlyAccess", "SecurityAudit", "ViewOnlyAccess")
-    )
+    read_only, audit, view_only = (lib.lookup_name(n) for n in ("ReadOnlyAccess", "SecurityAudit", "ViewOnlyAccess"))
     assert read_only is not None and audit is not None and view_only is not None
     assert len(_actions(read_only)) > 2000
     assert {"s3:Get*", "ec2:Describe*", "iam:Get*"} <= set(_actions(read_only))
@@ -244,9 +240,7 @@ def _write(tmp_path: pathlib.Path, data: Any, name: str = "auth.json") -> pathli
     return path
 
 
-def test_authorization_details_add_and_override_aws_managed(
-    lib: ManagedPolicyLibrary, tmp_path: pathlib.Path
-) -> None:
+def test_authorization_details_add_and_override_aws_managed(lib: ManagedPolicyLibrary, tmp_path: pathlib.Path) -> None:
     path = _write(tmp_path, _auth_details())
     merged = lib.with_file(path)
     ec2 = merged.lookup_arn("arn:aws-cn:iam::aws:policy/AmazonEC2ReadOnlyAccess")
@@ -307,8 +301,7 @@ def _policy(**changes: Any) -> dict[str, Any]:
         (
             {"UserDetailList": []},
             SchemaError,
-            "{file}: expected `Policies` (output of `aws iam get-account-authorization-details`)"
-            " or `policies`",
+            "{file}: expected `Policies` (output of `aws iam get-account-authorization-details`) or `policies`",
         ),
         ({"Policies": {}}, SchemaError, "{file} (Policies): `Policies` must be an array, got object"),
         ({"Policies": [3]}, SchemaError, "{file} (Policies[0]): expected an object, got number"),
@@ -316,8 +309,7 @@ def _policy(**changes: Any) -> dict[str, Any]:
         (
             {"Policies": [_policy(Arn="arn:aws:iam::aws:role/PowerUserAccess")]},
             SchemaError,
-            "{file} (Policies[0].Arn): `arn:aws:iam::aws:role/PowerUserAccess`"
-            " is not an IAM managed policy ARN",
+            "{file} (Policies[0].Arn): `arn:aws:iam::aws:role/PowerUserAccess` is not an IAM managed policy ARN",
         ),
         (
             {"Policies": [_policy(PolicyName="Other")]},
