@@ -41,7 +41,7 @@ def data_path(data: Any, loc: tuple[int | str, ...]) -> tuple[PathPart, ...]:
             isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
         ):
             path.append(part)
-            node = node[part]
+            node = node[part]  # type: ignore[index]
         elif isinstance(node, dict) and last and isinstance(part, str) and "[" not in part:
             path.append(part)  # a missing key: point at the mapping, name the key
         # anything else is a union/validator tag, or a lone object validated as a one-element list
