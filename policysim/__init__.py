@@ -1,1 +1,53 @@
-"""policysim: would AWS allow this request, and why — offline."""
+"""policysim: would AWS allow this request, and why — offline.
+
+The public API; everything else is private::
+
+    import policysim
+    world = policysim.load_scenario("scenarios/cross-account-delegation.yaml")
+    outcome = world.evaluate(principal="David", action="sts:AssumeRole",
+                             resource="arn:aws:iam::999999999999:role/UpdateData")
+    outcome.decision, outcome.allowed, outcome.reasons, str(outcome.explain())
+"""
+
+from policysim.engine.outcome import Explanation, Outcome, Reason
+from policysim.enums import Decision, Effect, Gate, PolicyKind
+from policysim.errors import (
+    EvaluationError,
+    InputError,
+    Location,
+    ParseError,
+    PolicyError,
+    PolicysimError,
+    ReferenceError_,
+    RequestError,
+    SchemaError,
+    UnsupportedError,
+)
+from policysim.ir.policy import StatementRef
+from policysim.scenario.api import Scenario, Session, load_scenario
+from policysim.scenario.runner import TestResult
+
+__all__ = [
+    "Decision",
+    "Effect",
+    "EvaluationError",
+    "Explanation",
+    "Gate",
+    "InputError",
+    "Location",
+    "Outcome",
+    "ParseError",
+    "PolicyError",
+    "PolicyKind",
+    "PolicysimError",
+    "Reason",
+    "ReferenceError_",
+    "RequestError",
+    "Scenario",
+    "SchemaError",
+    "Session",
+    "StatementRef",
+    "TestResult",
+    "UnsupportedError",
+    "load_scenario",
+]

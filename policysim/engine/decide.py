@@ -56,7 +56,9 @@ def decide(request: Request, policies: PolicySet) -> Outcome:
         reasons = tuple(
             Reason(Gate.of(ref.kind), Decision.EXPLICIT_DENY, "an applicable Deny statement", ref) for ref in denies
         )
-        return _outcome(Decision.EXPLICIT_DENY, reasons, request, missing, identity, boundary, session, resource)
+        return _outcome(
+            Decision.EXPLICIT_DENY, reasons, request, policies, missing, identity, boundary, session, resource
+        )
 
     # 2-3. Every level of the resource account's RCPs, then of the principal account's SCPs, must allow.
     for gate, levels, what in ((Gate.RCP, rcps, "RCP"), (Gate.SCP, scps, "SCP")):
@@ -64,7 +66,7 @@ def decide(request: Request, policies: PolicySet) -> Outcome:
             if not found.allows:
                 reason = Reason(gate, Decision.IMPLICIT_DENY, f"no {what} attached to {name} allows the request")
                 return _outcome(
-                    Decision.IMPLICIT_DENY, (reason,), request, missing, identity, boundary, session, resource
+                    Decision.IMPLICIT_DENY, (reason,), request, policies, missing, identity, boundary, session, resource
                 )
 
     # 4-7. Resource-based policy, identity policies, permissions boundary, session policy.
@@ -97,9 +99,11 @@ def decide(request: Request, policies: PolicySet) -> Outcome:
             failing.append(Reason(resource_gate, Decision.IMPLICIT_DENY, _no_allow_text(resource_gate, cross=True)))
 
     if failing:
-        return _outcome(Decision.IMPLICIT_DENY, tuple(failing), request, missing, identity, boundary, session, resource)
+        return _outcome(
+            Decision.IMPLICIT_DENY, tuple(failing), request, policies, missing, identity, boundary, session, resource
+        )
     reasons = _allow_reasons(policies, identity, boundary, session, resource, same_account, resource_best)
-    return _outcome(Decision.ALLOWED, reasons, request, missing, identity, boundary, session, resource)
+    return _outcome(Decision.ALLOWED, reasons, request, policies, missing, identity, boundary, session, resource)
 
 
 def _denies(found: Findings | None) -> list[StatementRef]:
@@ -165,9 +169,10 @@ def _outcome(
     decision: Decision,
     reasons: tuple[Reason, ...],
     request: Request,
+    policies: PolicySet,
     missing: set[str],
     *found: Findings | None,
 ) -> Outcome:
     gates = tuple(dict.fromkeys(r.gate for r in reasons))
     matched = tuple(ref for f in found if f is not None for ref in (*f.denies, *f.allows))
-    return Outcome(decision, gates, reasons, request, tuple(sorted(missing)), matched)
+    return Outcome(decision, gates, reasons, request, tuple(sorted(missing)), matched, policies=policies)

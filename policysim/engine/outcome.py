@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from policysim.enums import Decision, Gate
 from policysim.ir.policy import Diagnostic, StatementRef
 from policysim.request import Request
+
+if TYPE_CHECKING:
+    from policysim.engine.decide import PolicySet
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +22,7 @@ class Reason:
     message: str
     statement: StatementRef | None = None
     hop: int | None = None  # for role chains: which hop (0 = the first AssumeRole)
+    code: str | None = None  # the service's error name for a refused request (`ValidationError`, ...)
 
     def __str__(self) -> str:
         where = f" [{self.statement}]" if self.statement else ""
@@ -37,6 +42,7 @@ class Outcome:
     matched: tuple[StatementRef, ...] = ()  # every statement that applied, allow or deny
     diagnostics: tuple[Diagnostic, ...] = ()
     hop: int | None = None  # set when a role-chain hop refused: the index of that hop
+    policies: PolicySet | None = None  # what was evaluated, for tracing
 
     @property
     def allowed(self) -> bool:
@@ -49,9 +55,7 @@ class Outcome:
 
     def with_hop(self, hop: int) -> Outcome:
         """The same outcome, attributed to a role-chain hop."""
-        reasons = tuple(
-            Reason(r.gate, r.decision, r.message, r.statement, hop if r.hop is None else r.hop) for r in self.reasons
-        )
+        reasons = tuple(replace(r, hop=hop if r.hop is None else r.hop) for r in self.reasons)
         return Outcome(
             self.decision,
             self.gates,

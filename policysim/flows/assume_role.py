@@ -59,7 +59,7 @@ class HopResult:
 
 
 def _refused(error: str, message: str, gate: Gate = Gate.SERVICE) -> Outcome:
-    reason = Reason(gate, Decision.IMPLICIT_DENY, f"{error}: {message}")
+    reason = Reason(gate, Decision.IMPLICIT_DENY, f"{error}: {message}", code=error)
     return Outcome(Decision.IMPLICIT_DENY, (gate,), (reason,))
 
 

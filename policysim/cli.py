@@ -1,0 +1,148 @@
+"""The `policysim` command: thin; loads, runs, reports, and maps results to exit codes.
+
+Exit codes (contracts.md): 0 every expectation met, 1 one not met, 2 invalid input, 3 internal error.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from policysim.commands import explain as explain_command
+
+# SIMULATE-IMPORT
+from policysim.commands import sts as sts_commands
+from policysim.commands.common import EXIT_FAILED, EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, fail, library_option
+from policysim.errors import PolicysimError
+from policysim.model.scenario import ScenarioFile
+from policysim.report import FORMATS, render
+from policysim.report.model import RunSummary, ScenarioRun
+from policysim.scenario.api import Scenario
+
+app = typer.Typer(
+    name="policysim",
+    help="Offline AWS IAM policy simulator: would AWS allow this request, and why?",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def scenario_files(paths: Sequence[Path]) -> list[Path]:
+    """The scenario files named: files as given, directories searched for *.yaml / *.yml."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+        elif path.exists():
+            files.append(path)
+        else:
+            fail(f"{path}: no such file or directory")
+    return files
+
+
+def run_file(path: Path, library_file: Path | None) -> ScenarioRun:
+    """Load and run one scenario file; an input error becomes the run's `error`."""
+    try:
+        scenario = Scenario.load(path, library=library_option(library_file))
+        return ScenarioRun(str(path), scenario.title, tuple(scenario.run_tests()))
+    except PolicysimError as error:
+        return ScenarioRun(str(path), "", (), error)
+
+
+def _progress(files: list[Path], work: Callable[[Path], ScenarioRun]) -> list[ScenarioRun]:
+    """Run `work` over the files, with a progress bar on a terminal when the run is long."""
+    if not (sys.stderr.isatty() and len(files) > 3):
+        return [work(f) for f in files]
+    from rich.progress import Progress
+
+    runs = []
+    with Progress(transient=True, console=None) as progress:
+        task = progress.add_task("checking scenarios", total=len(files))
+        for path in files:
+            runs.append(work(path))
+            progress.advance(task)
+    return runs
+
+
+@app.command()
+def check(
+    paths: Annotated[list[Path], typer.Argument(help="scenario files or directories")],
+    format: Annotated[list[str] | None, typer.Option("--format", "-f", help=f"one of {', '.join(FORMATS)}")] = None,
+    output: Annotated[list[Path] | None, typer.Option("--output", "-o", help="file for the matching --format")] = None,
+    managed_policies: Annotated[
+        Path | None, typer.Option(help="more AWS managed policies (get-account-authorization-details output)")
+    ] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="explain passing tests too")] = False,
+) -> None:
+    """Run every test of every scenario and report; exit 1 when an expectation is not met."""
+    formats = format or ["text"]
+    outputs = output or []
+    for fmt in formats:
+        if fmt not in FORMATS:
+            fail(f"unknown format `{fmt}`; choose from {', '.join(FORMATS)}")
+    if len(outputs) > len(formats):
+        fail("more --output files than --format options")
+    if len(formats) - len(outputs) > 1:
+        fail("only one --format can go to standard output; give --output for the others")
+    runs = _progress(scenario_files(paths), lambda p: run_file(p, managed_policies))
+    for index, fmt in enumerate(formats):
+        target = outputs[index] if index < len(outputs) else None
+        color = target is None and fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        text = render(fmt, runs, color=color, verbose=verbose)
+        if target is None:
+            sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        else:
+            target.write_text(text, encoding="utf-8")
+    summary = RunSummary(tuple(runs))
+    if summary.errors:
+        for run in runs:
+            if run.error is not None:
+                print(f"policysim: error: {run.error.render()}", file=sys.stderr)
+        raise typer.Exit(EXIT_INPUT)
+    raise typer.Exit(EXIT_FAILED if summary.failed else EXIT_OK)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the scenario format (for editors)."""
+    document = ScenarioFile.model_json_schema()
+    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    document["title"] = "policysim scenario"
+    print(json.dumps(document, indent=2))
+
+
+explain_command.register(app)
+sts_commands.register(app)
+# SIMULATE-REGISTER
+
+
+def main(argv: Sequence[str] | None = None) -> NoReturn:
+    """Entry point: run the app, turning stray errors into exit codes 2 (input) and 3 (internal)."""
+    try:
+        code = app(args=list(argv) if argv is not None else None, standalone_mode=False)
+    except PolicysimError as error:
+        print(f"policysim: error: {error.render()}", file=sys.stderr)
+        sys.exit(EXIT_INPUT)
+    except Exception as error:  # noqa: BLE001 - the last line of defence
+        import click
+
+        if isinstance(error, click.exceptions.ClickException):
+            error.show()
+            sys.exit(EXIT_INPUT)
+        if isinstance(error, click.exceptions.Abort):
+            sys.exit(EXIT_INTERNAL)
+        print(f"policysim: internal error: {type(error).__name__}: {error}", file=sys.stderr)
+        if os.environ.get("POLICYSIM_DEBUG"):
+            traceback.print_exc()
+        else:
+            print("this is a bug in policysim; set POLICYSIM_DEBUG=1 for the traceback", file=sys.stderr)
+        sys.exit(EXIT_INTERNAL)
+    sys.exit(code if isinstance(code, int) else EXIT_OK)

@@ -1,0 +1,1 @@
+"""Sub-commands of the `policysim` CLI, each registering itself on the typer app."""

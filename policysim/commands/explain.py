@@ -1,0 +1,123 @@
+"""`policysim explain`: the full reasoning for one request."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from policysim.commands.common import library_option, parse_context
+from policysim.engine.outcome import Outcome
+from policysim.engine.trace import PolicyTrace, StatementTrace, trace
+from policysim.scenario.api import Scenario
+
+
+def _mark(value: bool | None) -> str:
+    return "-" if value is None else ("yes" if value else "no")
+
+
+def statement_lines(st: StatementTrace) -> list[str]:
+    """One statement's matching, part by part."""
+    where = f" at {st.ref.location}" if st.ref.location and st.ref.location.line else ""
+    head = (
+        f"    statement {st.ref.label} ({st.ref.effect.value}){where}: {'APPLIES' if st.applies else 'does not apply'}"
+    )
+    lines = [
+        head,
+        f"      action: {_mark(st.action)}  resource: {_mark(st.resource)}  principal: {_mark(st.principal)}",
+    ]
+    for clause in st.conditions:
+        got = "absent" if clause.request_values is None else ", ".join(clause.request_values) or "(empty)"
+        lines.append(
+            f"      condition {clause.operator} {clause.key} {list(clause.policy_values)} vs {got}: "
+            f"{'true' if clause.result else 'false'} ({clause.reason})"
+        )
+    return lines
+
+
+def render_text(outcome: Outcome, traces: list[PolicyTrace]) -> str:
+    """The explanation followed by every policy considered."""
+    lines = str(outcome.explain()).splitlines()
+    if traces:
+        lines.append("policies considered:")
+    for policy_trace in traces:
+        lines.append(f"  {policy_trace.role} `{policy_trace.policy.id}`")
+        for st in policy_trace.statements:
+            lines += statement_lines(st)
+    return "\n".join(lines)
+
+
+def render_json(outcome: Outcome, traces: list[PolicyTrace]) -> str:
+    """The same as JSON."""
+    document: dict[str, Any] = {
+        "decision": outcome.decision.value,
+        "gates": [g.value for g in outcome.gates],
+        "reasons": [str(r) for r in outcome.reasons],
+        "missing_context_keys": list(outcome.missing_keys),
+        "policies": [
+            {
+                "role": t.role,
+                "policy_id": t.policy.id,
+                "statements": [
+                    {
+                        "statement": s.ref.label,
+                        "effect": s.ref.effect.value,
+                        "applies": s.applies,
+                        "action": s.action,
+                        "resource": s.resource,
+                        "principal": s.principal,
+                        "conditions": [
+                            {
+                                "operator": c.operator,
+                                "key": c.key,
+                                "policy_values": list(c.policy_values),
+                                "request_values": None if c.request_values is None else list(c.request_values),
+                                "result": c.result,
+                            }
+                            for c in s.conditions
+                        ],
+                    }
+                    for s in t.statements
+                ],
+            }
+            for t in traces
+        ],
+    }
+    return json.dumps(document, indent=2)
+
+
+def register(app: typer.Typer) -> None:
+    """Add `explain` to the app."""
+
+    @app.command()
+    def explain(
+        scenario: Annotated[Path, typer.Argument(help="the scenario file (its model is used; its tests are not run)")],
+        principal: Annotated[str, typer.Option(help="user or role name, principal ARN, service, or anonymous")],
+        action: Annotated[str, typer.Option(help="service:Action")],
+        resource: Annotated[str, typer.Option(help="resource ARN or *")] = "*",
+        context: Annotated[list[str] | None, typer.Option(help="key=value (repeat for lists)")] = None,
+        assume: Annotated[list[str] | None, typer.Option(help="role to assume first (repeat for a chain)")] = None,
+        session_name: Annotated[str | None, typer.Option()] = None,
+        external_id: Annotated[str | None, typer.Option()] = None,
+        mfa: Annotated[bool | None, typer.Option("--mfa/--no-mfa")] = None,
+        resource_account: Annotated[str | None, typer.Option()] = None,
+        format: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+        managed_policies: Annotated[Path | None, typer.Option()] = None,
+    ) -> None:
+        """Explain one request: every policy considered, every statement matched, the decision."""
+        world = Scenario.load(scenario, library=library_option(managed_policies))
+        outcome = world.evaluate(
+            principal,
+            action,
+            resource,
+            parse_context(context),
+            assume=assume or (),
+            session_name=session_name,
+            external_id=external_id,
+            mfa=mfa,
+            resource_account=resource_account,
+        )
+        traces = trace(outcome.request, outcome.policies) if outcome.request and outcome.policies else []
+        print(render_json(outcome, traces) if format == "json" else render_text(outcome, traces))

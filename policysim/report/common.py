@@ -1,0 +1,108 @@
+"""Helpers the reporters share: counts, explanations as lines, locations, and safe text."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+
+from policysim.engine.outcome import Outcome
+from policysim.errors import Location
+from policysim.ir.policy import StatementRef
+from policysim.report.model import RunSummary, ScenarioRun
+from policysim.scenario.runner import TestResult
+
+
+def summarize(runs: Sequence[ScenarioRun]) -> RunSummary:
+    """Counts over the runs."""
+    return RunSummary(tuple(runs))
+
+
+def summary_line(summary: RunSummary) -> str:
+    """`N passed, M failed`, plus `, K error(s)` when some files could not be run."""
+    line = f"{summary.passed} passed, {summary.failed} failed"
+    if summary.errors:
+        line += f", {summary.errors} error" + ("" if summary.errors == 1 else "s")
+    return line
+
+
+def where(location: Location | None) -> str | None:
+    """`file:line:col` (as much as is known) without the key path, or None when there is no file."""
+    if location is None or location.file is None:
+        return None
+    return str(Location(location.file, location.line, location.column))
+
+
+def source_file(location: Location | None) -> str | None:
+    """The file a location points into, when it is a real file (not an ARN, not `<dict>`)."""
+    if location is None or not location.file:
+        return None
+    if location.file.startswith(("arn:", "<")):
+        return None
+    return location.file
+
+
+def deciding_statements(outcome: Outcome) -> list[StatementRef]:
+    """The statements named by the outcome's reasons, in order, without repeats."""
+    seen: list[StatementRef] = []
+    for reason in outcome.reasons:
+        if reason.statement is not None and reason.statement not in seen:
+            seen.append(reason.statement)
+    return seen
+
+
+def expectation_line(result: TestResult) -> str:
+    """`expected X, got Y`."""
+    return f"expected {result.expected}, got {result.decision.value}"
+
+
+def explanation_lines(result: TestResult) -> list[str]:
+    """Why the decision was reached: request, deciding gates, reasons with the statements' locations."""
+    o = result.outcome
+    out = [f"request: {result.principal} -> {result.action} on {result.resource}"]
+    if o.hop is not None:
+        out.append(f"refused at role-chain hop {o.hop + 1}")
+    gates = ", ".join(g.value for g in o.gates) or "-"
+    out.append(f"decision: {o.decision.value} (gate: {gates})")
+    for reason in o.reasons:
+        out.append(f"- {reason}")
+        at = where(reason.statement.location) if reason.statement else None
+        if at:
+            out.append(f"    at {at}")
+    if o.missing_keys:
+        out.append("missing context keys: " + ", ".join(o.missing_keys))
+    for diagnostic in o.diagnostics:
+        at = where(diagnostic.location)
+        out.append(f"note: {diagnostic.message}" + (f" ({at})" if at else ""))
+    return out
+
+
+def fingerprint(*parts: str) -> str:
+    """A stable hash of the parts (NUL-separated so that no two part lists collide)."""
+    return hashlib.sha256("\x00".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _forbidden(code: int, keep_newlines: bool) -> bool:
+    if code == 0x0A and keep_newlines:
+        return False
+    if code == 0x09:
+        return False
+    return code < 0x20 or 0x7F <= code <= 0x9F or 0xD800 <= code <= 0xDFFF or code in (0xFFFE, 0xFFFF)
+
+
+def visible(text: str, *, keep_newlines: bool = False) -> str:
+    """Replace control characters (and whatever XML 1.0 forbids) with visible escapes such as `\\x1b`.
+
+    The result is safe in a terminal (no escape sequences), in XML 1.0 and in one-line formats.
+    """
+    if text.isprintable():
+        return text
+    out: list[str] = []
+    for char in text:
+        code = ord(char)
+        if not _forbidden(code, keep_newlines):
+            out.append(char)
+        elif code <= 0xFF:
+            out.append(f"\\x{code:02x}")
+        else:
+            out.append(f"\\u{code:04x}")
+    return "".join(out)

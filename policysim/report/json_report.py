@@ -1,0 +1,92 @@
+"""The JSON report: the document pinned in contracts.md section 1, plus extra keys (never renamed ones)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from policysim.errors import Location, PolicysimError
+from policysim.ir.policy import StatementRef
+from policysim.report.common import deciding_statements, summarize
+from policysim.report.model import ScenarioRun
+from policysim.scenario.runner import TestResult
+
+FORMAT_VERSION = "1"
+
+
+def render_json(runs: Sequence[ScenarioRun]) -> str:
+    """One JSON document, `indent=2`, keys in a fixed order, ASCII only, ending with a newline."""
+    return json.dumps(report_document(runs), indent=2, ensure_ascii=True) + "\n"
+
+
+def report_document(runs: Sequence[ScenarioRun]) -> dict[str, Any]:
+    """The report as plain data."""
+    summary = summarize(runs)
+    return {
+        "format_version": FORMAT_VERSION,
+        "scenarios": [_scenario(run) for run in runs],
+        "summary": {"passed": summary.passed, "failed": summary.failed, "errors": summary.errors},
+    }
+
+
+def _scenario(run: ScenarioRun) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "file": run.file,
+        "scenario": run.scenario,
+        "tests": [_test(result) for result in run.results],
+    }
+    if run.error is not None:
+        doc["error"] = _error(run.error)
+    return doc
+
+
+def _test(result: TestResult) -> dict[str, Any]:
+    outcome = result.outcome
+    return {
+        "name": result.name,
+        "principal": result.principal,
+        "action": result.action,
+        "resource": result.resource,
+        "expected": result.expected,
+        "decision": result.decision.value,
+        "passed": result.passed,
+        "reasons": [str(reason) for reason in outcome.reasons],
+        "gates": [gate.value for gate in outcome.gates],
+        "statements": [_statement(ref) for ref in deciding_statements(outcome)],
+        "missing_context_keys": list(outcome.missing_keys),
+        "hop": outcome.hop,
+        "location": _location(result.location),
+    }
+
+
+def _statement(ref: StatementRef) -> dict[str, Any]:
+    loc = ref.location or Location()
+    return {
+        "policy_id": ref.policy_id,
+        "kind": ref.kind.value,
+        "sid": ref.sid,
+        "index": ref.index,
+        "effect": ref.effect.value,
+        "file": loc.file,
+        "line": loc.line,
+        "column": loc.column,
+    }
+
+
+def _location(location: Location | None) -> dict[str, Any] | None:
+    if location is None:
+        return None
+    return {"file": location.file, "line": location.line, "column": location.column}
+
+
+def _error(error: PolicysimError) -> dict[str, Any]:
+    loc = error.location or Location()
+    return {
+        "code": error.code,
+        "message": error.message,
+        "hint": error.hint,
+        "file": loc.file,
+        "line": loc.line,
+        "column": loc.column,
+    }

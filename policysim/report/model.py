@@ -1,0 +1,40 @@
+"""What reporters read: the results of running scenario files, and the errors that stopped some of them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from policysim.errors import PolicysimError
+from policysim.scenario.runner import TestResult
+
+
+@dataclass(frozen=True)
+class ScenarioRun:
+    """The results of one scenario file; `error` is set when the file could not be loaded or run."""
+
+    file: str
+    scenario: str
+    results: tuple[TestResult, ...] = ()
+    error: PolicysimError | None = None
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """Counts over several scenario runs."""
+
+    runs: tuple[ScenarioRun, ...] = field(default_factory=tuple)
+
+    @property
+    def passed(self) -> int:
+        """Tests whose expectation was met."""
+        return sum(1 for run in self.runs for r in run.results if r.passed)
+
+    @property
+    def failed(self) -> int:
+        """Tests whose expectation was not met."""
+        return sum(1 for run in self.runs for r in run.results if not r.passed)
+
+    @property
+    def errors(self) -> int:
+        """Scenario files that could not be run."""
+        return sum(1 for run in self.runs if run.error is not None)

@@ -1,0 +1,72 @@
+"""The human report: one line per test, explanations for failures, a summary line."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.text import Text
+
+from policysim.report.common import expectation_line, explanation_lines, summarize, summary_line, visible
+from policysim.report.model import ScenarioRun
+from policysim.scenario.runner import TestResult
+
+PASS_MARK = "✓"
+FAIL_MARK = "✗"
+INDENT = "    "
+
+
+def render_text(runs: Sequence[ScenarioRun], *, color: bool = False, verbose: bool = False) -> str:
+    """Render the runs as text; with `color`, ANSI colours (via rich); without, plain text with no escape codes."""
+    lines: list[Text] = []
+    for run in runs:
+        lines.extend(_run_lines(run, verbose))
+    summary = summarize(runs)
+    style = "bold red" if summary.failed or summary.errors else "bold green"
+    lines.append(Text(summary_line(summary), style=style))
+    if not color:
+        return "".join(line.plain + "\n" for line in lines)
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        force_terminal=True,
+        color_system="standard",
+        no_color=False,
+        width=1_000_000,
+        soft_wrap=True,
+        highlight=False,
+        markup=False,
+        emoji=False,
+    )
+    for line in lines:
+        console.print(line)
+    return buffer.getvalue()
+
+
+def _run_lines(run: ScenarioRun, verbose: bool) -> list[Text]:
+    header = visible(run.file) + (f" — {visible(run.scenario)}" if run.scenario else "")
+    lines = [Text(header, style="bold")]
+    if run.error is not None:
+        first, *rest = run.error.render().splitlines() or [""]
+        lines.append(Text(f"{FAIL_MARK} error: {visible(first)}", style="red"))
+        lines.extend(Text(INDENT + visible(line), style="red") for line in rest)
+    for result in run.results:
+        lines.extend(_result_lines(result, verbose))
+    return lines
+
+
+def _result_lines(result: TestResult, verbose: bool) -> list[Text]:
+    mark, style = (PASS_MARK, "green") if result.passed else (FAIL_MARK, "red")
+    line = Text()
+    line.append(mark, style=style)
+    line.append(f" {visible(result.name)}: ")
+    line.append(result.decision.value, style=style)
+    lines = [line]
+    if not result.passed:
+        lines.append(Text(INDENT + expectation_line(result), style="bold red"))
+    if not result.passed or verbose:
+        lines.extend(Text(INDENT + visible(text), style="dim") for text in explanation_lines(result))
+        if result.location is not None and result.location.line is not None:
+            lines.append(Text(f"{INDENT}test at {visible(str(result.location))}", style="dim"))
+    return lines
