@@ -131,14 +131,13 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
     except PolicysimError as error:
         print(f"policysim: error: {error.render()}", file=sys.stderr)
         sys.exit(EXIT_INPUT)
+    except typer.Abort:
+        print("policysim: aborted", file=sys.stderr)
+        sys.exit(EXIT_INTERNAL)
+    except typer.TyperException as error:  # usage errors: unknown option, missing argument, bad value
+        print(f"policysim: error: {error}\ntry `policysim --help`", file=sys.stderr)
+        sys.exit(EXIT_INPUT)
     except Exception as error:  # noqa: BLE001 - the last line of defence
-        import click
-
-        if isinstance(error, click.exceptions.ClickException):
-            error.show()
-            sys.exit(EXIT_INPUT)
-        if isinstance(error, click.exceptions.Abort):
-            sys.exit(EXIT_INTERNAL)
         print(f"policysim: internal error: {type(error).__name__}: {error}", file=sys.stderr)
         if os.environ.get("POLICYSIM_DEBUG"):
             traceback.print_exc()

@@ -62,7 +62,24 @@ class Arn:
 
 
 def parse_arn(text: str, *, location: Location | None = None) -> Arn:
-    """Parse a concrete ARN (no wildcards, no variables); errors name the part at fault."""
+    """Parse a concrete ARN (no wildcards, no variables); errors name the part at fault.
+
+    Valid ARNs are memoised: requests name the same resources again and again.
+    """
+    known = _PARSED.get(text)
+    if known is not None:
+        return known
+    arn = _parse_arn(text, location)
+    if len(_PARSED) < _PARSED_MAX:
+        _PARSED[text] = arn
+    return arn
+
+
+_PARSED: dict[str, Arn] = {}
+_PARSED_MAX = 65536
+
+
+def _parse_arn(text: str, location: Location | None) -> Arn:
     try:
         tree = load_grammar("arn").parse(text)
     except UnexpectedInput as error:

@@ -8,7 +8,7 @@ from importlib import metadata
 from typing import Any
 from urllib.parse import quote
 
-from policysim.errors import Location
+from policysim.errors import Location, PolicysimError
 from policysim.report.common import (
     deciding_statements,
     expectation_line,
@@ -61,7 +61,7 @@ def render_sarif(runs: Sequence[ScenarioRun], *, version: str | None = None) -> 
     results: list[dict[str, Any]] = []
     for run in runs:
         if run.error is not None:
-            results.append(_error_result(run))
+            results.append(_error_result(run.file, run.error))
         results.extend(_failure_result(result, run.file) for result in run.results if not result.passed)
     log = {
         "$schema": SCHEMA_URI,
@@ -105,7 +105,7 @@ def _failure_result(result: TestResult, run_file: str) -> dict[str, Any]:
             "decision": result.decision.value,
         },
     }
-    related = []
+    related: list[dict[str, Any]] = []
     for ref in deciding_statements(result.outcome):
         physical = _physical(ref.location)
         if physical is not None:
@@ -115,17 +115,15 @@ def _failure_result(result: TestResult, run_file: str) -> dict[str, Any]:
     return out
 
 
-def _error_result(run: ScenarioRun) -> dict[str, Any]:
-    assert run.error is not None
-    error = run.error
-    location = _physical(error.location, fallback=run.file)
+def _error_result(run_file: str, error: PolicysimError) -> dict[str, Any]:
+    location = _physical(error.location, fallback=run_file)
     return {
         "ruleId": INPUT_RULE,
         "ruleIndex": RULE_INDEX[INPUT_RULE],
         "level": "error",
         "message": {"text": error.render()},
         "locations": [location] if location else [],
-        "partialFingerprints": {FINGERPRINT_KEY: fingerprint(run.file, error.code, error.message)},
+        "partialFingerprints": {FINGERPRINT_KEY: fingerprint(run_file, error.code, error.message)},
         "properties": {"code": error.code},
     }
 
@@ -133,13 +131,12 @@ def _error_result(run: ScenarioRun) -> dict[str, Any]:
 def _physical(location: Location | None, *, fallback: str | None = None) -> dict[str, Any] | None:
     """`{"physicalLocation": ...}` for a location in a real file; the fallback file (no region) otherwise."""
     file = source_file(location)
-    if file is None:
+    if location is None or file is None:
         file = source_file(Location(fallback)) if fallback else None
         if file is None:
             return None
         return {"physicalLocation": {"artifactLocation": {"uri": _uri(file)}}}
     physical: dict[str, Any] = {"artifactLocation": {"uri": _uri(file)}}
-    assert location is not None
     if location.line is not None and location.line >= 1:
         region: dict[str, int] = {"startLine": location.line}
         if location.column is not None and location.column >= 1:

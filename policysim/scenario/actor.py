@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from policysim.ir.policy import CompiledPolicy
 from policysim.request import Principal, PrincipalKind
-from policysim.scenario.world import AccountInfo, World
+from policysim.scenario.world import AccountInfo
 
 
 @dataclass(frozen=True)
@@ -30,8 +31,9 @@ class Actor:
         """A role session (temporary credentials)."""
         return self.principal.kind is PrincipalKind.ROLE_SESSION
 
-    def principal_keys(self, world: World) -> dict[str, tuple[str, ...]]:
-        """The global condition keys AWS derives from the caller (lowercased names)."""
+    @cached_property
+    def principal_keys(self) -> Mapping[str, tuple[str, ...]]:
+        """The global condition keys AWS derives from the caller (lowercased names); computed once."""
         p = self.principal
         keys: dict[str, tuple[str, ...]] = {}
         if p.kind is PrincipalKind.ANONYMOUS:
@@ -53,8 +55,8 @@ class Actor:
         for tag, value in p.tags.items():
             keys[f"aws:principaltag/{tag.lower()}"] = (value,)
         account = self.account
-        if account is not None and account.in_organization and world.org_id:
-            keys["aws:principalorgid"] = (world.org_id,)
+        if account is not None and account.org_id:
+            keys["aws:principalorgid"] = (account.org_id,)
             if account.org_path:
                 keys["aws:principalorgpaths"] = (account.org_path,)
         if self.is_session or self.mfa is not None:

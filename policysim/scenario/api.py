@@ -65,7 +65,8 @@ class Session:
         resource_account: str | None = None,
     ) -> Outcome:
         """The outcome of this session doing `action` on `resource`."""
-        return self.scenario._request(self.actor, action, resource, context_keys(context), resource_account, None)
+        target = resolve_target(self.scenario.world, resource, resource_account, self.actor, None)
+        return self.scenario.evaluator.evaluate(self.actor, action, target, context_keys(context))
 
 
 class Scenario:
@@ -77,6 +78,7 @@ class Scenario:
         self.doc = compiler.doc
         self.world = world
         self.evaluator = Evaluator(world, clock)
+        self._actors: dict[tuple[str, str | None], Actor] = {}
 
     @property
     def title(self) -> str:
@@ -157,10 +159,30 @@ class Scenario:
         where: Location | None = None,
     ) -> Outcome:
         """Would AWS allow `principal` (after walking the `assume` chain) to do `action` on `resource`?"""
-        actor = resolve_actor(self.world, principal, where, session_name)
+        actor = self._actor(principal, where, session_name)
         if mfa is not None:
             actor = replace(actor, mfa=mfa)
         extra = context_keys(context)
+        final_is_hop = action.lower() == "sts:assumerole" and resource in self.world.roles
+        if not assume and not final_is_hop:
+            given = {
+                "external_id": external_id,
+                "session_policy": session_policy,
+                "duration_seconds": duration_seconds,
+                "session_tags": session_tags or None,
+                "source_identity": source_identity,
+                "transitive_tag_keys": transitive_tag_keys or None,
+                "via": None if via == "api" else via,
+            }
+            for name, value in given.items():
+                if value is not None:
+                    raise RequestError(
+                        f"`{name}` describes an AssumeRole request, but this request assumes no role",
+                        where,
+                        "add `assume: [ROLE]`, or make the action `sts:AssumeRole` on a role of the scenario",
+                    )
+            target = resolve_target(self.world, resource, resource_account, actor, where)
+            return self.evaluator.evaluate(actor, action, target, extra)
         policy = self._session_policy(session_policy)
         base = AssumeParams(
             session_name=session_name,
@@ -177,7 +199,6 @@ class Scenario:
             transitive_tag_keys=tuple(transitive_tag_keys),
             source_identity=source_identity,
         )
-        final_is_hop = action.lower() == "sts:assumerole" and resource in self.world.roles
         for hop, role_ref in enumerate(assume):
             role = find_role(self.world, role_ref, where)
             params = last if hop == len(assume) - 1 and not final_is_hop else base
@@ -185,7 +206,19 @@ class Scenario:
             if result.session is None:
                 return result.outcome.with_hop(hop)
             actor = result.session
-        return self._request(actor, action, resource, extra, resource_account, last if final_is_hop else None)
+        if final_is_hop:
+            return assume_role(self.evaluator, actor, self.world.roles[resource], last).outcome
+        target = resolve_target(self.world, resource, resource_account, actor, where)
+        return self.evaluator.evaluate(actor, action, target, extra)
+
+    def _actor(self, principal: str, where: Location | None, session_name: str | None) -> Actor:
+        """The actor a principal reference names, resolved once per reference."""
+        key = (principal, session_name)
+        actor = self._actors.get(key)
+        if actor is None:
+            actor = resolve_actor(self.world, principal, where, session_name)
+            self._actors[key] = actor
+        return actor
 
     def assume_role(self, principal: str, role: str, **options: Any) -> Session:
         """Assume `role` as `principal` and keep the session; raises RequestError when refused."""
@@ -203,21 +236,6 @@ class Scenario:
         if result.session is None:
             raise RequestError(f"AssumeRole refused: {result.outcome.explain()}")
         return Session(self, result.session, result.outcome)
-
-    def _request(
-        self,
-        actor: Actor,
-        action: str,
-        resource: str,
-        extra: Mapping[str, tuple[str, ...] | None],
-        resource_account: str | None,
-        hop_params: AssumeParams | None,
-    ) -> Outcome:
-        if hop_params is not None:
-            result = assume_role(self.evaluator, actor, self.world.roles[resource], hop_params)
-            return result.outcome
-        target = resolve_target(self.world, resource, resource_account, actor, None)
-        return self.evaluator.evaluate(actor, action, target, extra)
 
     def _session_policy(self, value: Mapping[str, Any] | CompiledPolicy | None) -> tuple[CompiledPolicy | None, int]:
         if value is None:

@@ -79,6 +79,7 @@ def _named(info: AccountInfo, account: Account) -> AccountInfo:
         info.scp_levels,
         info.rcp_levels,
         info.org_path,
+        info.org_id,
     )
 
 

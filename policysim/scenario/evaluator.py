@@ -14,6 +14,7 @@ from policysim.scenario.world import World
 from policysim.services.rules import service_rule
 
 Clock = Callable[[], datetime]
+_LAST_SECOND: dict[int, tuple[str, str]] = {}
 
 
 def utc_now() -> datetime:
@@ -35,8 +36,15 @@ class Evaluator:
     clock: Clock = utc_now
 
     def now(self) -> tuple[str, str]:
-        """The clock's current aws:CurrentTime and aws:EpochTime values."""
-        return clock_values(self.clock())
+        """The clock's current aws:CurrentTime and aws:EpochTime values (formatted once per second)."""
+        moment = self.clock()
+        second = int(moment.timestamp())
+        cached = _LAST_SECOND.get(second)
+        if cached is None:
+            cached = clock_values(moment)
+            _LAST_SECOND.clear()
+            _LAST_SECOND[second] = cached
+        return cached
 
     def evaluate(
         self, actor: Actor, action: str, target: Target, extra: Mapping[str, tuple[str, ...] | None]

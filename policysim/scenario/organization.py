@@ -82,7 +82,7 @@ def org_levels(org: Organization, accounts: Mapping[str, Account], compiler: Pol
         display = account.name if account else None
         scp: Levels = () if management else tuple(scp_levels)
         rcp: Levels = () if management else tuple(rcp_levels)
-        info[account_id] = AccountInfo(account_id, display, partition, True, management, scp, rcp, path)
+        info[account_id] = AccountInfo(account_id, display, partition, True, management, scp, rcp, path, org.id)
     if org.management_account is not None and org.management_account not in info:
         raise ReferenceError_(
             f"management account `{org.management_account}` is not placed in the organization",

@@ -196,14 +196,14 @@ def build_request(
     now: tuple[str, str],
 ) -> Request:
     """The request with its full context: derived keys, then the flow's and the caller's keys on top."""
-    keys = actor.principal_keys(world)
+    keys = dict(actor.principal_keys)
     keys["aws:currenttime"] = (now[0],)
     keys["aws:epochtime"] = (now[1],)
     if target.account:
         keys["aws:resourceaccount"] = (target.account,)
         owner = world.account(target.account)
-        if owner is not None and owner.in_organization and world.org_id:
-            keys["aws:resourceorgid"] = (world.org_id,)
+        if owner is not None and owner.org_id:
+            keys["aws:resourceorgid"] = (owner.org_id,)
             if owner.org_path:
                 keys["aws:resourceorgpaths"] = (owner.org_path,)
     for tag, value in target.tags.items():

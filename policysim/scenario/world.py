@@ -26,6 +26,7 @@ class AccountInfo:
     scp_levels: Levels = ()  # root first, then each OU, then the account itself
     rcp_levels: Levels = ()
     org_path: str | None = None  # aws:PrincipalOrgPaths / aws:ResourceOrgPaths value
+    org_id: str | None = None  # aws:PrincipalOrgID / aws:ResourceOrgID value
 
     @property
     def label(self) -> str:

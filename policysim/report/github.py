@@ -1,0 +1,60 @@
+"""GitHub Actions workflow commands: an `::error` per unmet expectation or unloadable file, a `::notice` summary."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from policysim.errors import Location
+from policysim.report.common import expectation_line, explanation_lines, source_file, summarize, summary_line, visible
+from policysim.report.model import ScenarioRun
+from policysim.scenario.runner import TestResult
+
+
+def escape_data(text: str) -> str:
+    """Escape a command's message as GitHub's toolkit does: `%`, CR and LF."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """Escape a property value: as a message, plus `:` and `,`."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(name: str, message: str, properties: dict[str, str] | None = None) -> str:
+    """`::name key=value,...::message`, escaped; control characters other than newlines made visible."""
+    props = ",".join(f"{key}={escape_property(visible(value))}" for key, value in (properties or {}).items())
+    head = f"::{name} {props}" if props else f"::{name}"
+    return f"{head}::{escape_data(visible(message, keep_newlines=True))}"
+
+
+def render_github(runs: Sequence[ScenarioRun]) -> str:
+    """Workflow commands, one per line, ending with a newline."""
+    lines: list[str] = []
+    for run in runs:
+        if run.error is not None:
+            props = _location_properties(run.error.location, run.file)
+            props["title"] = f"policysim: invalid input ({run.error.code})"
+            lines.append(command("error", run.error.render(), props))
+        lines.extend(_failure(result, run.file) for result in run.results if not result.passed)
+    lines.append(command("notice", summary_line(summarize(runs)), {"title": "policysim"}))
+    return "".join(line + "\n" for line in lines)
+
+
+def _failure(result: TestResult, run_file: str) -> str:
+    props = _location_properties(result.location, result.file or run_file)
+    props["title"] = f"policysim: {result.name}"
+    message = "\n".join([expectation_line(result), *explanation_lines(result)])
+    return command("error", message, props)
+
+
+def _location_properties(location: Location | None, fallback: str) -> dict[str, str]:
+    file = source_file(location)
+    if location is None or file is None:
+        fallback_file = source_file(Location(fallback))
+        return {"file": fallback_file} if fallback_file else {}
+    props = {"file": file}
+    if location.line is not None:
+        props["line"] = str(location.line)
+        if location.column is not None:
+            props["col"] = str(location.column)
+    return props
