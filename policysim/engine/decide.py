@@ -69,6 +69,17 @@ def decide(request: Request, policies: PolicySet) -> Outcome:
                     Decision.IMPLICIT_DENY, (reason,), request, policies, missing, identity, boundary, session, resource
                 )
 
+    # "Roles and resource-based policies delegate access only within a partition" (tutorial_cross-account-with-roles).
+    principal_partition = request.principal.partition
+    if request.principal.is_aws_account_identity and principal_partition != request.resource_partition:
+        reason = Reason(
+            Gate.RESOURCE,
+            Decision.IMPLICIT_DENY,
+            f"the caller is in partition `{principal_partition}`, the resource in `{request.resource_partition}`: "
+            "access never crosses partitions",
+        )
+        return _outcome(Decision.IMPLICIT_DENY, (reason,), request, policies, missing, identity, boundary, session)
+
     # 4-7. Resource-based policy, identity policies, permissions boundary, session policy.
     identity_ok = policies.root or bool(identity.allows)
     boundary_ok = boundary is None or bool(boundary.allows)
