@@ -16,8 +16,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from policysim.commands import explain as explain_command
-
-# SIMULATE-IMPORT
+from policysim.commands import simulate as simulate_commands
 from policysim.commands import sts as sts_commands
 from policysim.commands.common import EXIT_FAILED, EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, fail, library_option
 from policysim.errors import PolicysimError
@@ -121,7 +120,7 @@ def schema() -> None:
 
 explain_command.register(app)
 sts_commands.register(app)
-# SIMULATE-REGISTER
+simulate_commands.register(app)
 
 
 def main(argv: Sequence[str] | None = None) -> NoReturn:
@@ -137,7 +136,7 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
     except typer.TyperException as error:  # usage errors: unknown option, missing argument, bad value
         print(f"policysim: error: {error}\ntry `policysim --help`", file=sys.stderr)
         sys.exit(EXIT_INPUT)
-    except Exception as error:  # noqa: BLE001 - the last line of defence
+    except Exception as error:
         print(f"policysim: internal error: {type(error).__name__}: {error}", file=sys.stderr)
         if os.environ.get("POLICYSIM_DEBUG"):
             traceback.print_exc()

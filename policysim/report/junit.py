@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
-from policysim.report.common import expectation_line, explanation_lines, summarize, visible
+from policysim.report.common import expectation_line, explanation_lines, source_file, summarize, visible
 from policysim.report.model import ScenarioRun
 from policysim.scenario.runner import TestResult
 
@@ -58,8 +58,9 @@ def _suite(run: ScenarioRun) -> ET.Element:
 
 def _case(result: TestResult) -> ET.Element:
     attrs = {"classname": _safe(result.file), "name": _safe(result.name)}
-    if result.location is not None and result.location.file is not None:
-        attrs["file"] = _safe(result.location.file)
+    file = source_file(result.location)
+    if result.location is not None and file is not None:
+        attrs["file"] = _safe(file)
         if result.location.line is not None:
             attrs["line"] = str(result.location.line)
     case = ET.Element("testcase", attrs)

@@ -223,8 +223,9 @@ class Scenario:
     def assume_role(self, principal: str, role: str, **options: Any) -> Session:
         """Assume `role` as `principal` and keep the session; raises RequestError when refused."""
         actor = resolve_actor(self.world, principal, None)
-        if options.get("mfa") is not None:
-            actor = replace(actor, mfa=options.pop("mfa"))
+        mfa = options.pop("mfa", None)
+        if mfa is not None:
+            actor = replace(actor, mfa=mfa)
         policy = self._session_policy(options.pop("session_policy", None))
         params = AssumeParams(
             session_policy=policy[0],

@@ -21,7 +21,7 @@ from policysim.conditions.numeric import parse_number
 from policysim.errors import RequestError
 from policysim.model.validation import Locator
 
-ContextKeyType = Literal[
+KeyType = Literal[
     "string",
     "stringList",
     "numeric",
@@ -46,7 +46,7 @@ class ContextEntry(_Strict):
 
     ContextKeyName: str = Field(min_length=1, max_length=256)
     ContextKeyValues: list[str] = Field(default_factory=list)
-    ContextKeyType: ContextKeyType | None = None
+    ContextKeyType: KeyType | None = None
 
 
 class OrganizationLevel(_Strict):
@@ -72,7 +72,7 @@ class _Common(_Strict):
 class CustomPolicyInput(_Common):
     """`SimulateCustomPolicy`'s request, plus the policysim extensions."""
 
-    PolicyInputList: list[str]  # type: ignore[assignment]  # required here
+    PolicyInputList: list[str]  # required here
     OrderedOrganizationPolicyInputList: list[OrganizationLevel] | None = None
     SessionPolicyInputList: list[str] | None = None
     ServiceControlPolicyInputList: list[list[str]] | None = None

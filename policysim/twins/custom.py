@@ -1,0 +1,283 @@
+"""`simulate_custom_policy`: the offline twin of `aws iam simulate-custom-policy`, on the engine.
+
+Every policy string is parsed with positions (`load_json`, labelled like `PolicyInputList[0]`) and compiled with its
+kind; each action x resource becomes one `Request` + `PolicySet` for `decide`, after the service rules.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from policysim.compile import compile_policy
+from policysim.engine.decide import PolicySet, decide
+from policysim.enums import PolicyKind
+from policysim.errors import Location, RequestError
+from policysim.ir.arn import parse_arn
+from policysim.ir.policy import CompiledPolicy
+from policysim.load import Document, load_json
+from policysim.managed import ManagedPolicyLibrary
+from policysim.model.validation import validate
+from policysim.request import ANONYMOUS, Principal, PrincipalKind
+from policysim.scenario.actor import Actor
+from policysim.scenario.evaluator import Clock, clock_values, utc_now
+from policysim.scenario.resolve import RCP_SERVICES, SERVICE_PRINCIPAL, Target, build_request
+from policysim.scenario.world import World
+from policysim.services.rules import service_rule
+from policysim.twins.input_model import CustomPolicyInput, context_values
+from policysim.twins.output import Evaluation, Renderer, StatementSpan, page, statement_positions
+
+ACCOUNT = re.compile(r"^\d{12}$")
+UNNAMED_ACCOUNT = "000000000000"  # the account of an unnamed caller when no input names one
+UNNAMED_CALLER = "policysim-caller"
+DEFAULT_SESSION = "policysim"
+_EMPTY_WORLD = World({}, {}, {}, {}, {})
+_ROLE_ARN = re.compile(r"^arn:[\w-]+:iam::\d{12}:role/")
+
+
+class PolicyBook:
+    """Compiles the input's policy strings and remembers their statement positions by policy id."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.positions: dict[str, dict[int, StatementSpan]] = {}
+
+    def compile(self, text: str, path: tuple[str | int, ...], policy_id: str, kind: PolicyKind) -> CompiledPolicy:
+        """Parse and compile one policy string found at `path` of the input."""
+        label = "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else p) for i, p in enumerate(path))
+        policy_doc = load_json(text, label)
+        policy = compile_policy(policy_doc, policy_id, kind, source_text=text)
+        self.positions[policy_id] = statement_positions(policy_doc, text)
+        return policy
+
+    def many(self, texts: list[str] | None, key: str, kind: PolicyKind) -> tuple[CompiledPolicy, ...]:
+        """Every policy of a list key, ids `Key.1`, `Key.2`, ... like AWS."""
+        return tuple(self.compile(t, (key, i), f"{key}.{i + 1}", kind) for i, t in enumerate(texts or []))
+
+
+def caller_principal(arn: str | None, account: str | None, where: Location | None) -> Principal:
+    """The simulated caller: any principal ARN, a service principal, `*`; None is an unnamed user of `account`."""
+    if arn is None:
+        acct = account or UNNAMED_ACCOUNT
+        return Principal(PrincipalKind.USER, f"arn:aws:iam::{acct}:user/{UNNAMED_CALLER}", acct)
+    if arn == "*":
+        return ANONYMOUS
+    if SERVICE_PRINCIPAL.match(arn):
+        return Principal(PrincipalKind.SERVICE, arn)
+    parsed = parse_arn(arn, location=where)
+    acct, part, res = parsed.account, parsed.partition, parsed.resource
+    if parsed.service == "iam" and res == "root":
+        return Principal(PrincipalKind.ROOT, arn, acct, part, user_id=acct)
+    if parsed.service == "iam" and res.startswith("user/"):
+        return Principal(PrincipalKind.USER, arn, acct, part, res.rsplit("/", 1)[1])
+    if parsed.service == "iam" and res.startswith("role/"):
+        name = res.rsplit("/", 1)[1]
+        session = f"arn:{part}:sts::{acct}:assumed-role/{name}/{DEFAULT_SESSION}"
+        return Principal(PrincipalKind.ROLE_SESSION, session, acct, part, name, arn, DEFAULT_SESSION)
+    pieces = res.split("/")
+    if parsed.service == "sts" and pieces[0] == "assumed-role" and len(pieces) == 3:
+        role = f"arn:{part}:iam::{acct}:role/{pieces[1]}"
+        return Principal(PrincipalKind.ROLE_SESSION, arn, acct, part, pieces[1], role, pieces[2])
+    if parsed.service == "sts" and pieces[0] == "federated-user" and len(pieces) == 2:
+        return Principal(PrincipalKind.FEDERATED_USER, arn, acct, part, pieces[1], user_id=f"{acct}:{pieces[1]}")
+    raise RequestError(
+        f"`{arn}` is not a caller",
+        where,
+        "a caller is a user, role, role session, federated user or root ARN, a service principal or `*`",
+    )
+
+
+def owner_account(value: str | None, where: Location | None) -> str | None:
+    """`ResourceOwner` / `ResourceAccount`: an account id or `arn:aws:iam::ACCOUNT:root`."""
+    if value is None:
+        return None
+    if ACCOUNT.match(value):
+        return value
+    parsed = parse_arn(value, location=where) if value.startswith("arn:") else None
+    if parsed is None or parsed.service != "iam" or parsed.resource != "root" or not ACCOUNT.match(parsed.account):
+        raise RequestError(f"`{value}` is not an account", where, "write `arn:aws:iam::123456789012:root` or the id")
+    return parsed.account
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The compiled input: every policy by kind, the caller, the context and the resources."""
+
+    wire: CustomPolicyInput
+    book: PolicyBook
+    identity: tuple[CompiledPolicy, ...]
+    boundary: CompiledPolicy | None
+    session: tuple[CompiledPolicy, ...] | None
+    scps: tuple[tuple[str, tuple[CompiledPolicy, ...]], ...]
+    rcps: tuple[tuple[str, tuple[CompiledPolicy, ...]], ...]
+    resource_policy: CompiledPolicy | None
+    owner: str | None
+    extra: Mapping[str, tuple[str, ...] | None]
+
+
+def _compile(doc: Document) -> Inputs:
+    wire = validate(CustomPolicyInput, doc.data, doc.locate, "simulate-custom-policy input")
+    book = PolicyBook(doc)
+    boundaries = book.many(
+        wire.PermissionsBoundaryPolicyInputList, "PermissionsBoundaryPolicyInputList", PolicyKind.BOUNDARY
+    )
+    if len(boundaries) > 1:
+        raise RequestError(
+            "only one permissions boundary can be simulated", doc.locate(("PermissionsBoundaryPolicyInputList", 1))
+        )
+    if wire.ServiceControlPolicyInputList is not None and wire.OrderedOrganizationPolicyInputList is not None:
+        raise RequestError(
+            "give SCP levels in `OrderedOrganizationPolicyInputList` or `ServiceControlPolicyInputList`, not both",
+            doc.locate(("ServiceControlPolicyInputList",)),
+        )
+    if wire.ResourcePolicy is not None and wire.CallerArn is None:
+        raise RequestError(
+            "`CallerArn` is required with a `ResourcePolicy`",
+            doc.locate(("ResourcePolicy",)),
+            "the resource policy's Principal element needs a caller to match",
+        )
+    scp_key, scp_texts = "ServiceControlPolicyInputList", wire.ServiceControlPolicyInputList
+    if wire.OrderedOrganizationPolicyInputList is not None:
+        scp_key = "OrderedOrganizationPolicyInputList"
+        scp_texts = [level.ServiceControlPolicyInputList for level in wire.OrderedOrganizationPolicyInputList]
+    owner = owner_account(wire.ResourceOwner, doc.locate(("ResourceOwner",)))
+    account = owner_account(wire.ResourceAccount, doc.locate(("ResourceAccount",)))
+    if owner and account and owner != account:
+        raise RequestError("`ResourceOwner` and `ResourceAccount` disagree", doc.locate(("ResourceAccount",)))
+    return Inputs(
+        wire=wire,
+        book=book,
+        identity=book.many(wire.PolicyInputList, "PolicyInputList", PolicyKind.IDENTITY),
+        boundary=boundaries[0] if boundaries else None,
+        session=None
+        if wire.SessionPolicyInputList is None
+        else book.many(wire.SessionPolicyInputList, "SessionPolicyInputList", PolicyKind.SESSION),
+        scps=_levels(book, scp_key, scp_texts, PolicyKind.SCP),
+        rcps=_levels(book, "ResourceControlPolicyInputList", wire.ResourceControlPolicyInputList, PolicyKind.RCP),
+        resource_policy=_resource_policy(book, wire),
+        owner=owner or account,
+        extra=context_values(wire.ContextEntries or [], doc.locate),
+    )
+
+
+def _levels(
+    book: PolicyBook, key: str, levels: list[list[str]] | None, kind: PolicyKind
+) -> tuple[tuple[str, tuple[CompiledPolicy, ...]], ...]:
+    out = []
+    for number, texts in enumerate(levels or []):
+        name = "root" if number == 0 else ("the account" if number == len(levels or []) - 1 else f"OU {number}")
+        path: tuple[str | int, ...] = (
+            (key, number, "ServiceControlPolicyInputList") if key.startswith("Ordered") else (key, number)
+        )
+        policies = tuple(book.compile(t, (*path, i), f"{key}.{number + 1}.{i + 1}", kind) for i, t in enumerate(texts))
+        if kind is PolicyKind.RCP:
+            policies = (_rcp_full_access(), *policies)
+        out.append((f"level {number + 1} ({name})", policies))
+    return tuple(out)
+
+
+def _rcp_full_access() -> CompiledPolicy:
+    builtin = ManagedPolicyLibrary.builtin().org_policy("RCPFullAWSAccess")
+    assert builtin is not None  # shipped with policysim
+    text = builtin.document_text
+    return compile_policy(load_json(text, "RCPFullAWSAccess"), "RCPFullAWSAccess", PolicyKind.RCP, text)
+
+
+def _resource_policy(book: PolicyBook, wire: CustomPolicyInput) -> CompiledPolicy | None:
+    if wire.ResourcePolicy is None:
+        return None
+    roles = wire.ResourceArns and all(_ROLE_ARN.match(r) for r in wire.ResourceArns)
+    kind = PolicyKind.TRUST if roles else PolicyKind.RESOURCE  # a role's resource policy is its trust policy
+    return book.compile(wire.ResourcePolicy, ("ResourcePolicy",), "ResourcePolicy", kind)
+
+
+def simulate_document(doc: Document, clock: Clock = utc_now) -> dict[str, Any]:
+    """Run a simulate-custom-policy input already loaded as a `Document` (positions give located errors)."""
+    inputs = _compile(doc)
+    wire = inputs.wire
+    resources = wire.ResourceArns or ["*"]
+    first = next((_arn_account(r, doc.locate(("ResourceArns", i))) for i, r in enumerate(resources)), None)
+    caller = caller_principal(wire.CallerArn, inputs.owner or first, doc.locate(("CallerArn",)))
+    if not caller.is_aws_account_identity:
+        _no_identity_policies(doc, wire, str(caller))
+    actor = Actor(caller, inputs.identity, inputs.boundary, inputs.session, root=caller.kind is PrincipalKind.ROOT)
+    now = clock_values(clock())
+    extra = dict(inputs.extra)
+    if wire.CallerArn is None:  # an unnamed caller: nothing is known about it, so nothing is derived
+        for key in ("aws:principalarn", "aws:username", "aws:principalaccount", "aws:principaltype"):
+            extra.setdefault(key, None)
+    renderer = Renderer(inputs.book.positions)
+    results = []
+    for a_index, action in enumerate(wire.ActionNames):
+        _check_action(action, doc.locate(("ActionNames", a_index)))
+        for r_index, resource in enumerate(resources):
+            target = _target(resource, inputs, caller, doc.locate(("ResourceArns", r_index)))
+            request = build_request(_EMPTY_WORLD, actor, action, target, extra, now)
+            policies = PolicySet(
+                identity=inputs.identity,
+                boundary=inputs.boundary,
+                session=inputs.session,
+                scp_levels=inputs.scps if caller.is_aws_account_identity else (),
+                rcp_levels=inputs.rcps if _rcps_apply(caller, action) else (),
+                resource=target.policy,
+                resource_must_allow=target.must_allow,
+                root=actor.root,
+            )
+            outcome = service_rule(request) or decide(request, policies)
+            results.append(renderer.result(Evaluation(action, resource, outcome, policies)))
+    return page(results, wire.MaxItems, wire.Marker, doc.locate(("Marker",)))
+
+
+def _no_identity_policies(doc: Document, wire: CustomPolicyInput, caller: str) -> None:
+    """Anonymous callers and service principals hold no identity, boundary or session policies: refuse them."""
+    for key in ("PolicyInputList", "PermissionsBoundaryPolicyInputList", "SessionPolicyInputList"):
+        if getattr(wire, key):
+            raise RequestError(
+                f"the caller `{caller}` has no identity-based policies, but `{key}` gives some",
+                doc.locate((key,)),
+                "give an empty `PolicyInputList`; only the resource policy can grant this caller",
+            )
+
+
+def _rcps_apply(caller: Principal, action: str) -> bool:
+    return caller.kind is not PrincipalKind.SERVICE and action.split(":", 1)[0].lower() in RCP_SERVICES
+
+
+def _check_action(action: str, where: Location) -> None:
+    if not re.fullmatch(r"[A-Za-z0-9-]+:[A-Za-z0-9_-]+", action):
+        raise RequestError(
+            f"`{action}` is not an action name", where, "write `service:Action`; the simulator takes no wildcards"
+        )
+
+
+def _arn_account(resource: str, where: Location) -> str | None:
+    if resource == "*":
+        return None
+    account = parse_arn(resource, location=where).account
+    return account if ACCOUNT.match(account) else None
+
+
+def _target(resource: str, inputs: Inputs, caller: Principal, where: Location) -> Target:
+    in_arn = _arn_account(resource, where)
+    if in_arn and inputs.owner and in_arn != inputs.owner:
+        raise RequestError(f"the resource owner `{inputs.owner}` disagrees with the ARN `{resource}`", where)
+    account = in_arn or inputs.owner or caller.account or UNNAMED_ACCOUNT
+    partition = parse_arn(resource, location=where).partition if resource != "*" else caller.partition
+    policy = inputs.resource_policy
+    must_allow = policy is not None and (
+        policy.kind is PolicyKind.TRUST or (":kms:" in resource and ":key/" in resource)
+    )
+    return Target(resource, account, partition, policy, must_allow)
+
+
+def simulate_custom_policy(data: Mapping[str, Any], *, clock: Clock = utc_now) -> dict[str, Any]:
+    """The offline `aws iam simulate-custom-policy`: AWS's input keys in, AWS's `SimulatePolicyResponse` out.
+
+    Raises `policysim.errors.InputError` (located) for invalid input; a completed simulation returns whatever
+    the decisions. `clock` fixes `aws:CurrentTime` / `aws:EpochTime` unless `ContextEntries` gives them.
+    """
+    doc = Document(json.loads(json.dumps(data)), "<input>", {}, {})
+    return simulate_document(doc, clock)
