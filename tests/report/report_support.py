@@ -28,7 +28,8 @@ def run_of_dict(data: dict[str, object]) -> ScenarioRun:
 
 
 def error_run() -> ScenarioRun:
-    error = policysim.SchemaError("unknown key `x`", policysim.Location("broken.yaml", 3, 5), hint="did you mean `tests`?")
+    where = policysim.Location("broken.yaml", 3, 5)
+    error = policysim.SchemaError("unknown key `x`", where, hint="did you mean `tests`?")
     return ScenarioRun("broken.yaml", "", error=error)
 
 

@@ -312,18 +312,15 @@ def test_cross_account_resource_policy_naming_user_is_limited_by_boundary() -> N
     assert out.gates == (Gate.BOUNDARY,)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: requests across partitions are evaluated like any cross-account request; "
-    "reference_identifiers.md: 'You cannot delegate access between accounts in different partitions.'",
-)
 def test_no_access_across_partitions() -> None:
     cn = "444444444444"
     bucket = {"policy": policy(grant("*", "s3:GetObject", "arn:aws-cn:s3:::cn-bucket/key"))}
     w = world(
         {A: {"users": {"Alice": user(allow("s3:*"))}}, cn: {"partition": "aws-cn", "buckets": {"cn-bucket": bucket}}}
     )
-    assert w.evaluate("Alice", "s3:GetObject", "arn:aws-cn:s3:::cn-bucket/key").decision is not ALLOWED
+    out = w.evaluate("Alice", "s3:GetObject", "arn:aws-cn:s3:::cn-bucket/key")
+    assert out.decision is IMPLICIT
+    assert out.gates == (Gate.RESOURCE,)
 
 
 def test_assume_role_across_partitions_is_refused() -> None:
@@ -453,7 +450,7 @@ def test_session_principal_arn_is_the_role_arn() -> None:
 
 
 def test_session_policy_intersects_the_roles_permissions() -> None:
-    w = _assume_world(trust({"AWS": ALICE}), **{"managed_policies": []})
+    w = _assume_world(trust({"AWS": ALICE}))
     sp = policy(allow("s3:ListBucket"))
     out = w.evaluate("Alice", "s3:GetObject", OBJ, assume=["App"], session_policy=sp)
     assert out.decision is IMPLICIT
@@ -773,6 +770,14 @@ def test_kms_key_policy_delegating_to_the_account_enables_iam_policies() -> None
 def test_kms_key_policy_naming_the_user_is_enough() -> None:
     kp = policy(grant({"AWS": ALICE}, "kms:Decrypt", "*"))
     assert _kms_world(kp, user()).evaluate("Alice", "kms:Decrypt", KEY).decision is ALLOWED
+
+
+def test_kms_cross_account_needs_key_policy_and_identity_allow() -> None:
+    key_b = f"arn:aws:kms:us-east-1:{B}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    kp = policy(grant({"AWS": A}, "kms:Decrypt", "*"))
+    for alice, expected in ((user(allow("kms:Decrypt")), ALLOWED), (user(), IMPLICIT)):
+        w = world({A: {"users": {"Alice": alice}}, B: {"resources": [{"arn": key_b, "policy": kp}]}})
+        assert w.evaluate("Alice", "kms:Decrypt", key_b).decision is expected
 
 
 def test_kms_root_user_needs_the_key_policy_too() -> None:

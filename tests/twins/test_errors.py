@@ -42,18 +42,24 @@ def test_context_values_are_checked_against_their_type(context: dict[str, Any], 
 
 
 def test_context_error_is_located_in_the_input_file() -> None:
-    text = json.dumps({"PolicyInputList": [ALLOW_ALL], "ActionNames": ["s3:GetObject"],
-                       "ContextEntries": [entry("ip", "10.0.0.1"), entry("ip", "x", name="aws:VpcSourceIp")]}, indent=2)
+    text = json.dumps(
+        {
+            "PolicyInputList": [ALLOW_ALL],
+            "ActionNames": ["s3:GetObject"],
+            "ContextEntries": [entry("ip", "10.0.0.1"), entry("ip", "x", name="aws:VpcSourceIp")],
+        },
+        indent=2,
+    )
     with pytest.raises(RequestError) as caught:
         simulate_document(load_json(text, "input.json"))
     location = caught.value.location
-    assert location is not None and location.file == "input.json" and location.line == 16
+    assert location is not None and location.file == "input.json" and location.line == 19
     assert location.path == ("ContextEntries", 1, "ContextKeyValues", 0)
 
 
 def test_unknown_and_missing_keys() -> None:
     with pytest.raises(SchemaError, match="unknown key `PolicyInputLists`"):
-        simulate_custom_policy({"PolicyInputLists": [], "ActionNames": ["s3:GetObject"]})
+        simulate_custom_policy({"PolicyInputList": [], "PolicyInputLists": [], "ActionNames": ["s3:GetObject"]})
     with pytest.raises(SchemaError, match="missing required key `PolicyInputList`"):
         simulate_custom_policy({"ActionNames": ["s3:GetObject"]})
     with pytest.raises(SchemaError, match="ContextKeyType"):
@@ -65,8 +71,11 @@ def test_bad_policy_is_located_in_its_string() -> None:
         simulate(PolicyInputList=[ALLOW_ALL, '{"Version":"2012-10-17",'])
     assert str(caught.value.location).startswith("PolicyInputList[1]:1:")
     with pytest.raises(PolicyError, match="must not contain `Principal`"):
-        simulate(PolicyInputList=['{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*",'
-                                  '"Action":"*","Resource":"*"}}'])
+        simulate(
+            PolicyInputList=[
+                '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}}'
+            ]
+        )
 
 
 @pytest.mark.parametrize(
@@ -78,8 +87,14 @@ def test_bad_policy_is_located_in_its_string() -> None:
         ({"ResourceOwner": "123"}, "is not an account"),
         ({"PermissionsBoundaryPolicyInputList": [ALLOW_ALL, ALLOW_ALL]}, "only one permissions boundary"),
         ({"CallerArn": "*"}, "has no identity-based policies"),
-        ({"ResourceArns": ["arn:aws:s3:::b/k"], "ResourceOwner": "111111111111",
-          "CallerArn": "arn:aws:iam::111111111111:user/u"}, None),
+        (
+            {
+                "ResourceArns": ["arn:aws:s3:::b/k"],
+                "ResourceOwner": "111111111111",
+                "CallerArn": "arn:aws:iam::111111111111:user/u",
+            },
+            None,
+        ),
         ({"ResourceArns": ["arn:aws:sqs:us-east-1:222222222222:q"], "ResourceOwner": "111111111111"}, "disagrees"),
         ({"Marker": "abc"}, "invalid `Marker`"),
     ],

@@ -1,0 +1,77 @@
+"""simulate_principal_policy against a scenario: the scenario's policies, AWS's shape."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from policysim.errors import ReferenceError_, UnsupportedError
+from policysim.scenario.api import Scenario
+from policysim.twins import simulate_principal_policy
+
+SCENARIO = Path(__file__).parents[2] / "scenarios" / "cross-account-bucket-policy.yaml"
+ANALYST = "arn:aws:iam::222222222222:user/analyst"
+INTERN = "arn:aws:iam::222222222222:user/intern"
+OBJECT = "arn:aws:s3:::acme-shared-reports/q3.pdf"
+TLS = [{"ContextKeyName": "aws:SecureTransport", "ContextKeyValues": ["true"], "ContextKeyType": "boolean"}]
+
+
+@pytest.fixture(scope="module")
+def scenario() -> Scenario:
+    return Scenario.load(SCENARIO, clock=lambda: datetime(2024, 6, 1, tzinfo=UTC))
+
+
+def test_group_policies_and_the_bucket_policy_allow_cross_account(scenario: Scenario) -> None:
+    data = {
+        "PolicySourceArn": ANALYST,
+        "ActionNames": ["s3:GetObject"],
+        "ResourceArns": [OBJECT],
+        "ContextEntries": TLS,
+    }
+    (result,) = simulate_principal_policy(scenario, data)["EvaluationResults"]
+    assert result["EvalDecision"] == "allowed"
+    ids = [(m["SourcePolicyId"], m["SourcePolicyType"]) for m in result["MatchedStatements"]]
+    assert ids == [("ResourcePolicy", "Resource Policy"), ("read-acme-reports", "IAM Policy")]
+    assert result["EvalDecisionDetails"] == {"IAM Policy": "allowed", "Resource Policy": "allowed"}
+    assert result["ResourceSpecificResults"][0]["EvalResourceDecision"] == "allowed"
+
+
+def test_insecure_transport_is_an_explicit_deny_from_the_bucket(scenario: Scenario) -> None:
+    insecure = [{**TLS[0], "ContextKeyValues": ["false"]}]
+    data = {
+        "PolicySourceArn": ANALYST,
+        "ActionNames": ["s3:GetObject"],
+        "ResourceArns": [OBJECT],
+        "ContextEntries": insecure,
+    }
+    (result,) = simulate_principal_policy(scenario, data)["EvaluationResults"]
+    assert result["EvalDecision"] == "explicitDeny"
+    assert [m["SourcePolicyId"] for m in result["MatchedStatements"]] == ["ResourcePolicy"]
+
+
+def test_extra_policies_and_caller(scenario: Scenario) -> None:
+    base = {"PolicySourceArn": INTERN, "ActionNames": ["s3:GetObject"], "ResourceArns": [OBJECT], "ContextEntries": TLS}
+    (denied,) = simulate_principal_policy(scenario, base)["EvaluationResults"]
+    assert denied["EvalDecision"] == "implicitDeny"
+    extra = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}'
+    (allowed,) = simulate_principal_policy(scenario, {**base, "PolicyInputList": [extra]})["EvaluationResults"]
+    assert allowed["EvalDecision"] == "allowed"
+    assert allowed["MatchedStatements"][1]["SourcePolicyId"] == "PolicyInputList.1"
+    assert allowed["MatchedStatements"][1]["StartPosition"] == {"Line": 1, "Column": 38}
+    # the analyst's policies, used by an outsider: the bucket policy names only the partner account
+    outsider = {**base, "PolicySourceArn": ANALYST, "CallerArn": "arn:aws:iam::333333333333:user/mallory"}
+    (result,) = simulate_principal_policy(scenario, outsider)["EvaluationResults"]
+    assert result["EvalDecision"] == "implicitDeny"
+
+
+def test_unknown_principals(scenario: Scenario) -> None:
+    with pytest.raises(ReferenceError_, match="is not a user or role of the scenario"):
+        simulate_principal_policy(
+            scenario, {"PolicySourceArn": "arn:aws:iam::222222222222:user/nobody", "ActionNames": ["s3:GetObject"]}
+        )
+    with pytest.raises(UnsupportedError, match="group ARNs"):
+        simulate_principal_policy(
+            scenario, {"PolicySourceArn": "arn:aws:iam::222222222222:group/Analysts", "ActionNames": ["s3:GetObject"]}
+        )
