@@ -8,6 +8,7 @@ from typing import NoReturn
 
 import typer
 
+from policysim.context import ContextInput, ContextScalar
 from policysim.errors import PolicysimError
 from policysim.managed import ManagedPolicyLibrary
 
@@ -34,16 +35,17 @@ def library_option(path: Path | None) -> ManagedPolicyLibrary:
     return library.with_file(path) if path is not None else library
 
 
-def parse_context(items: list[str] | None) -> dict[str, str | list[str]]:
+def parse_context(items: list[str] | None) -> dict[str, ContextInput | None]:
     """`key=value` options into a context mapping; repeated keys make a list."""
-    context: dict[str, str | list[str]] = {}
+    context: dict[str, ContextInput | None] = {}
     for item in items or []:
         key, sep, value = item.partition("=")
         if not sep or not key:
             fail(f"context `{item}` must be written `key=value`")
         if key in context:
             previous = context[key]
-            context[key] = [*previous, value] if isinstance(previous, list) else [previous, value]
+            values: list[ContextScalar] = list(previous) if isinstance(previous, list | tuple) else [str(previous)]
+            context[key] = [*values, value]
         else:
             context[key] = value
     return context

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from policysim.enums import Effect
 from policysim.ir.policy import CompiledPolicy, StatementRef
-from policysim.ir.principal import PrincipalMatch
+from policysim.ir.principal import PrincipalMatch, spared_by_not_principal
 from policysim.request import Request
 
 
@@ -36,10 +36,11 @@ def scan(policies: Iterable[CompiledPolicy], request: Request, missing: set[str]
             how: PrincipalMatch | None = None
             principals = statement.principals
             if principals is not None:
-                how = principals.match(principal)
                 if statement.principals_negated:
-                    # NotPrincipal: applies to everyone it does not name; such a grant counts as "*"
-                    how = PrincipalMatch.WILDCARD if how is None else None
+                    # NotPrincipal: applies to everyone it does not spare; such a grant counts as "*"
+                    how = None if spared_by_not_principal(principals, principal) else PrincipalMatch.WILDCARD
+                else:
+                    how = principals.match(principal)
                 if how is None:
                     continue
             condition = statement.condition

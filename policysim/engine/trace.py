@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from policysim.conditions import ClauseResult
 from policysim.engine.decide import PolicySet
 from policysim.ir.policy import CompiledPolicy, CompiledStatement, StatementRef
+from policysim.ir.principal import spared_by_not_principal
 from policysim.request import Request
 
 
@@ -49,8 +50,10 @@ def trace_statement(statement: CompiledStatement, request: Request) -> Statement
     resource = None if statement.resources is None else statement.resources.matches(request.resource, ctx)
     principal = None
     if statement.principals is not None:
-        named = statement.principals.match(request.principal) is not None
-        principal = named != statement.principals_negated
+        if statement.principals_negated:
+            principal = not spared_by_not_principal(statement.principals, request.principal)
+        else:
+            principal = statement.principals.match(request.principal) is not None
     conditions = tuple(statement.condition.explain(ctx)) if statement.condition is not None else ()
     return StatementTrace(
         statement.ref, statement.actions.matches(request.action_lower), resource, principal, conditions

@@ -71,6 +71,29 @@ class PrincipalSet:
         return None
 
 
+def spared_by_not_principal(names: PrincipalSet, principal: Principal) -> bool:
+    """Whether a NotPrincipal list spares `principal`: only when it names the caller itself and its account.
+
+    "When you use NotPrincipal ... you must also specify the account ARN of the not-denied principal" and, for a
+    role session, the role and session ARNs: "AWS might validate the account first, then the role, and then the
+    assumed-role user" (reference_policies_elements_notprincipal.md). Naming only the account or only the role
+    spares no one: the statement still applies (a Deny keeps denying).
+    """
+    kind = principal.kind
+    if kind is PrincipalKind.SERVICE:
+        return principal.arn in names.services
+    if kind is PrincipalKind.ANONYMOUS:
+        return names.wildcard
+    if names.wildcard:
+        return True
+    account_named = principal.account is not None and principal.account in names.accounts
+    if kind is PrincipalKind.ROOT:
+        return account_named
+    if principal.arn not in names.arns or not account_named:
+        return False
+    return kind is not PrincipalKind.ROLE_SESSION or principal.role_arn in names.arns
+
+
 def compile_principal(value: str | Mapping[Any, str | list[str]], location: Location) -> PrincipalSet:
     """Compile a Principal / NotPrincipal value; malformed principals are located errors."""
     if value == "*":

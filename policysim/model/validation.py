@@ -21,14 +21,44 @@ def validate(model: type[M], data: Any, locate: Locator, what: str = "") -> M:
         return model.model_validate(data)
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
-        first = errors[0]
-        path = data_path(data, first["loc"])
+        first, path, others = pick_error(errors, data)
         message, hint = describe(first, data, path, model)
         if what:
             message = f"{what}: {message}"
-        if len(errors) > 1:
-            message += f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})"
+        if others:
+            message += f" (and {others} more problem{'s' if others > 1 else ''})"
         raise SchemaError(message, locate(path), hint) from None
+
+
+def pick_error(errors: Sequence[ErrorDetails], data: Any) -> tuple[ErrorDetails, tuple[PathPart, ...], int]:
+    """The most useful of pydantic's errors, its data path, and how many other real problems there are.
+
+    Pydantic lists errors in field order, and for a union one error per branch. Two refinements on "the first":
+    - an error deeper inside the value the first error is about wins (a union branch that got further:
+      `Principal: {AWS: 1}` is "`AWS` must be a string", not "`Principal` must be '*'");
+    - an unknown key beside a missing one in the same mapping wins (`effect` for `Effect`, `expects` for
+      `expect`: the fix is "did you mean", not "missing").
+    Errors on the value's ancestors (the union branches that lost) are not counted as more problems.
+    """
+    paths = [data_path(data, error["loc"]) for error in errors]
+    best = 0
+    for index in range(1, len(errors)):
+        here, chosen = paths[index], paths[best]
+        deeper = len(here) > len(chosen) and here[: len(chosen)] == chosen
+        misspelt = (
+            errors[best]["type"] == "missing"
+            and errors[index]["type"] == "extra_forbidden"
+            and here[:-1] == chosen[:-1]
+        )
+        if deeper or misspelt:
+            best = index
+    chosen = paths[best]
+    others = sum(
+        1
+        for index, path in enumerate(paths)
+        if index != best and not (len(path) < len(chosen) and chosen[: len(path)] == path)
+    )
+    return errors[best], chosen, others
 
 
 def data_path(data: Any, loc: tuple[int | str, ...]) -> tuple[PathPart, ...]:
@@ -85,7 +115,10 @@ def describe(
         if kind == "string_type" and isinstance(value, int | float) and not isinstance(value, bool):
             hint = f'quote it: `"{value}"` (account ids and versions are strings)'
         return f"`{key}` must be {wanted}, got {_type_word(value)} `{value}`", hint
-    return f"`{key}` {error['msg']}", None
+    hint = None
+    if isinstance(value, int | float) and not isinstance(value, bool) and "string" in error["msg"]:
+        hint = f'quote it: `"{value}"` (account ids and versions are strings)'
+    return f"`{key}` {error['msg']}", hint
 
 
 def _type_word(value: Any) -> str:

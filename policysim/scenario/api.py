@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -27,6 +28,7 @@ from policysim.scenario.resolve import find_role, resolve_actor, resolve_target
 from policysim.scenario.runner import TestResult, run_tests
 from policysim.scenario.world import World
 
+REQUEST_ACTION = re.compile(r"^[A-Za-z0-9-]+:[A-Za-z0-9_-]+$")
 ContextArg = Mapping[str, ContextInput | None]
 
 
@@ -159,6 +161,7 @@ class Scenario:
         where: Location | None = None,
     ) -> Outcome:
         """Would AWS allow `principal` (after walking the `assume` chain) to do `action` on `resource`?"""
+        check_request(action, resource_account, where)
         actor = self._actor(principal, where, session_name)
         if mfa is not None:
             actor = replace(actor, mfa=mfa)
@@ -246,6 +249,18 @@ class Scenario:
         data = json.loads(json.dumps(value))
         doc = Document(data, "<session policy>", {}, {})
         return compile_policy(doc, "session policy", PolicyKind.SESSION), len(json.dumps(data, separators=(",", ":")))
+
+
+def check_request(action: str, resource_account: str | None, where: Location | None) -> None:
+    """A request names one concrete action (`service:Name`, no wildcard) and, if any, a 12-digit account."""
+    if not REQUEST_ACTION.match(action):
+        raise RequestError(
+            f"invalid request action `{action}`",
+            where,
+            "a request names one action as `service:ActionName`, no wildcards",
+        )
+    if resource_account is not None and not (len(resource_account) == 12 and resource_account.isdigit()):
+        raise RequestError(f"`resource_account` `{resource_account}` must be a 12-digit account id", where)
 
 
 def _via(

@@ -17,10 +17,18 @@ from policysim.scenario.world import AccountInfo, RoleInfo, World
 
 SERVICE_PRINCIPAL = re.compile(r"^[a-z0-9][a-z0-9.-]*\.amazonaws\.com(\.cn)?$")
 DEFAULT_SESSION_NAME = "policysim"
-# Services whose resources RCPs govern (orgs_manage_policies_rcps.md, "List of AWS services that support RCPs").
-RCP_SERVICES = frozenset(
-    {"s3", "sts", "kms", "sqs", "secretsmanager", "cognito-identity", "ecr", "aoss", "dynamodb", "logs"}
-)
+# RCPs "do not impact the kms:RetireGrant permission" (orgs_manage_policies_rcps.md).
+RCP_EXEMPT_ACTIONS = frozenset({"kms:retiregrant"})
+
+
+def rcps_apply(principal: Principal, action_lower: str) -> bool:
+    """Whether the resource account's RCPs govern this caller and action.
+
+    "RCPs do not apply to calls made by service-linked roles" (orgs_manage_policies_rcps.md); they do apply to
+    AWS service principals. RCPs are applied to every service: AWS lists the services RCPs cover, and skipping an
+    RCP Deny on a service wrongly thought uncovered would allow too much, while applying one too widely only denies.
+    """
+    return not principal.service_linked and action_lower not in RCP_EXEMPT_ACTIONS
 
 
 @dataclass(frozen=True)
@@ -220,13 +228,7 @@ def policy_set(world: World, actor: Actor, request: Request, target: Target) -> 
         scps = actor.account.scp_levels
     rcps: tuple[tuple[str, tuple[CompiledPolicy, ...]], ...] = ()
     owner = world.account(target.account) if target.account else None
-    service = request.action_lower.split(":", 1)[0]
-    if (
-        owner is not None
-        and service in RCP_SERVICES
-        and not principal.service_linked
-        and principal.kind is not PrincipalKind.SERVICE
-    ):
+    if owner is not None and rcps_apply(principal, request.action_lower):
         rcps = owner.rcp_levels
     return PolicySet(
         identity=actor.identity,

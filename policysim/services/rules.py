@@ -14,7 +14,7 @@ import re
 
 from policysim.engine.outcome import Outcome, Reason
 from policysim.enums import Decision, Gate
-from policysim.request import Request
+from policysim.request import PrincipalKind, Request
 
 _MODIFYING = re.compile(
     r"^(create|delete|put|update|attach|detach|tag|untag|set|add|remove|upload|enable|disable|schedule|cancel"
@@ -30,7 +30,7 @@ _SLR_SANCTIONED = frozenset({"iam:deleteservicelinkedrole", "iam:getservicelinke
 def service_rule(request: Request) -> Outcome | None:
     """An outcome a service imposes regardless of policies, or None when the policies decide."""
     action = request.action_lower
-    if action == "sts:getcalleridentity":
+    if action == "sts:getcalleridentity" and request.principal.kind is not PrincipalKind.ANONYMOUS:
         reason = Reason(
             Gate.SERVICE, Decision.ALLOWED, "sts:GetCallerIdentity needs no permission and cannot be denied"
         )

@@ -24,7 +24,7 @@ from policysim.model.validation import validate
 from policysim.request import ANONYMOUS, Principal, PrincipalKind
 from policysim.scenario.actor import Actor
 from policysim.scenario.evaluator import Clock, clock_values, utc_now
-from policysim.scenario.resolve import RCP_SERVICES, SERVICE_PRINCIPAL, Target, build_request
+from policysim.scenario.resolve import SERVICE_PRINCIPAL, Target, build_request, rcps_apply
 from policysim.scenario.world import World
 from policysim.services.rules import service_rule
 from policysim.twins.input_model import CustomPolicyInput, context_values
@@ -243,7 +243,7 @@ def _no_identity_policies(doc: Document, wire: CustomPolicyInput, caller: str) -
 
 
 def _rcps_apply(caller: Principal, action: str) -> bool:
-    return caller.kind is not PrincipalKind.SERVICE and action.split(":", 1)[0].lower() in RCP_SERVICES
+    return rcps_apply(caller, action.lower())
 
 
 def _check_action(action: str, where: Location) -> None:

@@ -81,8 +81,12 @@ def _resource(rng: random.Random, action: str | list[str]) -> str | list[str]:
         return "*"
     if service == "s3":
         bucket = rng.choice(BUCKETS)
-        choices = [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*", "arn:aws:s3:::home/${aws:username}/*",
-                   f"arn:aws:s3:::{bucket}/20??/*"]
+        choices = [
+            f"arn:aws:s3:::{bucket}",
+            f"arn:aws:s3:::{bucket}/*",
+            "arn:aws:s3:::home/${aws:username}/*",
+            f"arn:aws:s3:::{bucket}/20??/*",
+        ]
         return rng.choice(choices)
     return f"arn:aws:{service}:*:{ACCOUNT}:*"
 
@@ -127,10 +131,19 @@ def build_scenario(seed: int) -> policysim.Scenario:
             "policy": {
                 "Version": "2012-10-17",
                 "Statement": [
-                    {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": f"arn:aws:s3:::{name}/*",
-                     "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
-                    {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:user/user{i}"},
-                     "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{name}/*"},
+                    {
+                        "Effect": "Deny",
+                        "Principal": "*",
+                        "Action": "s3:*",
+                        "Resource": f"arn:aws:s3:::{name}/*",
+                        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                    },
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:user/user{i}"},
+                        "Action": "s3:GetObject",
+                        "Resource": f"arn:aws:s3:::{name}/*",
+                    },
                 ],
             },
         }
@@ -156,8 +169,10 @@ def requests(seed: int, count: int) -> list[tuple[str, str, str, dict[str, Any]]
         else:
             region = "" if service == "iam" else "us-east-1"
             resource = f"arn:aws:{service}:{region}:{ACCOUNT}:thing/{rng.randint(1, 50)}"
-        context: dict[str, Any] = {"aws:SecureTransport": rng.random() < 0.9,
-                                   "aws:SourceIp": f"203.0.113.{rng.randint(1, 254)}"}
+        context: dict[str, Any] = {
+            "aws:SecureTransport": rng.random() < 0.9,
+            "aws:SourceIp": f"203.0.113.{rng.randint(1, 254)}",
+        }
         if rng.random() < 0.5:
             context["aws:RequestedRegion"] = rng.choice(["us-east-1", "eu-west-1", "ap-south-1"])
         if rng.random() < 0.3:
@@ -195,9 +210,14 @@ def main() -> None:
     for principal, action, resource_arn, context in workload:
         actor = resolve_actor(world.world, principal, None)
         target = resolve_target(world.world, resource_arn, None, actor, None)
-        extra = {k.lower(): (tuple(str(x) for x in v) if isinstance(v, list) else
-                             (("true" if v else "false") if isinstance(v, bool) else str(v),))
-                 for k, v in context.items()}
+        extra = {
+            k.lower(): (
+                tuple(str(x) for x in v)
+                if isinstance(v, list)
+                else (("true" if v else "false") if isinstance(v, bool) else str(v),)
+            )
+            for k, v in context.items()
+        }
         request = build_request(world.world, actor, action, target, extra, now)
         prepared.append((request, policy_set(world.world, actor, request, target)))
     start = time.perf_counter()
@@ -211,10 +231,14 @@ def main() -> None:
     print(f"principals: {len(world.world.users)}, identity statements: {statements}, requests: {len(workload)}")
     print(f"setup (load + compile): {setup * 1000:.1f} ms")
     print(f"decisions: {decisions}")
-    print(f"Scenario.evaluate (end to end): {len(workload) / api_seconds:,.0f} decisions/s "
-          f"({api_seconds / len(workload) * 1e6:.1f} us each)")
-    print(f"engine decide (prepared requests): {len(workload) / engine_seconds:,.0f} decisions/s "
-          f"({engine_seconds / len(workload) * 1e6:.1f} us each)")
+    print(
+        f"Scenario.evaluate (end to end): {len(workload) / api_seconds:,.0f} decisions/s "
+        f"({api_seconds / len(workload) * 1e6:.1f} us each)"
+    )
+    print(
+        f"engine decide (prepared requests): {len(workload) / engine_seconds:,.0f} decisions/s "
+        f"({engine_seconds / len(workload) * 1e6:.1f} us each)"
+    )
     print(f"peak memory (max RSS): {peak:.1f} MiB")
 
 

@@ -17,7 +17,10 @@ CLOCK = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 
 
 def allow(action: str, resource: str = "*", **extra: Any) -> dict[str, Any]:
-    return {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": action, "Resource": resource, **extra}]}
+    return {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": action, "Resource": resource, **extra}],
+    }
 
 
 def trust(principal: Any, condition: dict[str, Any] | None = None, action: Any = "sts:AssumeRole") -> dict[str, Any]:
@@ -152,7 +155,9 @@ def test_chain_walks_hop_by_hop_with_sessions() -> None:
 
 def test_chained_duration_over_one_hour_is_refused() -> None:
     w = chain_world()
-    outcome = w.evaluate("Dev", "s3:GetObject", "arn:aws:s3:::data/k", assume=["First", "Second"], duration_seconds=7200)
+    outcome = w.evaluate(
+        "Dev", "s3:GetObject", "arn:aws:s3:::data/k", assume=["First", "Second"], duration_seconds=7200
+    )
     assert outcome.decision is Decision.IMPLICIT_DENY
     assert outcome.hop == 1
     assert outcome.reasons[0].code == "ValidationError"
@@ -181,8 +186,9 @@ def test_session_tags_override_role_tags_case_insensitively() -> None:
     session = w.assume_role("Dev", "First")
     assert session.arn == f"arn:aws:sts::{B}:assumed-role/First/Dev"
     # Second's trust does not allow sts:TagSession: passing tags is refused
-    refused = w.evaluate("Dev", "s3:GetObject", "arn:aws:s3:::data/k", assume=["First", "Second"],
-                         session_tags={"TEAM": "red"})
+    refused = w.evaluate(
+        "Dev", "s3:GetObject", "arn:aws:s3:::data/k", assume=["First", "Second"], session_tags={"TEAM": "red"}
+    )
     assert refused.decision is Decision.IMPLICIT_DENY
 
 
@@ -192,12 +198,15 @@ def test_session_tags_become_principal_tags() -> None:
             "trust_policy": trust({"AWS": A}, action=["sts:AssumeRole", "sts:TagSession"]),
             "tags": {"team": "blue"},
             "inline_policies": {
-                "abac": allow("s3:GetObject", "arn:aws:s3:::data/*",
-                              Condition={"StringEquals": {"aws:PrincipalTag/team": "red"}})
+                "abac": allow(
+                    "s3:GetObject", "arn:aws:s3:::data/*", Condition={"StringEquals": {"aws:PrincipalTag/team": "red"}}
+                )
             },
         }
     }
-    users = {"Dev": {"inline_policies": {"p": allow(["sts:AssumeRole", "sts:TagSession"], f"arn:aws:iam::{B}:role/Tagged")}}}
+    users = {
+        "Dev": {"inline_policies": {"p": allow(["sts:AssumeRole", "sts:TagSession"], f"arn:aws:iam::{B}:role/Tagged")}}
+    }
     w = world(roles, users)
     args = ("Dev", "s3:GetObject", "arn:aws:s3:::data/k")
     assert w.evaluate(*args, assume=["Tagged"]).decision is Decision.IMPLICIT_DENY

@@ -90,8 +90,14 @@ def test_engine_agrees_with_reference_evaluator(statements: list[dict[str, Any]]
 @settings(max_examples=60, deadline=None)
 @given(st.lists(statement_st, min_size=1, max_size=4), request_st)
 def test_explicit_deny_dominates(statements: list[dict[str, Any]], request: Any) -> None:
-    deny_all = {"effect": "Deny", "action_key": "Action", "actions": ["*"], "resource_key": "Resource",
-                "resources": ["*"], "team": None}
+    deny_all = {
+        "effect": "Deny",
+        "action_key": "Action",
+        "actions": ["*"],
+        "resource_key": "Resource",
+        "resources": ["*"],
+        "team": None,
+    }
     assert evaluate([*statements, deny_all], request) is Decision.EXPLICIT_DENY
 
 

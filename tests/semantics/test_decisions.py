@@ -576,21 +576,10 @@ def test_not_principal_with_deny_spares_the_named_user_and_denies_other_accounts
     assert w.evaluate(f"arn:aws:iam::{B}:user/Carol", "s3:GetObject", OBJ).decision is EXPLICIT
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: an account ARN in NotPrincipal spares every principal of that account; AWS lists the "
-    "account only so the account itself is not denied, an unnamed user of it is still denied "
-    "(reference_policies_elements_notprincipal.md)",
-)
 def test_not_principal_naming_the_account_does_not_spare_its_other_users() -> None:
     assert _not_principal_world().evaluate("Bob", "s3:GetObject", OBJ).decision is EXPLICIT
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: NotPrincipal naming a role ARN spares all its sessions; AWS evaluates the session ARN "
-    "(reference_policies_elements_notprincipal.md), so an unnamed session is denied",
-)
 def test_not_principal_naming_the_role_does_not_spare_its_sessions() -> None:
     stmt = {"Effect": "Deny", "NotPrincipal": {"AWS": [APP_ROLE, A_ROOT]}, "Action": "s3:*", "Resource": OBJ}
     w = s3_world(user(), policy(stmt), roles={"App": role(None, allow("s3:*"))})
@@ -993,11 +982,6 @@ def test_rcps_do_not_apply_to_service_linked_roles() -> None:
     assert w.evaluate("AWSServiceRoleForElasticBeanstalk", "s3:GetObject", OBJ).decision is ALLOWED
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: RCPs are skipped for AWS service principals; orgs_manage_policies_rcps.md exempts only "
-    "service-linked roles (and the KMS RCP examples condition on aws:PrincipalIsAWSService)",
-)
 def test_rcps_apply_to_service_principals() -> None:
     rcp = policy({"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*"})
     bucket = {"policy": policy(grant({"Service": "cloudtrail.amazonaws.com"}, "s3:PutObject", OBJ))}
@@ -1007,19 +991,15 @@ def test_rcps_apply_to_service_principals() -> None:
     assert out.gates == (Gate.RCP,)
 
 
-def test_rcps_apply_only_to_services_that_support_them() -> None:
+def test_rcps_apply_to_every_service() -> None:
+    # policysim applies RCPs to every service (fail closed): AWS's list of covered services changes, and skipping
+    # a Deny on a service wrongly thought uncovered would widen access. See docs/semantics.md.
     rcp = policy({"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*"})
     w = world({A: {"rcps": ["DenyAll"], "users": {"Alice": user(allow("*"))}}, M: {}}, _org(policies={"DenyAll": rcp}))
-    assert w.evaluate("Alice", "ec2:DescribeInstances", "*").decision is ALLOWED  # EC2 is not in the list
+    assert w.evaluate("Alice", "ec2:DescribeInstances", "*").decision is EXPLICIT
     assert w.evaluate("Alice", "sqs:SendMessage", f"arn:aws:sqs:us-east-1:{A}:q").decision is EXPLICIT
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: RCP_SERVICES is the 2024-25 list of 10 services; the current "
-    "orgs_manage_policies_rcps.md lists ~60 prefixes (cognito-idp, events, codebuild, ...), so customer RCP "
-    "denies on them are silently ignored",
-)
 @pytest.mark.parametrize("action", ["cognito-idp:AdminGetUser", "events:PutEvents", "codebuild:StartBuild"])
 def test_rcps_cover_every_service_on_the_current_list(action: str) -> None:
     rcp = policy({"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*"})
@@ -1027,10 +1007,6 @@ def test_rcps_cover_every_service_on_the_current_list(action: str) -> None:
     assert w.evaluate("Alice", action, f"arn:aws:{action.split(':')[0]}:us-east-1:{A}:thing/x").decision is EXPLICIT
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: orgs_manage_policies_rcps.md: 'RCPs do not impact the kms:RetireGrant permission'",
-)
 def test_rcps_do_not_restrict_kms_retire_grant() -> None:
     rcp = policy({"Effect": "Deny", "Principal": "*", "Action": "kms:*", "Resource": "*"})
     kp = policy(grant({"AWS": ALICE}, "kms:*", "*"))
@@ -1075,11 +1051,6 @@ def test_get_caller_identity_needs_no_permission_and_survives_explicit_deny() ->
     assert out.gates == (Gate.SERVICE,)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: GetCallerIdentity is allowed for the anonymous caller; STS needs signed requests "
-    "(only S3-like services skip authentication, reference_policies_evaluation-logic.md)",
-)
 def test_get_caller_identity_needs_authentication() -> None:
     assert s3_world(user()).evaluate("anonymous", "sts:GetCallerIdentity", "*").decision is not ALLOWED
 
