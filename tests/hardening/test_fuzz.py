@@ -7,6 +7,7 @@ Example counts are bounded so the suite stays fast; for a longer local run:
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import os
@@ -46,7 +47,9 @@ FOUNDING: dict[str, Any] = load_yaml(FOUNDING_PATH.read_bytes(), str(FOUNDING_PA
 
 YAML_ALPHABET = list(":-[]{}&*!|>'\"#%@`?,.\\/ \t\n\r01239aAeEyYnNtT~_<=+$\u2028\u0085\ufeff\x00\x7f\xe9")
 yamlish = st.text(alphabet=st.sampled_from(YAML_ALPHABET), max_size=200)
-jsonish = st.text(alphabet=st.sampled_from(list('{}[]:,"\\/ \n\t0123456789.eE+-truefalsnu\x00\ud7ff\xe9')), max_size=200)
+jsonish = st.text(
+    alphabet=st.sampled_from(list('{}[]:,"\\/ \n\t0123456789.eE+-truefalsnu\x00\ud7ff\xe9')), max_size=200
+)
 
 scalars = (
     st.none()
@@ -76,29 +79,23 @@ def nesting(value: Any) -> int:
 @fuzz(100)
 @given(st.text(max_size=300) | yamlish)
 def test_load_yaml_text_succeeds_or_refuses(text: str) -> None:
-    try:
+    with contextlib.suppress(PolicysimError):
         load_yaml(text, "fuzz.yaml")
-    except PolicysimError:
-        pass
 
 
 @fuzz(100)
 @given(st.text(max_size=300) | jsonish)
 def test_load_json_text_succeeds_or_refuses(text: str) -> None:
-    try:
+    with contextlib.suppress(PolicysimError):
         load_json(text, "fuzz.json")
-    except PolicysimError:
-        pass
 
 
 @fuzz(100)
 @given(st.binary(max_size=300))
 def test_loaders_on_arbitrary_bytes(raw: bytes) -> None:
     for loader in (load_yaml, load_json, load_text):
-        try:
+        with contextlib.suppress(PolicysimError):
             loader(raw, "fuzz")
-        except PolicysimError:
-            pass
 
 
 @fuzz(100)
@@ -119,6 +116,9 @@ def test_load_json_of_dumped_data_round_trips(value: Any) -> None:
 @given(json_values, st.sampled_from([True, False]))
 def test_load_yaml_of_dumped_data(value: Any, flow: bool) -> None:
     """PyYAML's own dump of plain data loads to the same data, or is refused with policysim's error."""
+    # U+0085, U+2028 and U+2029 are line breaks in YAML 1.1: PyYAML's dumper writes them raw inside quotes,
+    # and reading them back folds them to a space (PyYAML's own safe_load does the same): not a round trip.
+    assume(not any(ch in json.dumps(value, ensure_ascii=False) for ch in "\x85\u2028\u2029"))
     text = yaml.safe_dump(value, default_flow_style=flow, allow_unicode=True)
     try:
         doc = load_yaml(text, "fuzz.yaml")
@@ -131,13 +131,16 @@ def test_load_yaml_of_dumped_data(value: Any, flow: bool) -> None:
 
 
 @fuzz(100)
-@given(st.dictionaries(st.sampled_from(["scenario", "accounts", "tests", "organization", "x"]) | st.text(max_size=5),
-                       json_values, max_size=5))
+@given(
+    st.dictionaries(
+        st.sampled_from(["scenario", "accounts", "tests", "organization", "x"]) | st.text(max_size=5),
+        json_values,
+        max_size=5,
+    )
+)
 def test_scenario_from_arbitrary_dict(data: dict[str, Any]) -> None:
-    try:
+    with contextlib.suppress(PolicysimError):
         Scenario.from_dict(data)
-    except PolicysimError:
-        pass
 
 
 def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -189,26 +192,49 @@ def test_founding_scenario_with_one_value_replaced(path: tuple[Any, ...], value:
 @given(st.sampled_from(FOUNDING_PATHS))
 def test_founding_scenario_with_one_key_dropped(path: tuple[Any, ...]) -> None:
     data = _drop(FOUNDING, path)
-    try:
+    with contextlib.suppress(PolicysimError):
         Scenario.from_dict(data).run_tests()
-    except PolicysimError:
-        pass
 
 
 # ------------------------------------------------------------------ 3. generated policies and requests
 
 ACCOUNT = "111111111111"
 OTHER = "222222222222"
-ACTIONS = ["s3:GetObject", "s3:PutObject", "s3:ListBucket", "s3:DeleteBucket", "iam:GetUser", "sts:AssumeRole",
-           "ec2:StartInstances", "kms:Decrypt", "sqs:SendMessage"]
+ACTIONS = [
+    "s3:GetObject",
+    "s3:PutObject",
+    "s3:ListBucket",
+    "s3:DeleteBucket",
+    "iam:GetUser",
+    "sts:AssumeRole",
+    "ec2:StartInstances",
+    "kms:Decrypt",
+    "sqs:SendMessage",
+]
 ACTION_PATTERNS = [*ACTIONS, "*", "s3:*", "s3:Get*", "s3:*Object", "iam:?etUser", "ec2:*Instance?", "S3:getobject"]
-RESOURCES = ["arn:aws:s3:::bucket", "arn:aws:s3:::bucket/key", "arn:aws:s3:::bucket/alice/x",
-             f"arn:aws:iam::{ACCOUNT}:user/alice", f"arn:aws:iam::{OTHER}:role/R", "*",
-             f"arn:aws:sqs:us-east-1:{ACCOUNT}:queue", f"arn:aws:kms:us-east-1:{OTHER}:key/1"]
-RESOURCE_PATTERNS = [*[r for r in RESOURCES if r != "*"], "*", "arn:aws:s3:::bucket/*", "arn:aws:s3:::*",
-                     "arn:aws:s3:::bucket/${aws:username}/*", "arn:aws:iam::*:user/${aws:username}",
-                     "arn:aws:*:*:*:*", "arn:aws:s3:::b?cket", "arn:aws:s3:::bucket/${*}${?}${$}",
-                     "arn:aws:s3:::bucket/${aws:PrincipalTag/team, 'none'}/*", "arn:*:s3:::bucket"]
+RESOURCES = [
+    "arn:aws:s3:::bucket",
+    "arn:aws:s3:::bucket/key",
+    "arn:aws:s3:::bucket/alice/x",
+    f"arn:aws:iam::{ACCOUNT}:user/alice",
+    f"arn:aws:iam::{OTHER}:role/R",
+    "*",
+    f"arn:aws:sqs:us-east-1:{ACCOUNT}:queue",
+    f"arn:aws:kms:us-east-1:{OTHER}:key/1",
+]
+RESOURCE_PATTERNS = [
+    *[r for r in RESOURCES if r != "*"],
+    "*",
+    "arn:aws:s3:::bucket/*",
+    "arn:aws:s3:::*",
+    "arn:aws:s3:::bucket/${aws:username}/*",
+    "arn:aws:iam::*:user/${aws:username}",
+    "arn:aws:*:*:*:*",
+    "arn:aws:s3:::b?cket",
+    "arn:aws:s3:::bucket/${*}${?}${$}",
+    "arn:aws:s3:::bucket/${aws:PrincipalTag/team, 'none'}/*",
+    "arn:*:s3:::bucket",
+]
 
 CONDITIONS: list[tuple[str, str, list[Any]]] = [
     ("StringEquals", "aws:username", ["alice", "bob", "${aws:username}"]),
@@ -256,9 +282,14 @@ def statements(draw: st.DrawFn, principal: bool) -> dict[str, Any]:
     if principal:
         statement["Principal"] = draw(
             st.sampled_from(
-                ["*", {"AWS": "*"}, {"AWS": ACCOUNT}, {"AWS": f"arn:aws:iam::{ACCOUNT}:user/alice"},
-                 {"AWS": [f"arn:aws:iam::{OTHER}:root", f"arn:aws:iam::{ACCOUNT}:root"]},
-                 {"Service": "sqs.amazonaws.com"}]
+                [
+                    "*",
+                    {"AWS": "*"},
+                    {"AWS": ACCOUNT},
+                    {"AWS": f"arn:aws:iam::{ACCOUNT}:user/alice"},
+                    {"AWS": [f"arn:aws:iam::{OTHER}:root", f"arn:aws:iam::{ACCOUNT}:root"]},
+                    {"Service": "sqs.amazonaws.com"},
+                ]
             )
         )
     block = draw(conditions())
@@ -305,8 +336,25 @@ def test_generated_resource_policies_compile(policy: dict[str, Any]) -> None:
 
 
 context_values = (
-    st.sampled_from(["alice", "true", "false", "10", "1.5", "10.1.2.3", "2001:db8::1", "2021-06-01T00:00:00Z",
-                     "1622505600", "not-an-ip", "yesterday", "", "QmluYXJ5", "home/a/b", "a" * 200 + "b"])
+    st.sampled_from(
+        [
+            "alice",
+            "true",
+            "false",
+            "10",
+            "1.5",
+            "10.1.2.3",
+            "2001:db8::1",
+            "2021-06-01T00:00:00Z",
+            "1622505600",
+            "not-an-ip",
+            "yesterday",
+            "",
+            "QmluYXJ5",
+            "home/a/b",
+            "a" * 200 + "b",
+        ]
+    )
     | st.text(max_size=30)
     | st.booleans()
     | st.integers(min_value=-(10**6), max_value=10**6)
@@ -322,9 +370,15 @@ def world(identity: dict[str, Any], bucket: dict[str, Any] | None, boundary: dic
         account["policies"] = {"boundary": boundary}
         user["permissions_boundary"] = "boundary"
     other: dict[str, Any] = {
-        "roles": {"R": {"trust_policy": {"Version": "2012-10-17", "Statement": {
-            "Effect": "Allow", "Principal": {"AWS": ACCOUNT}, "Action": "sts:AssumeRole"}},
-            "inline_policies": {"p": identity}}},
+        "roles": {
+            "R": {
+                "trust_policy": {
+                    "Version": "2012-10-17",
+                    "Statement": {"Effect": "Allow", "Principal": {"AWS": ACCOUNT}, "Action": "sts:AssumeRole"},
+                },
+                "inline_policies": {"p": identity},
+            }
+        },
         "buckets": {"bucket": {"policy": bucket} if bucket is not None else {}},
     }
     return Scenario.from_dict({"scenario": "fuzz", "accounts": {ACCOUNT: account, OTHER: other}})
@@ -337,8 +391,15 @@ def world(identity: dict[str, Any], bucket: dict[str, Any] | None, boundary: dic
     st.none() | policies(),
     st.lists(
         st.tuples(
-            st.sampled_from(["alice", f"arn:aws:iam::{ACCOUNT}:user/alice", f"arn:aws:iam::{OTHER}:role/R",
-                             "anonymous", "sqs.amazonaws.com"]),
+            st.sampled_from(
+                [
+                    "alice",
+                    f"arn:aws:iam::{ACCOUNT}:user/alice",
+                    f"arn:aws:iam::{OTHER}:role/R",
+                    "anonymous",
+                    "sqs.amazonaws.com",
+                ]
+            ),
             st.sampled_from(ACTIONS),
             st.sampled_from(RESOURCES),
             st.dictionaries(st.sampled_from(CONTEXT_KEYS), st.none() | context_values, max_size=4),
@@ -372,9 +433,8 @@ def test_evaluating_generated_requests_never_raises_anything_else(
 @given(st.text(max_size=40), st.text(max_size=60), st.dictionaries(st.text(max_size=20), context_values, max_size=3))
 def test_evaluating_arbitrary_request_strings(action: str, resource: str, context: dict[str, Any]) -> None:
     """Garbage in the request itself (action, resource, context keys) is refused or evaluated: nothing else."""
-    scenario = world({"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}},
-                     None, None)
-    try:
+    scenario = world(
+        {"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}, None, None
+    )
+    with contextlib.suppress(PolicysimError):
         scenario.evaluate("alice", action, resource, context)
-    except PolicysimError:
-        pass
