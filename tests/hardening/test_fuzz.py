@@ -11,6 +11,7 @@ import contextlib
 import copy
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +64,18 @@ json_values = st.recursive(
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
     max_leaves=25,
 )
+
+
+EXPONENT = re.compile(r"[-+]?[0-9]+[eE][-+]?[0-9]+")
+
+
+def strings(value: Any) -> list[str]:
+    """Every string in `value`, keys included."""
+    if isinstance(value, dict):
+        return [*value, *(s for v in value.values() for s in strings(v))]
+    if isinstance(value, list):
+        return [s for v in value for s in strings(v)]
+    return [value] if isinstance(value, str) else []
 
 
 def nesting(value: Any) -> int:
@@ -119,6 +132,9 @@ def test_load_yaml_of_dumped_data(value: Any, flow: bool) -> None:
     # U+0085, U+2028 and U+2029 are line breaks in YAML 1.1: PyYAML's dumper writes them raw inside quotes,
     # and reading them back folds them to a space (PyYAML's own safe_load does the same): not a round trip.
     assume(not any(ch in json.dumps(value, ensure_ascii=False) for ch in "\x85\u2028\u2029"))
+    # `1e3` without a dot is a string to PyYAML (YAML 1.1) and a float to policysim: a known finding, pinned as
+    # an xfail in test_bad_input.py::test_exponent_without_dot_is_ambiguous; kept out of this law.
+    assume(not any(EXPONENT.fullmatch(s) for s in strings(value)))
     text = yaml.safe_dump(value, default_flow_style=flow, allow_unicode=True)
     try:
         doc = load_yaml(text, "fuzz.yaml")
