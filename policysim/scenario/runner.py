@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from policysim.compile import compile_policy
 from policysim.engine.outcome import Outcome
 from policysim.enums import Decision, PolicyKind
-from policysim.errors import Location
+from policysim.errors import Location, UnsupportedError
 from policysim.ir.policy import CompiledPolicy
 from policysim.model.scenario import Expectation, Test
 
@@ -60,6 +60,12 @@ def run_tests(scenario: Scenario) -> list[TestResult]:
     results = []
     for index, test in enumerate(scenario.wire.tests):
         where = scenario.doc.locate(("tests", index))
+        if test.session_policy_arns:
+            raise UnsupportedError(
+                "`session_policy_arns` (managed session policies) is not modelled yet",
+                scenario.doc.locate(("tests", index, "session_policy_arns")),
+                "give the policy inline as `session_policy`",
+            )
         session_policy = _session_policy(scenario, test, index)
         actions, resources = _listify(test.action), _listify(test.resource)
         principal = scenario.principal_arn(test.principal, test.session_name)
