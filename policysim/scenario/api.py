@@ -13,7 +13,7 @@ from policysim.compile import compile_policy
 from policysim.context import ContextInput, context_value_text
 from policysim.engine.outcome import Outcome
 from policysim.enums import PolicyKind
-from policysim.errors import Location, RequestError
+from policysim.errors import Location, RequestError, UnsupportedError
 from policysim.flows.assume_role import AssumeParams, Via, assume_role
 from policysim.ir.policy import CompiledPolicy
 from policysim.load import Document, load_file
@@ -28,6 +28,7 @@ from policysim.scenario.resolve import find_role, resolve_actor, resolve_target
 from policysim.scenario.runner import TestResult, run_tests
 from policysim.scenario.world import World
 
+UNMODELLED_ASSUME_ACTIONS = frozenset({"sts:assumerolewithwebidentity", "sts:assumerolewithsaml"})
 REQUEST_ACTION = re.compile(r"^[A-Za-z0-9-]+:[A-Za-z0-9_-]+$")
 ContextArg = Mapping[str, ContextInput | None]
 
@@ -258,6 +259,12 @@ def check_request(action: str, resource_account: str | None, where: Location | N
             f"invalid request action `{action}`",
             where,
             "a request names one action as `service:ActionName`, no wildcards",
+        )
+    if action.lower() in UNMODELLED_ASSUME_ACTIONS:
+        # Their trust policies name identity providers, whose tokens policysim does not model: evaluating them as
+        # plain actions would skip the trust policy and could allow what AWS refuses.
+        raise UnsupportedError(
+            f"`{action}` (federated AssumeRole) is not modelled", where, "model the role session with `assume` instead"
         )
     if resource_account is not None and not (len(resource_account) == 12 and resource_account.isdigit()):
         raise RequestError(f"`resource_account` `{resource_account}` must be a 12-digit account id", where)

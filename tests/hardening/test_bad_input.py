@@ -1016,12 +1016,6 @@ def test_json_loader_refuses(text: str) -> None:
 # ------------------------------------------------------------------ unsupported constructs
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug (policysim/scenario/api.py Scenario.evaluate): only `sts:AssumeRole` on a scenario role is run "
-    "as an AssumeRole flow; `sts:AssumeRoleWithWebIdentity`/`WithSAML` are evaluated as ordinary actions of the "
-    "caller, so the role's trust policy is never checked and an identity policy with `Action: *` gives `allowed`",
-)
 @pytest.mark.parametrize("action", ["sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML"])
 def test_federated_assume_role_flows_are_refused(
     action: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
