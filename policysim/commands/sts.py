@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from policysim.commands.common import fail, library_option
+from policysim.flows.assume_role import Via
 from policysim.scenario.api import Scenario
 from policysim.services.messages import refusal_message
 
@@ -62,9 +63,8 @@ def register(app: typer.Typer) -> None:
         role = world.world.roles.get(role_arn)
         if role is None:
             fail(f"unknown role `{role_arn}` in {scenario}")
-        outcome = world.evaluate(
+        outcome, session = world.try_assume_role(
             as_,
-            "sts:AssumeRole",
             role_arn,
             session_name=role_session_name,
             external_id=external_id,
@@ -72,21 +72,11 @@ def register(app: typer.Typer) -> None:
             session_policy=session_policy,
             duration_seconds=duration_seconds,
             source_identity=source_identity,
-            via="cli",
+            via=Via.CLI,
         )
-        if not outcome.allowed:
+        if session is None:
             print(refusal_message(outcome, "AssumeRole"), file=sys.stderr)
             raise typer.Exit(EXIT_REFUSED)
-        session = world.assume_role(
-            as_,
-            role_arn,
-            session_name=role_session_name,
-            external_id=external_id,
-            mfa=True if token_code else None,
-            session_policy=session_policy,
-            duration_seconds=duration_seconds,
-            source_identity=source_identity,
-        )
         issued = world.evaluator.clock()
         response: dict[str, Any] = {
             "Credentials": simulated_credentials(session.arn, issued, duration_seconds or 3600),

@@ -99,7 +99,7 @@ def decide(request: Request, policies: PolicySet) -> Outcome:
     elif same_account and resource_best in BYPASS_ALL:
         pass  # the resource-based policy names this very caller: enough on its own
     elif same_account and resource_best is PrincipalMatch.ROLE:
-        failing += _caller_failures(True, boundary_ok, session_ok, principal_kind_text="role")
+        failing += _caller_failures(True, boundary_ok, session_ok)
     elif same_account and not policies.resource_must_allow:
         if not caller_side:
             failing += _caller_failures(identity_ok, boundary_ok, session_ok)
@@ -129,9 +129,7 @@ def _no_allow_text(gate: Gate, cross: bool = False) -> str:
     return "no resource-based policy allows the caller"
 
 
-def _caller_failures(
-    identity_ok: bool, boundary_ok: bool, session_ok: bool, principal_kind_text: str = ""
-) -> list[Reason]:
+def _caller_failures(identity_ok: bool, boundary_ok: bool, session_ok: bool) -> list[Reason]:
     out = []
     if not identity_ok:
         out.append(Reason(Gate.IDENTITY, Decision.IMPLICIT_DENY, "no identity-based policy allows the action"))

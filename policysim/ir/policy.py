@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from policysim.conditions import CompiledCondition
@@ -106,8 +105,3 @@ class CompiledPolicy:
             if len(self._by_action) < 4096:
                 self._by_action[action_lower] = found
         return found
-
-
-def merge_diagnostics(policies: Sequence[CompiledPolicy]) -> tuple[Diagnostic, ...]:
-    """All diagnostics of several policies, in order."""
-    return tuple(d for p in policies for d in p.diagnostics)

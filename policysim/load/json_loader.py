@@ -5,14 +5,13 @@ from __future__ import annotations
 import functools
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 import lark
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
-import policysim
 from policysim.errors import Location, ParseError, PolicysimError, SchemaError
+from policysim.grammars import grammar_path
 
 from .document import (
     MAX_DEPTH,
@@ -46,17 +45,9 @@ _ORDER = list(_NAMES)
 _ESCAPES = frozenset('"\\/bfnrt')
 
 
-def _grammar_path(name: str) -> Path:
-    for folder in (Path(policysim.__file__).parent / "grammars", Path(__file__).parents[2] / "grammars"):
-        candidate = folder / name
-        if candidate.is_file():
-            return candidate
-    raise FileNotFoundError(f"grammar {name} not found")
-
-
 @functools.cache
 def _parser() -> lark.Lark:
-    grammar = _grammar_path("json.lark").read_text(encoding="utf-8")
+    grammar = grammar_path("json").read_text(encoding="utf-8")
     return lark.Lark(grammar, parser="lalr", lexer="basic", propagate_positions=True, maybe_placeholders=False)
 
 

@@ -226,6 +226,13 @@ class Scenario:
 
     def assume_role(self, principal: str, role: str, **options: Any) -> Session:
         """Assume `role` as `principal` and keep the session; raises RequestError when refused."""
+        outcome, session = self.try_assume_role(principal, role, **options)
+        if session is None:
+            raise RequestError(f"AssumeRole refused: {outcome.explain()}")
+        return session
+
+    def try_assume_role(self, principal: str, role: str, **options: Any) -> tuple[Outcome, Session | None]:
+        """The AssumeRole outcome and, when allowed, the minted session (options as for `evaluate`)."""
         actor = resolve_actor(self.world, principal, None)
         mfa = options.pop("mfa", None)
         if mfa is not None:
@@ -239,8 +246,8 @@ class Scenario:
         )
         result = assume_role(self.evaluator, actor, find_role(self.world, role, None), params)
         if result.session is None:
-            raise RequestError(f"AssumeRole refused: {result.outcome.explain()}")
-        return Session(self, result.session, result.outcome)
+            return result.outcome, None
+        return result.outcome, Session(self, result.session, result.outcome)
 
     def _session_policy(self, value: Mapping[str, Any] | CompiledPolicy | None) -> tuple[CompiledPolicy | None, int]:
         if value is None:

@@ -221,7 +221,7 @@ def simulate_document(doc: Document, clock: Clock = utc_now) -> dict[str, Any]:
                 boundary=inputs.boundary,
                 session=inputs.session,
                 scp_levels=inputs.scps if caller.is_aws_account_identity else (),
-                rcp_levels=inputs.rcps if _rcps_apply(caller, action) else (),
+                rcp_levels=inputs.rcps if rcps_apply(caller, action.lower()) else (),
                 resource=target.policy,
                 resource_must_allow=target.must_allow,
                 root=actor.root,
@@ -240,10 +240,6 @@ def _no_identity_policies(doc: Document, wire: CustomPolicyInput, caller: str) -
                 doc.locate((key,)),
                 "give an empty `PolicyInputList`; only the resource policy can grant this caller",
             )
-
-
-def _rcps_apply(caller: Principal, action: str) -> bool:
-    return rcps_apply(caller, action.lower())
 
 
 def _check_action(action: str, where: Location) -> None:
