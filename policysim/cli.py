@@ -15,6 +15,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
+from policysim.commands import diff as diff_command
 from policysim.commands import explain as explain_command
 from policysim.commands import simulate as simulate_commands
 from policysim.commands import sts as sts_commands
@@ -119,6 +120,7 @@ def schema() -> None:
 
 
 explain_command.register(app)
+diff_command.register(app)
 sts_commands.register(app)
 simulate_commands.register(app)
 
