@@ -20,6 +20,7 @@ from policysim.commands import explain as explain_command
 from policysim.commands import simulate as simulate_commands
 from policysim.commands import sts as sts_commands
 from policysim.commands.common import EXIT_FAILED, EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, fail, library_option
+from policysim.config import Config, apply_suppressions, load_config
 from policysim.errors import PolicysimError
 from policysim.model.scenario import ScenarioFile
 from policysim.report import FORMATS, render
@@ -74,17 +75,46 @@ def _progress(files: list[Path], work: Callable[[Path], ScenarioRun]) -> list[Sc
 
 @app.command()
 def check(
-    paths: Annotated[list[Path], typer.Argument(help="scenario files or directories")],
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="scenario files or directories (default: `paths` of the configuration)")
+    ] = None,
     format: Annotated[list[str] | None, typer.Option("--format", "-f", help=f"one of {', '.join(FORMATS)}")] = None,
     output: Annotated[list[Path] | None, typer.Option("--output", "-o", help="file for the matching --format")] = None,
     managed_policies: Annotated[
         Path | None, typer.Option(help="more AWS managed policies (get-account-authorization-details output)")
     ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="explain passing tests too")] = False,
+    config_file: Annotated[
+        Path | None,
+        typer.Option("--config", help="configuration file (default: .policysim.yaml or pyproject.toml, searched up)"),
+    ] = None,
 ) -> None:
-    """Run every test of every scenario and report; exit 1 when an expectation is not met."""
-    formats = format or ["text"]
+    """Run every test of every scenario and report; exit 1 when an expectation is not met.
+
+    Options beat environment variables (POLICYSIM_*), which beat the configuration file.
+    """
+    config = load_config(Path.cwd(), config_file)
+    formats = format or list(config.formats) or ["text"]
     outputs = output or []
+    _check_formats(formats, outputs)
+    targets = paths or list(config.paths)
+    if not targets:
+        fail("give a PATH or set `paths` in the configuration")
+    library = managed_policies or config.managed_policies
+    runs = _progress(scenario_files(targets), lambda p: run_file(p, library))
+    runs = _suppress(config, runs)
+    _write_reports(runs, formats, outputs, verbose)
+    summary = RunSummary(tuple(runs))
+    if summary.errors:
+        for run in runs:
+            if run.error is not None:
+                print(f"policysim: error: {run.error.render()}", file=sys.stderr)
+        raise typer.Exit(EXIT_INPUT)
+    raise typer.Exit(EXIT_FAILED if summary.failed else EXIT_OK)
+
+
+def _check_formats(formats: Sequence[str], outputs: Sequence[Path]) -> None:
+    """Refuse unknown formats and --output files that do not pair with a --format."""
     for fmt in formats:
         if fmt not in FORMATS:
             fail(f"unknown format `{fmt}`; choose from {', '.join(FORMATS)}")
@@ -92,7 +122,18 @@ def check(
         fail("more --output files than --format options")
     if len(formats) - len(outputs) > 1:
         fail("only one --format can go to standard output; give --output for the others")
-    runs = _progress(scenario_files(paths), lambda p: run_file(p, managed_policies))
+
+
+def _suppress(config: Config, runs: list[ScenarioRun]) -> list[ScenarioRun]:
+    """Mark the tests the configuration suppresses as skipped; warn about suppressions that matched nothing."""
+    runs, unused = apply_suppressions(config, runs, Path.cwd())
+    for suppression in unused:
+        print(f"policysim: warning: {suppression} matched no test", file=sys.stderr)
+    return runs
+
+
+def _write_reports(runs: list[ScenarioRun], formats: Sequence[str], outputs: Sequence[Path], verbose: bool) -> None:
+    """Render every format: to its --output file, or (at most one) to standard output."""
     for index, fmt in enumerate(formats):
         target = outputs[index] if index < len(outputs) else None
         color = target is None and fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
@@ -101,13 +142,6 @@ def check(
             sys.stdout.write(text if text.endswith("\n") else text + "\n")
         else:
             target.write_text(text, encoding="utf-8")
-    summary = RunSummary(tuple(runs))
-    if summary.errors:
-        for run in runs:
-            if run.error is not None:
-                print(f"policysim: error: {run.error.render()}", file=sys.stderr)
-        raise typer.Exit(EXIT_INPUT)
-    raise typer.Exit(EXIT_FAILED if summary.failed else EXIT_OK)
 
 
 @app.command()

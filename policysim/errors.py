@@ -9,6 +9,7 @@
      |    +-- PolicyError           a policy document AWS would reject
      |    +-- ReferenceError_       a name or ARN that does not resolve in the model
      |    +-- RequestError          a request (test, API call) that cannot be evaluated
+     |    +-- ConfigError           a configuration file or environment variable policysim cannot use
      +-- UnsupportedError           a construct policysim does not model (never skipped)
      +-- EvaluationError            an error while evaluating: the evaluation fails, it never "does not match"
 
@@ -110,6 +111,12 @@ class RequestError(InputError):
     """A request that cannot be evaluated as given."""
 
     code = "invalid-request"
+
+
+class ConfigError(InputError):
+    """A configuration that cannot be used: ambiguous, missing, or a bad environment variable."""
+
+    code = "invalid-config"
 
 
 class UnsupportedError(PolicysimError):

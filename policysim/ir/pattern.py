@@ -28,6 +28,9 @@ class PatternMatcher(Protocol):
     @property
     def has_variables(self) -> bool: ...
 
+    @property
+    def text(self) -> str: ...
+
     def matches_in(self, value: str, ctx: RequestContext) -> bool: ...
 
 

@@ -18,8 +18,10 @@ def summarize(runs: Sequence[ScenarioRun]) -> RunSummary:
 
 
 def summary_line(summary: RunSummary) -> str:
-    """`N passed, M failed`, plus `, K error(s)` when some files could not be run."""
+    """`N passed, M failed`, plus `, K skipped` and `, K error(s)` when there are any."""
     line = f"{summary.passed} passed, {summary.failed} failed"
+    if summary.skipped:
+        line += f", {summary.skipped} skipped"
     if summary.errors:
         line += f", {summary.errors} error" + ("" if summary.errors == 1 else "s")
     return line
@@ -53,6 +55,12 @@ def deciding_statements(outcome: Outcome) -> list[StatementRef]:
 def expectation_line(result: TestResult) -> str:
     """`expected X, got Y`."""
     return f"expected {result.expected}, got {result.decision.value}"
+
+
+def skip_line(result: TestResult) -> str:
+    """`skipped: REASON`, and whether the suppressed test would have passed."""
+    verdict = "expectation met" if result.passed else expectation_line(result)
+    return f"skipped: {result.skip_reason} ({verdict})"
 
 
 def explanation_lines(result: TestResult) -> list[str]:

@@ -1,11 +1,22 @@
-"""GitHub Actions workflow commands: an `::error` per unmet expectation or unloadable file, a `::notice` summary."""
+"""GitHub Actions workflow commands: an `::error` per unmet expectation or unloadable file, a `::notice` summary.
+
+A suppressed (skipped) test whose expectation is not met gets a `::notice` with the suppression's reason instead.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from policysim.errors import Location
-from policysim.report.common import expectation_line, explanation_lines, source_file, summarize, summary_line, visible
+from policysim.report.common import (
+    expectation_line,
+    explanation_lines,
+    skip_line,
+    source_file,
+    summarize,
+    summary_line,
+    visible,
+)
 from policysim.report.model import ScenarioRun
 from policysim.scenario.runner import TestResult
 
@@ -42,6 +53,9 @@ def render_github(runs: Sequence[ScenarioRun]) -> str:
 
 def _failure(result: TestResult, run_file: str) -> str:
     props = _location_properties(result.location, result.file or run_file)
+    if result.skipped:
+        props["title"] = f"policysim: skipped: {result.name}"
+        return command("notice", "\n".join([skip_line(result), *explanation_lines(result)]), props)
     props["title"] = f"policysim: {result.name}"
     message = "\n".join([expectation_line(result), *explanation_lines(result)])
     return command("error", message, props)

@@ -23,10 +23,13 @@ def render_json(runs: Sequence[ScenarioRun]) -> str:
 def report_document(runs: Sequence[ScenarioRun]) -> dict[str, Any]:
     """The report as plain data."""
     summary = summarize(runs)
+    counts = {"passed": summary.passed, "failed": summary.failed, "errors": summary.errors}
+    if summary.skipped:
+        counts["skipped"] = summary.skipped
     return {
         "format_version": FORMAT_VERSION,
         "scenarios": [_scenario(run) for run in runs],
-        "summary": {"passed": summary.passed, "failed": summary.failed, "errors": summary.errors},
+        "summary": counts,
     }
 
 
@@ -43,7 +46,7 @@ def _scenario(run: ScenarioRun) -> dict[str, Any]:
 
 def _test(result: TestResult) -> dict[str, Any]:
     outcome = result.outcome
-    return {
+    doc: dict[str, Any] = {
         "name": result.name,
         "principal": result.principal,
         "action": result.action,
@@ -58,6 +61,10 @@ def _test(result: TestResult) -> dict[str, Any]:
         "hop": outcome.hop,
         "location": _location(result.location),
     }
+    if result.skipped:
+        doc["skipped"] = True
+        doc["skip_reason"] = result.skip_reason
+    return doc
 
 
 def _statement(ref: StatementRef) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
-from policysim.report.common import expectation_line, explanation_lines, source_file, summarize, visible
+from policysim.report.common import expectation_line, explanation_lines, skip_line, source_file, summarize, visible
 from policysim.report.model import ScenarioRun
 from policysim.scenario.runner import TestResult
 
@@ -20,11 +20,13 @@ def render_junit(runs: Sequence[ScenarioRun]) -> str:
         "testsuites",
         {
             "name": "policysim",
-            "tests": str(summary.passed + summary.failed + summary.errors),
+            "tests": str(summary.passed + summary.failed + summary.skipped + summary.errors),
             "failures": str(summary.failed),
             "errors": str(summary.errors),
         },
     )
+    if summary.skipped:
+        root.set("skipped", str(summary.skipped))
     for run in runs:
         root.append(_suite(run))
     ET.indent(root)
@@ -32,7 +34,8 @@ def render_junit(runs: Sequence[ScenarioRun]) -> str:
 
 
 def _suite(run: ScenarioRun) -> ET.Element:
-    failures = sum(1 for result in run.results if not result.passed)
+    failures = sum(1 for result in run.results if result.failed)
+    skipped = sum(1 for result in run.results if result.skipped)
     errors = 1 if run.error is not None else 0
     suite = ET.Element(
         "testsuite",
@@ -41,7 +44,7 @@ def _suite(run: ScenarioRun) -> ET.Element:
             "tests": str(len(run.results) + errors),
             "failures": str(failures),
             "errors": str(errors),
-            "skipped": "0",
+            "skipped": str(skipped),
         },
     )
     if run.scenario:
@@ -64,7 +67,10 @@ def _case(result: TestResult) -> ET.Element:
         if result.location.line is not None:
             attrs["line"] = str(result.location.line)
     case = ET.Element("testcase", attrs)
-    if not result.passed:
+    if result.skipped:
+        skipped = ET.SubElement(case, "skipped", {"message": _safe(result.skip_reason or "")})
+        skipped.text = _safe(skip_line(result))
+    elif not result.passed:
         failure = ET.SubElement(
             case, "failure", {"message": _safe(expectation_line(result)), "type": "expectation-not-met"}
         )

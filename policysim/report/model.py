@@ -26,13 +26,18 @@ class RunSummary:
 
     @property
     def passed(self) -> int:
-        """Tests whose expectation was met."""
-        return sum(1 for run in self.runs for r in run.results if r.passed)
+        """Tests whose expectation was met (skipped tests excluded)."""
+        return sum(1 for run in self.runs for r in run.results if r.passed and not r.skipped)
 
     @property
     def failed(self) -> int:
-        """Tests whose expectation was not met."""
-        return sum(1 for run in self.runs for r in run.results if not r.passed)
+        """Tests whose expectation was not met (skipped tests excluded)."""
+        return sum(1 for run in self.runs for r in run.results if r.failed)
+
+    @property
+    def skipped(self) -> int:
+        """Tests a suppression matched, whatever their decision."""
+        return sum(1 for run in self.runs for r in run.results if r.skipped)
 
     @property
     def errors(self) -> int:

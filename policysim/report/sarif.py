@@ -1,4 +1,8 @@
-"""The SARIF 2.1.0 report: one result per unmet expectation and per file that could not be loaded."""
+"""The SARIF 2.1.0 report: one result per unmet expectation and per file that could not be loaded.
+
+An unmet expectation whose test a configured suppression matched carries an `external` SARIF suppression with
+the reason as its justification (code scanning shows it as dismissed).
+"""
 
 from __future__ import annotations
 
@@ -112,6 +116,8 @@ def _failure_result(result: TestResult, run_file: str) -> dict[str, Any]:
             related.append({"id": len(related) + 1, "message": {"text": f"deciding statement: {ref}"}, **physical})
     if related:
         out["relatedLocations"] = related
+    if result.skipped:
+        out["suppressions"] = [{"kind": "external", "status": "accepted", "justification": result.skip_reason}]
     return out
 
 

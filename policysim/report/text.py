@@ -8,12 +8,20 @@ from collections.abc import Sequence
 from rich.console import Console
 from rich.text import Text
 
-from policysim.report.common import expectation_line, explanation_lines, summarize, summary_line, visible
+from policysim.report.common import (
+    expectation_line,
+    explanation_lines,
+    skip_line,
+    summarize,
+    summary_line,
+    visible,
+)
 from policysim.report.model import ScenarioRun
 from policysim.scenario.runner import TestResult
 
 PASS_MARK = "✓"
 FAIL_MARK = "✗"
+SKIP_MARK = "○"
 INDENT = "    "
 
 
@@ -23,7 +31,7 @@ def render_text(runs: Sequence[ScenarioRun], *, color: bool = False, verbose: bo
     for run in runs:
         lines.extend(_run_lines(run, verbose))
     summary = summarize(runs)
-    style = "bold red" if summary.failed or summary.errors else "bold green"
+    style = "bold red" if summary.failed or summary.errors else "bold yellow" if summary.skipped else "bold green"
     lines.append(Text(summary_line(summary), style=style))
     if not color:
         return "".join(line.plain + "\n" for line in lines)
@@ -57,16 +65,33 @@ def _run_lines(run: ScenarioRun, verbose: bool) -> list[Text]:
 
 
 def _result_lines(result: TestResult, verbose: bool) -> list[Text]:
+    if result.skipped:
+        return _skipped_lines(result, verbose)
     mark, style = (PASS_MARK, "green") if result.passed else (FAIL_MARK, "red")
-    line = Text()
-    line.append(mark, style=style)
-    line.append(f" {visible(result.name)}: ")
-    line.append(result.decision.value, style=style)
-    lines = [line]
+    lines = [_head(mark, style, result)]
     if not result.passed:
         lines.append(Text(INDENT + expectation_line(result), style="bold red"))
     if not result.passed or verbose:
         lines.extend(Text(INDENT + visible(text), style="dim") for text in explanation_lines(result))
         if result.location is not None and result.location.line is not None:
             lines.append(Text(f"{INDENT}test at {visible(str(result.location))}", style="dim"))
+    return lines
+
+
+def _head(mark: str, style: str, result: TestResult, note: str = "") -> Text:
+    line = Text()
+    line.append(mark, style=style)
+    line.append(f" {visible(result.name)}: ")
+    line.append(result.decision.value, style=style)
+    if note:
+        line.append(note, style=style)
+    return line
+
+
+def _skipped_lines(result: TestResult, verbose: bool) -> list[Text]:
+    """`○ NAME: DECISION (skipped)`, then the suppression's reason; the explanation only when verbose."""
+    lines = [_head(SKIP_MARK, "yellow", result, " (skipped)")]
+    lines.append(Text(INDENT + visible(skip_line(result)), style="yellow"))
+    if verbose:
+        lines.extend(Text(INDENT + visible(text), style="dim") for text in explanation_lines(result))
     return lines

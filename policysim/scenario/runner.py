@@ -39,6 +39,7 @@ class TestResult:
     expected: Expectation
     outcome: Outcome
     location: Location | None
+    skip_reason: str | None = None  # set when a configured suppression matched the test (see docs/configuration.md)
 
     @property
     def decision(self) -> Decision:
@@ -47,8 +48,18 @@ class TestResult:
 
     @property
     def passed(self) -> bool:
-        """Did the decision meet the expectation?"""
+        """Did the decision meet the expectation? (Also computed for a skipped test.)"""
         return self.outcome.decision in MATCHES[self.expected]
+
+    @property
+    def skipped(self) -> bool:
+        """Was the test suppressed? A skipped test is reported with its reason and never counts as failed."""
+        return self.skip_reason is not None
+
+    @property
+    def failed(self) -> bool:
+        """Is this an unmet expectation that counts: not passed and not skipped."""
+        return not self.passed and not self.skipped
 
 
 def _listify(value: str | list[str]) -> list[str]:

@@ -1,0 +1,128 @@
+"""The action catalogue: every IAM action AWS documents, and the ARN formats of the resources each acts on.
+
+`policysim diff` expands wildcard actions against it and pairs actions with the resources they can name. The
+built-in copy is `data/actions.txt` (provenance in its first line and in `data/NOTICE`); `--catalogue FILE` reads
+another file of the same format (fields separated by tabs; resource type names may contain spaces):
+
+    @SERVICE TYPE ARN-FORMAT        a resource type, e.g. `@s3 object arn:${Partition}:s3:::${BucketName}/${ObjectName}`
+    SERVICE:Action [TYPE ...]       an action and its resource types; none means it takes resource `*`
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from policysim.errors import InputError, Location
+
+BUILTIN = Path(__file__).with_name("data") / "actions.txt"
+PLACEHOLDER = re.compile(r"\$\{([A-Za-z0-9]+)\}")
+ACTION_NAME = re.compile(r"^[A-Za-z0-9-]+:[A-Za-z0-9_-]+$")
+EXAMPLE = "policysim-example"
+
+
+@dataclass(frozen=True)
+class ArnFormat:
+    """A resource type's ARN format; `matches` tells whether an ARN is of this type."""
+
+    service: str
+    type: str
+    text: str
+    _pattern: re.Pattern[str]
+
+    @classmethod
+    def compile(cls, service: str, type_: str, text: str) -> ArnFormat:
+        """Placeholders match one ARN segment; the last one (not a bucket name) also matches `/` and `:`."""
+        pieces = PLACEHOLDER.split(text)
+        names = pieces[1::2]
+        regex = ""
+        for index, piece in enumerate(pieces):
+            if index % 2 == 0:
+                regex += re.escape(piece)
+            elif index // 2 == len(names) - 1 and piece != "BucketName" and not pieces[index + 1]:
+                regex += ".+"
+            else:
+                regex += "[^:/]+"
+        return cls(service, type_, text, re.compile(regex + r"\Z"))
+
+    def matches(self, arn: str) -> bool:
+        """Is `arn` a resource of this type?"""
+        return self._pattern.match(arn) is not None
+
+    def example(self, partition: str, account: str) -> str:
+        """An ARN of this type in `account`, placeholders filled with `policysim-example`."""
+        fill = {"Partition": partition, "Region": "us-east-1"}
+
+        def value(match: re.Match[str]) -> str:
+            name = match.group(1)
+            return account if name.endswith(("Account", "AccountId")) else fill.get(name, EXAMPLE)
+
+        return PLACEHOLDER.sub(value, self.text)
+
+
+@dataclass(frozen=True)
+class CatalogueAction:
+    """One action: its documented name and the formats of the resources it acts on (none: resource `*`)."""
+
+    name: str
+    service: str
+    resources: tuple[ArnFormat, ...]
+
+
+@dataclass(frozen=True)
+class ActionCatalogue:
+    """Actions by lowercased name, and the lowercased names of each service's actions."""
+
+    source: str
+    actions: Mapping[str, CatalogueAction]
+    by_service: Mapping[str, tuple[str, ...]]
+
+    def get(self, action: str) -> CatalogueAction | None:
+        """The catalogue entry of an action (any case), or None."""
+        return self.actions.get(action.lower())
+
+    @classmethod
+    def from_file(cls, path: Path) -> ActionCatalogue:
+        """Read a catalogue file; a malformed line is an error naming file and line."""
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise InputError(f"cannot read action catalogue `{path}`: {error}") from None
+        return cls.parse(text, str(path))
+
+    @classmethod
+    def parse(cls, text: str, source: str) -> ActionCatalogue:
+        """Parse catalogue text (see the module docstring)."""
+        formats: dict[tuple[str, str], ArnFormat] = {}
+        actions: dict[str, CatalogueAction] = {}
+        by_service: dict[str, list[str]] = {}
+        for number, line in enumerate(text.splitlines(), 1):
+            fields = line.rstrip("\r").split("\t")
+            if not line.strip() or fields[0].startswith("#"):
+                continue
+            where = Location(source, number, 1)
+            if fields[0].startswith("@"):
+                if len(fields) != 3 or not fields[2].startswith("arn:"):
+                    raise InputError("a resource type line is `@SERVICE TYPE ARN-FORMAT`", where)
+                service = fields[0][1:].lower()
+                formats[(service, fields[1])] = ArnFormat.compile(service, fields[1], fields[2])
+                continue
+            if not ACTION_NAME.match(fields[0]):
+                raise InputError(f"invalid action name `{fields[0]}`", where, "write `service:ActionName`")
+            service = fields[0].split(":", 1)[0].lower()
+            unknown = [t for t in fields[1:] if (service, t) not in formats]
+            if unknown:
+                raise InputError(f"resource type `{unknown[0]}` of `{fields[0]}` is not declared", where)
+            resources = tuple(formats[(service, t)] for t in fields[1:])
+            actions[fields[0].lower()] = CatalogueAction(fields[0], service, resources)
+            by_service.setdefault(service, []).append(fields[0].lower())
+        return cls(source, actions, {s: tuple(names) for s, names in by_service.items()})
+
+
+@cache
+def builtin_catalogue() -> ActionCatalogue:
+    """The catalogue shipped with policysim (read once)."""
+    return ActionCatalogue.from_file(BUILTIN)

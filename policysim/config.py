@@ -1,0 +1,401 @@
+"""Configuration of `policysim check` and `policysim diff`: `.policysim.yaml` or `[tool.policysim]` in pyproject.toml.
+
+Precedence: file < environment < command line; `load_config` gives file + environment, the CLI applies its options.
+Discovery: `--config FILE`, else `POLICYSIM_CONFIG`, else the first directory from the working directory upward that
+holds `.policysim.yaml`/`.policysim.yml` or a pyproject.toml with a `[tool.policysim]` table (never above a directory
+holding `.git`). Two configurations in one directory are an error. See docs/configuration.md.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePath
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from policysim.errors import ConfigError, Location, ParseError, PathPart, SchemaError
+from policysim.ir.pattern import Glob
+from policysim.load import load_file
+from policysim.load.document import decode_input
+from policysim.model.validation import Locator, validate
+from policysim.report import FORMATS
+from policysim.report.model import ScenarioRun
+from policysim.scenario.runner import TestResult
+
+YAML_NAMES = (".policysim.yaml", ".policysim.yml")
+PYPROJECT = "pyproject.toml"
+FAIL_ON = ("new-access", "any-change", "never")
+TOML_TABLE = ("tool", "policysim")
+ENV_CONFIG = "POLICYSIM_CONFIG"
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """A test reported as skipped, with the reason why; `test` and `file` are globs (`*`, `?`)."""
+
+    test: str  # glob on the test name
+    file: str | None  # glob on the scenario file path as given or relative to the config dir, posix; None = any
+    reason: str  # required, non-empty
+    location: Location | None
+
+    def __str__(self) -> str:
+        where = f"{self.location}: " if self.location else ""
+        scope = f" in file `{self.file}`" if self.file else ""
+        return f"{where}suppression of test `{self.test}`{scope}"
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings from a configuration file and the environment."""
+
+    source: str | None = None  # the file it came from, None when no file
+    paths: tuple[Path, ...] = ()  # default PATH arguments of check and diff
+    formats: tuple[str, ...] = ()  # default --format of check
+    managed_policies: Path | None = None
+    fail_on: str | None = None  # diff gate level: new-access | any-change | never
+    accept: Path | None = None  # diff --accept file
+    base_ref: str | None = None  # diff --base-ref
+    catalogue: str | None = None  # diff --catalogue: FILE | builtin | none
+    suppress: tuple[Suppression, ...] = ()
+
+
+# ---------------------------------------------------------------- the wire form (same keys in both file kinds)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class SuppressionEntry(_Strict):
+    """One `suppress` entry."""
+
+    test: str
+    file: str | None = None
+    reason: str
+
+
+class ConfigFile(_Strict):
+    """The keys of `.policysim.yaml` and of `[tool.policysim]`."""
+
+    paths: list[str] = []
+    format: Any = None  # a string or a list of strings, checked by `_formats`
+    managed_policies: str | None = None
+    fail_on: Literal["new-access", "any-change", "never"] | None = None
+    accept: str | None = None
+    base_ref: str | None = None
+    catalogue: str | None = None
+    suppress: list[SuppressionEntry] = []
+
+
+# ---------------------------------------------------------------- loading
+
+
+def load_config(cwd: Path, explicit: Path | None = None, environ: Mapping[str, str] | None = None) -> Config:
+    """file < environment; the CLI applies its own options on top."""
+    env = os.environ if environ is None else environ
+    here = Path(os.path.abspath(cwd))
+    found = find_config(here, explicit, env)
+    config = read_config(found, here) if found is not None else Config()
+    return with_environment(config, env, here)
+
+
+def find_config(cwd: Path, explicit: Path | None, environ: Mapping[str, str]) -> Path | None:
+    """The configuration file to use: `explicit`, else $POLICYSIM_CONFIG, else the one found upward from `cwd`."""
+    if explicit is not None:
+        return _named(cwd, explicit, "--config")
+    named = _env(environ, ENV_CONFIG)
+    if named is not None:
+        return _named(cwd, Path(named), ENV_CONFIG)
+    return _search(cwd)
+
+
+def _named(cwd: Path, path: Path, via: str) -> Path:
+    full = cwd / path
+    if not full.is_file():
+        problem = "is not a file" if full.exists() else "does not exist"
+        raise ConfigError(f"configuration file `{path}` (from {via}) {problem}")
+    return full
+
+
+def _search(cwd: Path) -> Path | None:
+    for directory in (cwd, *cwd.parents):
+        found = [directory / name for name in YAML_NAMES if (directory / name).is_file()]
+        pyproject = directory / PYPROJECT
+        if pyproject.is_file() and _has_table(pyproject, _shown(pyproject, cwd)):
+            found.append(pyproject)
+        if len(found) > 1:
+            names = " and ".join(f"`{_shown(path, cwd)}`" for path in found)
+            raise ConfigError(f"two configuration files in one directory: {names}", hint="keep only one of them")
+        if found:
+            return found[0]
+        if (directory / ".git").exists():
+            return None
+    return None
+
+
+def _has_table(pyproject: Path, shown: str) -> bool:
+    """Whether a pyproject.toml holds `[tool.policysim]` (only files that mention policysim are parsed)."""
+    text = _read_text(pyproject, shown)
+    return "policysim" in text and _toml_table(text, shown) is not None
+
+
+def read_config(path: Path, cwd: Path) -> Config:
+    """Read one configuration file (YAML, or TOML with a `[tool.policysim]` table)."""
+    shown = _shown(path, cwd)
+    if path.suffix.lower() == ".toml":
+        text = _read_text(path, shown)
+        table = _toml_table(text, shown)
+        if table is None:
+            raise ConfigError(f"`{shown}` has no `[tool.policysim]` table")
+        return _build(table, _toml_locator(text, shown), shown, path.parent, cwd)
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        raise ConfigError(
+            f"cannot read configuration `{shown}`: unknown file type", hint="use a .yaml, .yml or .toml file"
+        )
+    doc = load_file(path, shown)
+    return _build(doc.data, doc.locate, shown, path.parent, cwd)
+
+
+def _read_text(path: Path, shown: str) -> str:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ParseError(f"cannot read file: {exc.strerror or type(exc).__name__}", Location(shown)) from None
+    return decode_input(raw, shown)
+
+
+def _toml_table(text: str, shown: str) -> Any:
+    """The value of `tool.policysim` (None when absent); TOML syntax errors located."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        at = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        line, column = (int(at.group(1)), int(at.group(2))) if at else (max(1, len(text.splitlines())), None)
+        message = str(exc).split(" (at ", 1)[0]
+        raise ParseError(f"invalid TOML: {message}", Location(shown, line, column)) from None
+    tool = data.get("tool")
+    return tool.get("policysim") if isinstance(tool, dict) else None
+
+
+def _build(data: Any, locate: Locator, shown: str, base: Path, cwd: Path) -> Config:
+    """Validate the file's data and turn it into a Config (paths relative to the file's directory)."""
+    if not isinstance(data, dict):
+        raise SchemaError("the configuration must be a mapping of keys", locate(()))
+    wire = validate(ConfigFile, data, locate, "configuration")
+    for key in ("managed_policies", "accept", "base_ref", "catalogue"):
+        _non_empty(getattr(wire, key), key, locate((key,)))
+    for index, item in enumerate(wire.paths):
+        _non_empty(item, "paths", locate(("paths", index)))
+    return Config(
+        source=shown,
+        paths=tuple(_resolve(base, item, cwd) for item in wire.paths),
+        formats=_formats(wire.format, locate),
+        managed_policies=_optional_path(base, wire.managed_policies, cwd),
+        fail_on=wire.fail_on,
+        accept=_optional_path(base, wire.accept, cwd),
+        base_ref=wire.base_ref,
+        catalogue=_catalogue(base, wire.catalogue, cwd),
+        suppress=tuple(_suppression(entry, index, locate) for index, entry in enumerate(wire.suppress)),
+    )
+
+
+def _non_empty(value: str | None, key: str, where: Location) -> None:
+    if value is not None and not value.strip():
+        raise SchemaError(f"`{key}` must not be empty", where)
+
+
+def _formats(value: Any, locate: Locator) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+        raise SchemaError("`format` must be a string or a list of strings", locate(("format",)))
+    for index, item in enumerate(items):
+        if item not in FORMATS:
+            where = locate(("format",) if isinstance(value, str) else ("format", index))
+            raise SchemaError(f"unknown format `{item}`", where, hint=f"choose from {', '.join(FORMATS)}")
+    return tuple(items)
+
+
+def _suppression(entry: SuppressionEntry, index: int, locate: Locator) -> Suppression:
+    for key in ("test", "reason", "file"):
+        value = getattr(entry, key)
+        if value is not None and not value.strip():
+            hint = "say why the test may fail, e.g. a ticket" if key == "reason" else None
+            raise SchemaError(f"`{key}` of a suppression must not be empty", locate(("suppress", index, key)), hint)
+    return Suppression(entry.test, entry.file, entry.reason.strip(), locate(("suppress", index)))
+
+
+def _resolve(base: Path, value: str, cwd: Path) -> Path:
+    """`value` relative to `base`, shown relative to `cwd` when it lies below it."""
+    full = Path(os.path.normpath(base / value))
+    return Path(_shown(full, cwd))
+
+
+def _optional_path(base: Path, value: str | None, cwd: Path) -> Path | None:
+    return None if value is None else _resolve(base, value, cwd)
+
+
+def _catalogue(base: Path, value: str | None, cwd: Path) -> str | None:
+    if value is None or value in ("builtin", "none"):
+        return value
+    return str(_resolve(base, value, cwd))
+
+
+def _shown(path: Path, cwd: Path) -> str:
+    """A path relative to `cwd` when it lies below it, absolute otherwise."""
+    try:
+        return str(path.relative_to(cwd))
+    except ValueError:
+        return str(path)
+
+
+# ---------------------------------------------------------------- TOML positions (cheap: a line scan)
+
+
+def _toml_locator(text: str, shown: str) -> Locator:
+    lines = text.splitlines()
+
+    def locate(path: Sequence[PathPart]) -> Location:
+        line, column = _toml_position(lines, tuple(path))
+        return Location(shown, line, column, (*TOML_TABLE, *path))
+
+    return locate
+
+
+def _toml_position(lines: list[str], path: tuple[PathPart, ...]) -> tuple[int | None, int | None]:
+    """(line, column) of the key at `path` inside `[tool.policysim]`, else of the table header, else unknown."""
+    header = _header(lines, "[tool.policysim]", 0)
+    if header is None:
+        return None, None
+    found = _key_in_section(lines, header, path[0]) if path and isinstance(path[0], str) else None
+    if path[:1] == ("suppress",) and len(path) > 1 and isinstance(path[1], int):
+        table = _header(lines, "[[tool.policysim.suppress]]", path[1])
+        if table is not None:
+            found = _key_in_section(lines, table, path[2]) if len(path) > 2 else None
+            found = found or (table + 1, 1)
+    return found or (header + 1, 1)
+
+
+def _header(lines: list[str], header: str, nth: int) -> int | None:
+    """The index of the `nth` line that is the table header `header` (spaces and quotes ignored)."""
+    seen = 0
+    for index, line in enumerate(lines):
+        if line.split("#", 1)[0].strip().replace(" ", "").replace('"', "") == header:
+            if seen == nth:
+                return index
+            seen += 1
+    return None
+
+
+def _key_in_section(lines: list[str], header: int, key: PathPart) -> tuple[int, int] | None:
+    """(line, column) of `key = ...` in the section that starts after line index `header`."""
+    for index in range(header + 1, len(lines)):
+        stripped = lines[index].lstrip()
+        if stripped.startswith("["):
+            return None
+        name = stripped.split("=", 1)[0].strip().strip('"')
+        if "=" in stripped and name == key:
+            return index + 1, len(lines[index]) - len(stripped) + 1
+    return None
+
+
+# ---------------------------------------------------------------- environment
+
+
+def _env(environ: Mapping[str, str], name: str) -> str | None:
+    """A variable's value; an empty variable counts as unset."""
+    value = environ.get(name, "")
+    return value if value.strip() else None
+
+
+def with_environment(config: Config, environ: Mapping[str, str], cwd: Path) -> Config:
+    """The config with POLICYSIM_* variables applied on top (their paths are relative to `cwd`)."""
+    changes: dict[str, Any] = {}
+    if (paths := _env(environ, "POLICYSIM_PATHS")) is not None:
+        changes["paths"] = tuple(Path(item) for item in paths.split(os.pathsep) if item.strip())
+    if (formats := _env(environ, "POLICYSIM_FORMAT")) is not None:
+        changes["formats"] = _env_formats(formats)
+    if (fail_on := _env(environ, "POLICYSIM_FAIL_ON")) is not None:
+        if fail_on not in FAIL_ON:
+            raise ConfigError(f"`POLICYSIM_FAIL_ON` must be one of {', '.join(FAIL_ON)}, got `{fail_on}`")
+        changes["fail_on"] = fail_on
+    for key in ("managed_policies", "accept"):
+        if (value := _env(environ, f"POLICYSIM_{key.upper()}")) is not None:
+            changes[key] = Path(value)
+    for key in ("base_ref", "catalogue"):
+        if (value := _env(environ, f"POLICYSIM_{key.upper()}")) is not None:
+            changes[key] = value
+    return replace(config, **changes)
+
+
+def _env_formats(value: str) -> tuple[str, ...]:
+    items = tuple(item.strip() for item in value.split(",") if item.strip())
+    for item in items:
+        if item not in FORMATS:
+            raise ConfigError(f"`POLICYSIM_FORMAT`: unknown format `{item}`", hint=f"choose from {', '.join(FORMATS)}")
+    return items
+
+
+# ---------------------------------------------------------------- suppressions
+
+
+_Compiled = tuple[Suppression, Glob, Glob | None]
+
+
+def apply_suppressions(
+    config: Config, runs: Sequence[ScenarioRun], cwd: Path
+) -> tuple[list[ScenarioRun], list[Suppression]]:
+    """The runs with every matched test marked skipped (first matching suppression's reason), and the unused ones.
+
+    Scenario file names in `runs` are relative to `cwd` (or absolute); a suppression's `file` glob is matched
+    against the name as given and against the path relative to the configuration file's directory.
+    """
+    if not config.suppress:
+        return list(runs), []
+    here = Path(os.path.abspath(cwd))
+    base = Path(os.path.normpath(here / config.source)).parent if config.source else None
+    compiled = [(s, Glob.compile(s.test), Glob.compile(s.file) if s.file else None) for s in config.suppress]
+    used: set[int] = set()
+    out: list[ScenarioRun] = []
+    for run in runs:
+        files = _file_names(run.file, here, base)
+        results: list[TestResult] = []
+        for result in run.results:
+            hits = _matching(compiled, _test_names(result), files)
+            used.update(hits)
+            results.append(replace(result, skip_reason=compiled[hits[0]][0].reason) if hits else result)
+        out.append(replace(run, results=tuple(results)))
+    return out, [s for index, (s, _, _) in enumerate(compiled) if index not in used]
+
+
+def _matching(compiled: Sequence[_Compiled], names: Sequence[str], files: Sequence[str]) -> list[int]:
+    """Indexes of the suppressions whose `test` glob matches one of the names and `file` glob one of the files."""
+    return [
+        index
+        for index, (_, test, file) in enumerate(compiled)
+        if any(map(test.matches, names)) and (file is None or any(map(file.matches, files)))
+    ]
+
+
+def _test_names(result: TestResult) -> tuple[str, ...]:
+    """The result's name, and the test's own name when the result is one action x resource of it."""
+    suffix = f" [{result.action} on {result.resource}]"
+    if result.name.endswith(suffix):
+        return result.name, result.name[: -len(suffix)]
+    return (result.name,)
+
+
+def _file_names(file: str, cwd: Path, base: Path | None) -> tuple[str, ...]:
+    """A scenario file's path as given and relative to the configuration's directory, posix."""
+    names = [PurePath(file).as_posix()]
+    if base is not None:
+        full = Path(os.path.normpath(cwd / file))
+        if full.is_relative_to(base):
+            names.append(full.relative_to(base).as_posix())
+    return tuple(names)

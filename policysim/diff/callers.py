@@ -1,0 +1,115 @@
+"""Who `policysim diff` asks as: the principals of both models, and stand-ins for those outside them.
+
+- users of either model, and a session of every role of either model (session name `policysim`);
+- principals that a Principal element names in an account neither model declares: their own permissions are unknown,
+  so they are given an identity policy that allows everything ("assumed to allow", as a cross-account reviewer must);
+  an account id stands for any principal of that account;
+- the service principals that Principal elements name;
+- when some Principal element is `*`: the anonymous caller and a principal of an outside account.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+
+from policysim.compile import compile_policy
+from policysim.enums import PolicyKind
+from policysim.ir.arn import parse_arn
+from policysim.ir.policy import CompiledPolicy
+from policysim.load import Document
+from policysim.request import ANONYMOUS, Principal, PrincipalKind
+from policysim.scenario.actor import Actor
+from policysim.scenario.api import Scenario
+from policysim.scenario.resolve import DEFAULT_SESSION_NAME, account_info, resolve_actor, role_actor
+
+from .harvest import Harvest
+
+OUTSIDE_ACCOUNT = "000000000000"
+STAND_IN_ROLE = "policysim-external-principal"
+ALLOW_ALL = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+
+
+class CallerKind(StrEnum):
+    """Where a caller comes from."""
+
+    USER = "user"
+    ROLE = "role session"
+    EXTERNAL = "external principal"
+    SERVICE = "service principal"
+    ANONYMOUS = "anonymous"
+
+
+@dataclass(frozen=True)
+class Caller:
+    """A caller of the request space; `actor(scenario)` is None where that model does not have it."""
+
+    key: str  # the principal ARN, role ARN (for role sessions), service name or `anonymous`
+    kind: CallerKind
+    label: str
+    account: str | None = None
+
+    def actor(self, scenario: Scenario) -> Actor | None:
+        """This caller in one model, with that model's policies."""
+        world = scenario.world
+        if self.kind is CallerKind.USER:
+            return resolve_actor(world, self.key, None) if self.key in world.users else None
+        if self.kind is CallerKind.ROLE:
+            role = world.roles.get(self.key)
+            return role_actor(world, role, DEFAULT_SESSION_NAME) if role is not None else None
+        if self.kind is CallerKind.SERVICE:
+            return Actor(Principal(PrincipalKind.SERVICE, self.key))
+        if self.kind is CallerKind.ANONYMOUS:
+            return Actor(ANONYMOUS)
+        return self._stand_in(scenario)
+
+    def _stand_in(self, scenario: Scenario) -> Actor:
+        arn = parse_arn(self.key)
+        account = account_info(scenario.world, arn.account, arn.partition)
+        if arn.resource.startswith("user/"):
+            name = arn.resource.rsplit("/", 1)[-1]
+            principal = Principal(PrincipalKind.USER, self.key, arn.account, arn.partition, name)
+        else:
+            role = arn.resource.split("/")[1] if arn.service == "sts" else arn.resource.rsplit("/", 1)[-1]
+            session = arn.resource.split("/")[2] if arn.service == "sts" else DEFAULT_SESSION_NAME
+            role_arn = f"arn:{arn.partition}:iam::{arn.account}:role/{role}"
+            principal = Principal(
+                PrincipalKind.ROLE_SESSION,
+                f"arn:{arn.partition}:sts::{arn.account}:assumed-role/{role}/{session}",
+                arn.account,
+                arn.partition,
+                role,
+                role_arn=role_arn,
+                session_name=session,
+            )
+        return Actor(principal, (allow_all(),), account=account)
+
+
+@cache
+def allow_all() -> CompiledPolicy:
+    """The identity policy a stand-in for an outside principal gets: its own account is assumed to allow."""
+    doc = Document(ALLOW_ALL, "<outside principal>", {}, {})
+    return compile_policy(doc, "outside principal: own permissions assumed to allow", PolicyKind.IDENTITY)
+
+
+def callers(found: Harvest, declared_users: set[str], declared_roles: set[str]) -> list[Caller]:
+    """Every caller of the request space, in a stable order."""
+    out = [Caller(arn, CallerKind.USER, arn, parse_arn(arn).account) for arn in sorted(declared_users)]
+    out += [Caller(arn, CallerKind.ROLE, f"{arn} (session)", parse_arn(arn).account) for arn in sorted(declared_roles)]
+    declared = declared_users | declared_roles
+    for arn in sorted(found.principal_arns - declared):
+        parsed = parse_arn(arn)
+        if parsed.account not in found.accounts and not parsed.resource.startswith("federated-user/"):
+            out.append(Caller(arn, CallerKind.EXTERNAL, f"{arn} (outside the model)", parsed.account))
+    accounts = sorted(found.principal_accounts - found.accounts)
+    if found.wildcard_principal and OUTSIDE_ACCOUNT not in found.accounts:
+        accounts.append(OUTSIDE_ACCOUNT)
+    for account in accounts:
+        arn = f"arn:aws:sts::{account}:assumed-role/{STAND_IN_ROLE}/{DEFAULT_SESSION_NAME}"
+        out.append(Caller(arn, CallerKind.EXTERNAL, f"any principal of account {account} (outside the model)", account))
+    out += [Caller(name, CallerKind.SERVICE, name) for name in sorted(found.services)]
+    if found.wildcard_principal:
+        out.append(Caller("anonymous", CallerKind.ANONYMOUS, "anonymous"))
+    return out

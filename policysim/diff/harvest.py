@@ -1,0 +1,150 @@
+"""What one compiled model names: its policies' actions, resources, principals and condition values.
+
+`policysim diff` builds its request space from the harvests of both models (see docs/diff.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from policysim.conditions.operators import Family
+from policysim.context import context_value_text
+from policysim.ir.pattern import Glob
+from policysim.ir.policy import ActionMatcher, CompiledPolicy
+from policysim.scenario.api import Scenario
+from policysim.scenario.world import World
+
+#: keys the model itself sets from the caller, the session or the resource: never explored as free context
+DERIVED_KEY_PREFIXES = (
+    "aws:principal",
+    "aws:resource",
+    "aws:userid",
+    "aws:username",
+    "aws:sourceidentity",
+    "aws:tokenissuetime",
+)
+
+
+@dataclass
+class Harvest:
+    """Names gathered from one or more models; `merge` unions two harvests."""
+
+    actions: dict[str, str] = field(default_factory=dict)  # lowercased -> as written
+    action_globs: dict[str, Glob] = field(default_factory=dict)  # pattern text -> compiled (case-insensitive)
+    resources: set[str] = field(default_factory=set)  # concrete ARNs (or `*`)
+    resource_patterns: set[str] = field(default_factory=set)  # Resource patterns, wildcards and variables kept
+    principal_arns: set[str] = field(default_factory=set)  # AWS principals named in Principal elements
+    principal_accounts: set[str] = field(default_factory=set)
+    services: set[str] = field(default_factory=set)  # service principals named
+    wildcard_principal: bool = False
+    conditions: dict[str, set[tuple[Family, str]]] = field(default_factory=dict)  # key (lowercased) -> values
+    key_names: dict[str, str] = field(default_factory=dict)  # lowercased key -> as written
+    accounts: set[str] = field(default_factory=set)
+    user_names: set[str] = field(default_factory=set)
+    conditioned: list[tuple[ActionMatcher, frozenset[str]]] = field(default_factory=list)  # actions -> keys
+    all_actions: bool = False  # some Action is `*` or some NotAction covers what it does not name
+
+    def condition_keys(self, action_lower: str) -> set[str]:
+        """The (lowercased) condition keys of the statements and tests that cover an action."""
+        return {key for matcher, keys in self.conditioned if matcher.matches(action_lower) for key in keys}
+
+    def merge(self, other: Harvest) -> Harvest:
+        """The union of two harvests (a new object)."""
+        out = Harvest(
+            {**self.actions, **other.actions},
+            {**self.action_globs, **other.action_globs},
+            self.resources | other.resources,
+            self.resource_patterns | other.resource_patterns,
+            self.principal_arns | other.principal_arns,
+            self.principal_accounts | other.principal_accounts,
+            self.services | other.services,
+            self.wildcard_principal or other.wildcard_principal,
+            {},
+            {**self.key_names, **other.key_names},
+            self.accounts | other.accounts,
+            self.user_names | other.user_names,
+            self.conditioned + other.conditioned,
+            self.all_actions or other.all_actions,
+        )
+        for source in (self.conditions, other.conditions):
+            for key, values in source.items():
+                out.conditions.setdefault(key, set()).update(values)
+        return out
+
+
+def world_policies(world: World) -> Iterator[CompiledPolicy]:
+    """Every policy of the model: identities', trust, resource and organization policies (repeats possible)."""
+    for user in world.users.values():
+        yield from user.identity
+        if user.boundary is not None:
+            yield user.boundary
+    for role in world.roles.values():
+        yield from role.identity
+        for policy in (role.trust, role.boundary):
+            if policy is not None:
+                yield policy
+    for resource in (*world.buckets.values(), *world.resources.values()):
+        if resource.policy is not None:
+            yield resource.policy
+    for account in world.accounts.values():
+        for _, policies in (*account.scp_levels, *account.rcp_levels):
+            yield from policies
+
+
+def harvest(scenario: Scenario) -> Harvest:
+    """Everything `scenario` names that the request space draws on."""
+    found = Harvest()
+    world = scenario.world
+    found.accounts.update(world.accounts)
+    found.resources.update(world.users)
+    found.resources.update(world.roles)
+    found.resources.update(r.arn for r in world.resources.values())
+    for bucket in world.buckets.values():
+        found.resources.update((bucket.arn, f"{bucket.arn}/policysim-example"))
+    found.user_names.update(u.name for u in world.users.values())
+    seen: set[int] = set()
+    for policy in world_policies(world):
+        if id(policy) not in seen:
+            seen.add(id(policy))
+            _harvest_policy(policy, found)
+    _harvest_tests(scenario, found)
+    return found
+
+
+def _harvest_policy(policy: CompiledPolicy, found: Harvest) -> None:
+    for statement in policy.statements:
+        found.all_actions |= statement.actions.everything or statement.actions.negated
+        found.actions.update((a, a) for a in statement.actions.literals)
+        found.action_globs.update((g.text, g) for g in statement.actions.globs)
+        if statement.resources is not None:
+            found.resources.update(statement.resources.literals)
+            found.resource_patterns.update(p.text for p in statement.resources.patterns)
+        if statement.principals is not None:
+            names = statement.principals
+            found.wildcard_principal |= names.wildcard
+            found.principal_arns.update(names.arns)
+            found.principal_accounts.update(names.accounts)
+            found.services.update(names.services)
+        if statement.condition is not None:
+            found.conditioned.append((statement.actions, frozenset(c.key for c in statement.condition.clauses)))
+            for clause in statement.condition.clauses:
+                found.key_names.setdefault(clause.key, clause.name)
+                values = found.conditions.setdefault(clause.key, set())
+                values.update((clause.spec.family, v) for v in clause.policy_values)
+
+
+def _harvest_tests(scenario: Scenario, found: Harvest) -> None:
+    for test in scenario.wire.tests:
+        actions = [test.action] if isinstance(test.action, str) else test.action
+        found.actions.update((a.lower(), a) for a in actions)
+        if test.context:
+            matcher = ActionMatcher(False, frozenset(a.lower() for a in actions), (), False)
+            found.conditioned.append((matcher, frozenset(k.lower() for k in test.context)))
+        found.resources.update([test.resource] if isinstance(test.resource, str) else test.resource)
+        for key, value in test.context.items():
+            found.key_names.setdefault(key.lower(), key)
+            items = value if isinstance(value, list | tuple) else [value]
+            found.conditions.setdefault(key.lower(), set()).update(
+                (Family.STRING, context_value_text(v)) for v in items if v is not None
+            )

@@ -1,0 +1,199 @@
+"""The request space `policysim diff` explores: callers x actions x resources x context (see docs/diff.md).
+
+Actions: every action a policy or test of either model names, and every catalogue action a policy's wildcard
+(Action or NotAction) matches. Catalogue actions that no policy names and that the same wildcards match are
+evaluated alike by the engine, so each such class is explored once, through its first member, and reported with
+all its members. Resources: every declared resource and every resource a policy or test names, wildcards filled
+with `policysim-example`; each action is paired with the resources its catalogue entry says it acts on (or, for an
+action the catalogue does not know, with the resources of its service), and with an example resource of its type
+in the caller's account that the model does not name (or `*` for actions that take no resource). Context: the request as the model makes it, then one condition key at a
+time set to each value that the conditions of the statements covering the action compare it with (and one other).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import product
+
+from policysim.catalogue import ActionCatalogue, ArnFormat
+from policysim.conditions.operators import Family
+from policysim.errors import InputError
+from policysim.ir.arn import parse_arn
+
+from .callers import Caller
+from .harvest import DERIVED_KEY_PREFIXES, Harvest
+
+EXAMPLE = "policysim-example"
+OTHER = "policysim-other"
+#: actions that the engine or the flows treat specially: never merged into a class with others
+SPECIAL_ACTIONS = frozenset(
+    {"sts:assumerole", "sts:tagsession", "sts:setsourceidentity", "sts:getcalleridentity", "kms:retiregrant"}
+)
+ROLE_ACTIONS = frozenset({"sts:assumerole", "sts:tagsession", "sts:setsourceidentity"})
+Context = tuple[tuple[str, str], ...]  # () for the model's own request, else one (key, value)
+
+
+@dataclass(frozen=True)
+class ActionClass:
+    """Actions the engine cannot tell apart; `name` is the one evaluated."""
+
+    name: str
+    members: tuple[str, ...]
+    formats: tuple[ArnFormat, ...] | None  # None: not in the catalogue
+    star: bool  # some member takes resource `*`
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One request to put to both models."""
+
+    caller: Caller
+    action: ActionClass
+    resource: str
+    context: Context
+
+
+def action_classes(found: Harvest, catalogue: ActionCatalogue | None) -> list[ActionClass]:
+    """The actions to explore, grouped into classes the engine evaluates alike."""
+    globs = sorted(found.action_globs.items())
+    named = set(found.actions)
+    pool = list(catalogue.actions) if catalogue is not None else sorted(named)
+    candidates = named | set(pool) if found.all_actions else set(named)
+    for text, glob in globs:
+        service = text.split(":", 1)[0].lower()
+        scope: Iterable[str] = pool
+        if catalogue is not None and "*" not in service and "?" not in service:
+            scope = catalogue.by_service.get(service, ())
+        candidates.update(a for a in scope if glob.matches(a))
+    groups: dict[tuple[object, ...], list[str]] = {}
+    for action in sorted(candidates):
+        own = action if action in named or action in SPECIAL_ACTIONS else None
+        hits = tuple(text for text, glob in globs if glob.matches(action))
+        groups.setdefault((action.split(":", 1)[0], own, hits), []).append(action)
+    return [_action_class(members, found, catalogue) for members in groups.values()]
+
+
+def _action_class(members: list[str], found: Harvest, catalogue: ActionCatalogue | None) -> ActionClass:
+    entries = [catalogue.get(a) if catalogue is not None else None for a in members]
+    names = tuple(e.name if e is not None else found.actions.get(a, a) for a, e in zip(members, entries, strict=True))
+    if any(e is None for e in entries):
+        return ActionClass(names[0], names, None, True)
+    formats = tuple(dict.fromkeys(f for e in entries if e is not None for f in e.resources))
+    star = any(e is not None and not e.resources for e in entries)
+    return ActionClass(names[0], names, formats, star)
+
+
+def concrete_resources(found: Harvest) -> list[str]:
+    """Declared and named resources, patterns filled in; only valid ARNs (and `*`) are kept."""
+    out = set(found.resources)
+    for pattern in found.resource_patterns:
+        out.update(_fill(pattern, found))
+    return sorted(r for r in out if r == "*" or _valid_arn(r))
+
+
+def _fill(pattern: str, found: Harvest) -> Iterator[str]:
+    """A pattern's example instances: `${aws:username}` as each user name, other variables and wildcards as examples."""
+    fields = pattern.split(":", 5)
+    if len(fields) < 6:
+        return
+    partition, service, region, account, rest = fields[1], fields[2], fields[3], fields[4], fields[5]
+    partitions = ["aws"] if _wild(partition) else [partition]
+    regions = ["us-east-1"] if _wild(region) and region else [region]
+    accounts = (sorted(found.accounts) or ["123456789012"]) if _wild(account) and account else [account]
+    names = sorted(found.user_names) if "${aws:username}" in rest.lower() else [EXAMPLE]
+    for part, reg, acct, name in product(partitions, regions, accounts, names):
+        filled = _replace_variables(rest, name)
+        yield f"arn:{part}:{service}:{reg}:{acct}:" + filled.replace("*", EXAMPLE).replace("?", "x")
+
+
+def _wild(text: str) -> bool:
+    return "*" in text or "?" in text or "${" in text
+
+
+def _replace_variables(text: str, user_name: str) -> str:
+    out, start = "", 0
+    while (open_at := text.find("${", start)) >= 0:
+        close = text.find("}", open_at)
+        if close < 0:
+            break
+        name = text[open_at + 2 : close].lower()
+        out += text[start:open_at] + (user_name if name == "aws:username" else EXAMPLE)
+        start = close + 1
+    return out + text[start:]
+
+
+def _valid_arn(text: str) -> bool:
+    try:
+        parse_arn(text)
+    except InputError:
+        return False
+    return True
+
+
+def resources_for(action: ActionClass, caller: Caller, resources: list[str]) -> list[str]:
+    """The resources to try `action` on as `caller`."""
+    if action.formats is None:
+        service = action.name.split(":", 1)[0].lower()
+        if action.name.lower() in ROLE_ACTIONS:
+            service = "iam"
+        same = [r for r in resources if r != "*" and r.split(":")[2] == service]
+        return same or ["*"]
+    chosen = [r for r in resources if r != "*" and any(f.matches(r) for f in action.formats)]
+    if action.formats:  # and one the model does not name, in the caller's account
+        simplest = min(action.formats, key=lambda f: f.text.count("${"))
+        example = simplest.example(_partition(caller), caller.account or "123456789012")
+        if _valid_arn(example) and example not in chosen:
+            chosen.append(example)
+    if action.star or not chosen:
+        chosen.append("*")
+    return chosen
+
+
+def _partition(caller: Caller) -> str:
+    return caller.key.split(":")[1] if caller.key.startswith("arn:") else "aws"
+
+
+def context_values(found: Harvest) -> dict[str, tuple[str, list[str]]]:
+    """For each free condition key (lowercased): its name as written and the values worth trying."""
+    out: dict[str, tuple[str, list[str]]] = {}
+    for key, entries in sorted(found.conditions.items()):
+        if key.startswith(DERIVED_KEY_PREFIXES):
+            continue
+        values: dict[str, None] = {}
+        for family, value in sorted(entries, key=lambda e: (e[0].value, e[1])):
+            values.update(dict.fromkeys(_representatives(family, value)))
+        values.setdefault(_other(entries), None)
+        out[key] = (found.key_names.get(key, key), list(values))
+    return out
+
+
+def _representatives(family: Family, value: str) -> list[str]:
+    if "${" in value:
+        return []
+    if family is Family.BOOL:
+        return ["true", "false"]
+    if family is Family.IP:
+        try:
+            return [str(ipaddress.ip_network(value, strict=False).network_address)]
+        except ValueError:
+            return []
+    if family is Family.NUMERIC:
+        try:
+            number = int(value)
+        except ValueError:
+            return [value]
+        return [str(number - 1), str(number), str(number + 1)]
+    return [value.replace("*", "x").replace("?", "x")]
+
+
+def _other(entries: set[tuple[Family, str]]) -> str:
+    families = {family for family, _ in entries}
+    if Family.IP in families:
+        return "192.0.2.77"
+    if Family.NUMERIC in families:
+        return "-1"
+    if Family.DATE in families:
+        return "2000-01-01T00:00:00Z"
+    return OTHER
