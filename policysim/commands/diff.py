@@ -1,9 +1,147 @@
-"""`policysim diff`: the access two versions of a model grant differently (work in progress)."""
+"""`policysim diff`: the requests whose decision differs between two versions of a model (docs/diff.md)."""
 
 from __future__ import annotations
 
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from policysim.catalogue import ActionCatalogue, builtin_catalogue
+from policysim.commands.common import EXIT_FAILED, EXIT_OK, fail, library_option
+from policysim.config import load_config
+from policysim.diff.accept import load_acceptances
+from policysim.diff.compare import Exploration, Progress, explore
+from policysim.diff.gate import FailOn, judge
+from policysim.diff.render import DIFF_FORMATS, render_diff
+from policysim.diff.sources import FilePair, at_revision, pair_files
+from policysim.load import load_file
+from policysim.managed import ManagedPolicyLibrary
+from policysim.scenario.api import Scenario
 
 
 def register(app: typer.Typer) -> None:
     """Add the `diff` command to the app."""
+    app.command(name="diff")(diff)
+
+
+def diff(
+    paths: Annotated[list[Path] | None, typer.Argument(help="BASE NEW, or PATH... with --base-ref")] = None,
+    base_ref: Annotated[str | None, typer.Option(help="git revision of the base: PATH as it was there")] = None,
+    new_ref: Annotated[str | None, typer.Option(help="git revision of the new side (default: working tree)")] = None,
+    format: Annotated[list[str] | None, typer.Option("--format", "-f", help="text, json or markdown")] = None,
+    output: Annotated[list[Path] | None, typer.Option("--output", "-o", help="file for the matching --format")] = None,
+    fail_on: Annotated[str | None, typer.Option(help="new-access (default), any-change or never")] = None,
+    accept: Annotated[Path | None, typer.Option(help="YAML list of expected changes, each with a reason")] = None,
+    managed_policies: Annotated[Path | None, typer.Option(help="more AWS managed policies")] = None,
+    catalogue: Annotated[str | None, typer.Option(help="action catalogue: builtin (default), none, or a FILE")] = None,
+    config: Annotated[Path | None, typer.Option(help="configuration file")] = None,
+) -> None:
+    """Explore both models' request space and report every request whose decision changed."""
+    settings = load_config(Path.cwd(), config)
+    formats = format or ["text"]
+    targets = _targets(formats, output or [])
+    level = _fail_on(fail_on or settings.fail_on or FailOn.NEW_ACCESS.value)
+    accept_file = accept or settings.accept
+    acceptances = load_acceptances(accept_file) if accept_file is not None else []
+    actions = _catalogue(catalogue or settings.catalogue or "builtin")
+    library = library_option(managed_policies or settings.managed_policies)
+    base_ref = base_ref or settings.base_ref
+    with _sources(list(paths or settings.paths), base_ref, new_ref) as (pairs, base_label, new_label):
+        explorations = _explore_all(pairs, library, actions)
+    result = judge(base_label, new_label, explorations, acceptances, level)
+    for fmt, target in targets:
+        text = render_diff(fmt, result)
+        if target is None:
+            sys.stdout.write(text)
+        else:
+            target.write_text(text, encoding="utf-8")
+    for entry in result.unused:
+        print(f"policysim: warning: accept entry at {entry.location} matched no change", file=sys.stderr)
+    raise typer.Exit(EXIT_OK if result.passed else EXIT_FAILED)
+
+
+def _targets(formats: list[str], outputs: list[Path]) -> list[tuple[str, Path | None]]:
+    for fmt in formats:
+        if fmt not in DIFF_FORMATS:
+            fail(f"unknown diff format `{fmt}`; choose from {', '.join(DIFF_FORMATS)}")
+    if len(outputs) > len(formats):
+        fail("more --output files than --format options")
+    if len(formats) - len(outputs) > 1:
+        fail("only one --format can go to standard output; give --output for the others")
+    return [(fmt, outputs[i] if i < len(outputs) else None) for i, fmt in enumerate(formats)]
+
+
+def _fail_on(value: str) -> FailOn:
+    try:
+        return FailOn(value)
+    except ValueError:
+        fail(f"`--fail-on` must be one of {', '.join(f.value for f in FailOn)}, got `{value}`")
+
+
+def _catalogue(value: str) -> ActionCatalogue | None:
+    if value == "none":
+        return None
+    if value == "builtin":
+        return builtin_catalogue()
+    return ActionCatalogue.from_file(Path(value))
+
+
+@contextmanager
+def _sources(paths: list[Path], base_ref: str | None, new_ref: str | None) -> Iterator[tuple[list[FilePair], str, str]]:
+    """The file pairs to compare, with revisions exported to a temporary directory while they are needed."""
+    if base_ref is None:
+        if new_ref is not None:
+            fail("`--new-ref` needs `--base-ref`")
+        if len(paths) != 2:
+            fail("give BASE and NEW (two paths), or PATH... with `--base-ref REF`")
+        yield pair_files(paths[0], paths[1], str(paths[0]), str(paths[1])), str(paths[0]), str(paths[1])
+        return
+    if not paths:
+        fail("give a PATH to compare at `--base-ref`, or set `paths` in the configuration")
+    with tempfile.TemporaryDirectory(prefix="policysim-diff-") as tmp:
+        pairs: list[FilePair] = []
+        for index, path in enumerate(paths):
+            base, base_label = at_revision(path, base_ref, Path(tmp) / f"base{index}")
+            new, new_label = (path, str(path))
+            if new_ref is not None:
+                new, new_label = at_revision(path, new_ref, Path(tmp) / f"new{index}")
+            pairs += pair_files(base, new, base_label, new_label)
+        yield pairs, base_ref, new_ref or "working tree"
+
+
+def _explore_all(
+    pairs: list[FilePair], library: ManagedPolicyLibrary, actions: ActionCatalogue | None
+) -> list[Exploration]:
+    def load(path: Path | None, label: str | None) -> Scenario | None:
+        if path is None:
+            return None
+        doc = load_file(path, label)
+        return Scenario.from_document(doc, base_dir=path.parent, library=library)
+
+    loaded = [(load(p.base, p.label_base), load(p.new, p.label_new)) for p in pairs]
+    with _progress_bar() as progress:
+        return [explore(base, new, actions, progress) for base, new in loaded]
+
+
+@contextmanager
+def _progress_bar() -> Iterator[Progress | None]:
+    """A progress bar on a terminal (standard error), nothing otherwise."""
+    if not sys.stderr.isatty() or os.environ.get("CI"):
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress as Bar
+
+    with Bar(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("exploring requests", total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update

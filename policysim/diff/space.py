@@ -3,11 +3,15 @@
 Actions: every action a policy or test of either model names, and every catalogue action a policy's wildcard
 (Action or NotAction) matches. Catalogue actions that no policy names and that the same wildcards match are
 evaluated alike by the engine, so each such class is explored once, through its first member, and reported with
-all its members. Resources: every declared resource and every resource a policy or test names, wildcards filled
-with `policysim-example`; each action is paired with the resources its catalogue entry says it acts on (or, for an
-action the catalogue does not know, with the resources of its service), and with an example resource of its type
-in the caller's account that the model does not name (or `*` for actions that take no resource). Context: the request as the model makes it, then one condition key at a
-time set to each value that the conditions of the statements covering the action compare it with (and one other).
+all its members.
+
+Resources: every declared resource and every resource a policy or test names, wildcards filled with
+`policysim-example`. Each action is paired with the resources its catalogue entry says it acts on (for an action
+the catalogue does not know: the resources of its service), plus an example resource of its simplest type in the
+caller's account that the model does not name, or `*` for actions that take no resource.
+
+Context: the request as the model makes it, then one condition key at a time set to each value that the
+conditions of the statements covering the action compare it with, and one other value.
 """
 
 from __future__ import annotations

@@ -1,0 +1,245 @@
+"""Diff reports: pure functions of a `DiffResult` to text, JSON, or Markdown for a pull-request comment."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from policysim.engine.outcome import Outcome
+
+from .compare import ChangeKind, Exploration
+from .gate import DiffResult, Row
+
+DIFF_FORMATS = ("text", "json", "markdown")
+TITLES = {
+    ChangeKind.NEW_ACCESS: "Newly allowed",
+    ChangeKind.REMOVED_ACCESS: "No longer allowed",
+    ChangeKind.DENY_CHANGED: "Denied for a different reason",
+}
+MARKDOWN_ROWS = 50  # per kind; a PR comment has a size limit
+ABSENT = "absent (the model has no such principal or role)"
+
+
+def render_diff(fmt: str, result: DiffResult) -> str:
+    """Render in one of DIFF_FORMATS; every format ends with a newline."""
+    if fmt == "text":
+        return render_diff_text(result)
+    if fmt == "json":
+        return json.dumps(diff_document(result), indent=2) + "\n"
+    if fmt == "markdown":
+        return render_diff_markdown(result)
+    raise ValueError(f"unknown diff format `{fmt}` (expected one of {', '.join(DIFF_FORMATS)})")
+
+
+# ---------------------------------------------------------------------------------------------- shared pieces
+
+
+def decided_by(outcome: Outcome | None) -> str:
+    """The decision and what decided it, in one line."""
+    if outcome is None:
+        return ABSENT
+    deciding = [r for r in outcome.reasons if r.decision is outcome.decision] or list(outcome.reasons)
+    why = "; ".join(_reason_text(r.gate.value, r.message, r.statement) for r in deciding[:2])
+    return f"{outcome.decision.value}: {why}" if why else outcome.decision.value
+
+
+def _reason_text(gate: str, message: str, statement: Any) -> str:
+    if statement is None:
+        return f"{gate}: {message}"
+    where = f" at {statement.location}" if statement.location is not None and statement.location.line else ""
+    return f"{gate}: {message} [{statement}{where}]"
+
+
+def context_text(row: Row) -> str:
+    """`key=value` of the context key the row set, or empty."""
+    return ", ".join(f"{k}={v}" for k, v in row.change.probe.context)
+
+
+def also_text(row: Row, limit: int = 5) -> str:
+    """The other actions the row stands for."""
+    others = row.change.probe.action.members[1:]
+    if not others:
+        return ""
+    shown = ", ".join(others[:limit])
+    return shown + (f" (+{len(others) - limit} more)" if len(others) > limit else "")
+
+
+def summary_line(result: DiffResult) -> str:
+    """Counts and the gate's verdict."""
+    accepted = sum(1 for r in result.rows if r.accepted is not None)
+    verdict = "passed" if result.passed else f"FAILED ({len(result.failing)} change(s) not accepted)"
+    return (
+        f"{result.count(ChangeKind.NEW_ACCESS)} newly allowed, {result.count(ChangeKind.REMOVED_ACCESS)} no longer "
+        f"allowed, {result.count(ChangeKind.DENY_CHANGED)} denied differently; {accepted} accepted; "
+        f"gate (fail on {result.fail_on.value}): {verdict}"
+    )
+
+
+def explored_text(exploration: Exploration) -> str:
+    """How much of the space one file pair covered."""
+    return (
+        f"{exploration.requests:,} requests explored ({exploration.callers} callers, {exploration.actions:,} actions, "
+        f"{exploration.resources} resources, {exploration.context_keys} condition keys)"
+    )
+
+
+# ---------------------------------------------------------------------------------------------- text
+
+
+def render_diff_text(result: DiffResult) -> str:
+    """A plain-text report for a terminal or a CI log."""
+    lines = [f"policysim diff: {result.base} -> {result.new}"]
+    for exploration in result.explorations:
+        label = exploration.new or f"{exploration.base} (removed)"
+        lines.append(f"{label}: {explored_text(exploration)}")
+    for row in result.rows:
+        lines.extend(_text_row(row))
+    for entry in result.unused:
+        lines.append(f"warning: accept entry at {entry.location} matched no change ({entry.reason})")
+    lines.append(summary_line(result))
+    return "\n".join(lines) + "\n"
+
+
+def _text_row(row: Row) -> list[str]:
+    probe = row.change.probe
+    head = row.change.kind.value.upper().replace("-", " ")
+    lines = [f"  {head}: {probe.caller.label} -> {probe.action.name} on {probe.resource}  ({row.file})"]
+    if probe.context:
+        lines.append(f"      with context: {context_text(row)}")
+    lines.append(f"      before: {decided_by(row.change.before)}")
+    lines.append(f"      after:  {decided_by(row.change.after)}")
+    if also_text(row):
+        lines.append(f"      also for: {also_text(row)}")
+    if row.accepted is not None:
+        lines.append(f"      accepted: {row.accepted.reason} ({row.accepted.location})")
+    return lines
+
+
+# ---------------------------------------------------------------------------------------------- JSON
+
+
+def diff_document(result: DiffResult) -> dict[str, Any]:
+    """The JSON report as data (`format_version` 1)."""
+    return {
+        "format_version": "1",
+        "base": result.base,
+        "new": result.new,
+        "fail_on": result.fail_on.value,
+        "passed": result.passed,
+        "summary": {
+            "new_access": result.count(ChangeKind.NEW_ACCESS),
+            "removed_access": result.count(ChangeKind.REMOVED_ACCESS),
+            "deny_changed": result.count(ChangeKind.DENY_CHANGED),
+            "accepted": sum(1 for r in result.rows if r.accepted is not None),
+            "failing": len(result.failing),
+            "requests": sum(e.requests for e in result.explorations),
+        },
+        "files": [
+            {
+                "base": e.base,
+                "new": e.new,
+                "requests": e.requests,
+                "callers": e.callers,
+                "actions": e.actions,
+                "resources": e.resources,
+                "context_keys": e.context_keys,
+            }
+            for e in result.explorations
+        ],
+        "changes": [_json_row(row) for row in result.rows],
+        "unused_accept_entries": [{"reason": a.reason, "location": str(a.location)} for a in result.unused],
+    }
+
+
+def _json_row(row: Row) -> dict[str, Any]:
+    probe = row.change.probe
+    return {
+        "change": row.change.kind.value,
+        "file": row.file,
+        "principal": probe.caller.key,
+        "principal_label": probe.caller.label,
+        "principal_kind": probe.caller.kind.value,
+        "action": probe.action.name,
+        "actions": list(probe.action.members),
+        "resource": probe.resource,
+        "context": dict(probe.context),
+        "before": _json_side(row.change.before),
+        "after": _json_side(row.change.after),
+        "accepted": None if row.accepted is None else {"reason": row.accepted.reason, "at": str(row.accepted.location)},
+    }
+
+
+def _json_side(outcome: Outcome | None) -> dict[str, Any] | None:
+    if outcome is None:
+        return None
+    return {
+        "decision": outcome.decision.value,
+        "gates": [g.value for g in outcome.gates],
+        "reasons": [str(r) for r in outcome.reasons],
+        "statements": [
+            {"policy": r.statement.policy_id, "statement": r.statement.label, "location": str(r.statement.location)}
+            for r in outcome.reasons
+            if r.statement is not None and r.decision is outcome.decision
+        ],
+    }
+
+
+# ---------------------------------------------------------------------------------------------- Markdown
+
+
+def render_diff_markdown(result: DiffResult) -> str:
+    """A summary fit for a pull-request comment or $GITHUB_STEP_SUMMARY."""
+    status = "✅ passed" if result.passed else "❌ failed"
+    lines = [
+        "## policysim access diff",
+        "",
+        f"**Gate {status}** (fail on `{result.fail_on.value}`): `{result.base}` → `{result.new}`",
+        "",
+        f"{summary_line(result)}.",
+        "",
+    ]
+    for kind, title in TITLES.items():
+        rows = [r for r in result.rows if r.change.kind is kind]
+        if rows:
+            lines.extend(_markdown_table(title, rows))
+    if not result.rows:
+        lines += ["No request changed its decision.", ""]
+    lines.append("<details><summary>What was explored</summary>")
+    lines.append("")
+    lines.extend(f"- `{e.new or e.base}`: {explored_text(e)}" for e in result.explorations)
+    lines += ["", "A finite exploration of the requests the models name, not a proof: see docs/diff.md.", ""]
+    lines.append("</details>")
+    lines.extend(f"\n> ⚠️ accept entry at `{a.location}` matched no change ({_cell(a.reason)})" for a in result.unused)
+    return "\n".join(lines) + "\n"
+
+
+def _markdown_table(title: str, rows: list[Row]) -> list[str]:
+    lines = [
+        f"### {title} ({len(rows)})",
+        "",
+        "| principal | action | resource | context | before | after | accepted |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for row in rows[:MARKDOWN_ROWS]:
+        probe = row.change.probe
+        action = f"`{probe.action.name}`" + (f" (+{len(probe.action.members) - 1})" if also_text(row) else "")
+        accepted = _cell(row.accepted.reason) if row.accepted is not None else ""
+        cells = [
+            _cell(probe.caller.label),
+            action,
+            f"`{probe.resource}`",
+            _cell(context_text(row)),
+            _cell(decided_by(row.change.before)),
+            _cell(decided_by(row.change.after)),
+            accepted,
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    if len(rows) > MARKDOWN_ROWS:
+        lines.append(f"\n…and {len(rows) - MARKDOWN_ROWS} more; see the JSON or text report.")
+    lines.append("")
+    return lines
+
+
+def _cell(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("`", "'")
