@@ -154,9 +154,7 @@ def read_config(path: Path, cwd: Path) -> Config:
             raise ConfigError(f"`{shown}` has no `[tool.policysim]` table")
         return _build(table, _toml_locator(text, shown), shown, path.parent, cwd)
     if path.suffix.lower() not in (".yaml", ".yml"):
-        raise ConfigError(
-            f"cannot read configuration `{shown}`: unknown file type", hint="use a .yaml, .yml or .toml file"
-        )
+        raise ConfigError(f"cannot read configuration `{shown}`: unknown file type", hint="use .yaml, .yml or .toml")
     doc = load_file(path, shown)
     return _build(doc.data, doc.locate, shown, path.parent, cwd)
 
@@ -325,12 +323,9 @@ def with_environment(config: Config, environ: Mapping[str, str], cwd: Path) -> C
         if fail_on not in FAIL_ON:
             raise ConfigError(f"`POLICYSIM_FAIL_ON` must be one of {', '.join(FAIL_ON)}, got `{fail_on}`")
         changes["fail_on"] = fail_on
-    for key in ("managed_policies", "accept"):
+    for key in ("managed_policies", "accept", "base_ref", "catalogue"):
         if (value := _env(environ, f"POLICYSIM_{key.upper()}")) is not None:
-            changes[key] = Path(value)
-    for key in ("base_ref", "catalogue"):
-        if (value := _env(environ, f"POLICYSIM_{key.upper()}")) is not None:
-            changes[key] = value
+            changes[key] = Path(value) if key in ("managed_policies", "accept") else value
     return replace(config, **changes)
 
 

@@ -71,7 +71,13 @@ def export_revision(repo: Path, ref: str, into: Path) -> None:
     """Write the tree of revision `ref` into the directory `into` (git archive, members checked)."""
     if ref.startswith("-"):
         raise InputError(f"invalid git revision `{ref}`")
-    _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], repo)
+    try:
+        _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], repo)
+    except InputError:
+        raise InputError(
+            f"unknown git revision `{ref}` in `{repo}`",
+            hint="fetch it first (for a pull request: `git fetch origin BASE-BRANCH`), or check the name",
+        ) from None
     data = _git(["archive", "--format=tar", ref], repo)
     with tarfile.open(fileobj=io.BytesIO(data)) as archive:
         archive.extractall(into, filter="data")
