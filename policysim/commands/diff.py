@@ -23,6 +23,7 @@ from policysim.diff.sources import FilePair, at_revision, pair_files
 from policysim.load import load_file
 from policysim.managed import ManagedPolicyLibrary
 from policysim.scenario.api import Scenario
+from policysim.scenario.evaluator import utc_now
 
 
 def register(app: typer.Typer) -> None:
@@ -118,11 +119,13 @@ def _sources(paths: list[Path], base_ref: str | None, new_ref: str | None) -> It
 def _explore_all(
     pairs: list[FilePair], library: ManagedPolicyLibrary, actions: ActionCatalogue | None
 ) -> list[Exploration]:
+    moment = utc_now()  # one clock for both sides, so aws:CurrentTime conditions cannot differ between them
+
     def load(path: Path | None, label: str | None) -> Scenario | None:
         if path is None:
             return None
         doc = load_file(path, label)
-        return Scenario.from_document(doc, base_dir=path.parent, library=library)
+        return Scenario.from_document(doc, base_dir=path.parent, library=library, clock=lambda: moment)
 
     loaded = [(load(p.base, p.label_base), load(p.new, p.label_new)) for p in pairs]
     with _progress_bar() as progress:

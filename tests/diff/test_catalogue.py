@@ -1,0 +1,73 @@
+"""The action catalogue: the built-in file, its format and its errors, ARN formats."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from policysim.catalogue import ActionCatalogue, ArnFormat, builtin_catalogue
+from policysim.errors import InputError
+
+
+def test_builtin_catalogue_knows_the_tutorial_actions_and_their_resources() -> None:
+    catalogue = builtin_catalogue()
+    assert len(catalogue.actions) > 15000
+    get = catalogue.get("S3:getobject")
+    assert get is not None and get.name == "s3:GetObject"
+    assert {f.type for f in get.resources} == {"object", "accesspointobject"}
+    listing = catalogue.get("s3:ListAllMyBuckets")
+    assert listing is not None and listing.resources == ()  # resource `*` only
+    assume = catalogue.get("sts:AssumeRole")
+    assert assume is not None and assume.resources[0].matches("arn:aws:iam::999999999999:role/UpdateData")
+    assert "s3:getobject" in catalogue.by_service["s3"]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "arn", "expected"),
+    [
+        ("arn:${Partition}:s3:::${BucketName}", "arn:aws:s3:::shared", True),
+        ("arn:${Partition}:s3:::${BucketName}", "arn:aws:s3:::shared/key", False),
+        ("arn:${Partition}:s3:::${BucketName}/${ObjectName}", "arn:aws:s3:::shared/a/b:c", True),
+        ("arn:${Partition}:s3:::${BucketName}/${ObjectName}", "arn:aws:s3:::shared", False),
+        ("arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}", "arn:aws:iam::1:role/path/r", True),
+        ("arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}", "arn:aws:iam::1:user/u", False),
+    ],
+)
+def test_arn_format_matches_its_resources(fmt: str, arn: str, expected: bool) -> None:
+    assert ArnFormat.compile("svc", "type", fmt).matches(arn) is expected
+
+
+def test_arn_format_example_fills_partition_account_and_region() -> None:
+    fmt = ArnFormat.compile("ec2", "instance", "arn:${Partition}:ec2:${Region}:${Account}:instance/${InstanceId}")
+    assert fmt.example("aws", "111111111111") == "arn:aws:ec2:us-east-1:111111111111:instance/policysim-example"
+
+
+def test_a_catalogue_file_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "actions.txt"
+    path.write_text("# mine\n@svc\tthing\tarn:${Partition}:svc:::${Name}\nsvc:DoIt\tthing\nsvc:ListAll\n")
+    catalogue = ActionCatalogue.from_file(path)
+    assert sorted(catalogue.actions) == ["svc:doit", "svc:listall"]
+    assert catalogue.by_service == {"svc": ("svc:doit", "svc:listall")}
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "line"),
+    [
+        ("@svc\tthing\n", "a resource type line is", 1),
+        ("svc:Do It\n", "invalid action name `svc:Do It`", 1),
+        ("@svc\tthing\tarn:x\nsvc:DoIt\tother\n", "resource type `other` of `svc:DoIt` is not declared", 2),
+    ],
+)
+def test_a_malformed_catalogue_is_a_located_error(tmp_path: Path, text: str, message: str, line: int) -> None:
+    path = tmp_path / "actions.txt"
+    path.write_text(text)
+    with pytest.raises(InputError) as error:
+        ActionCatalogue.from_file(path)
+    assert message in error.value.message
+    assert error.value.location is not None and error.value.location.line == line
+
+
+def test_an_unreadable_catalogue_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="cannot read action catalogue"):
+        ActionCatalogue.from_file(tmp_path / "missing.txt")
