@@ -9,9 +9,11 @@ The public API; everything else is private::
     outcome.decision, outcome.allowed, outcome.reasons, str(outcome.explain())
 """
 
+from policysim.diff import Change, ChangeKind, Exploration, diff_scenarios
 from policysim.engine.outcome import Explanation, Outcome, Reason
 from policysim.enums import Decision, Effect, Gate, PolicyKind
 from policysim.errors import (
+    ConfigError,
     EvaluationError,
     InputError,
     Location,
@@ -28,10 +30,14 @@ from policysim.scenario.api import Scenario, Session, load_scenario
 from policysim.scenario.runner import TestResult
 
 __all__ = [
+    "Change",
+    "ChangeKind",
+    "ConfigError",
     "Decision",
     "Effect",
     "EvaluationError",
     "Explanation",
+    "Exploration",
     "Gate",
     "InputError",
     "Location",
@@ -49,5 +55,6 @@ __all__ = [
     "StatementRef",
     "TestResult",
     "UnsupportedError",
+    "diff_scenarios",
     "load_scenario",
 ]

@@ -106,3 +106,16 @@ def test_reversing_the_models_swaps_new_and_removed_access() -> None:
     backward = rows(explore_models(changed(widen), base_model()))
     swap = {NEW: REMOVED, REMOVED: NEW, DENY: DENY}
     assert {(swap[k], *rest) for k, *rest in forward} == backward
+
+
+def test_the_public_api_diffs_two_scenarios() -> None:
+    import policysim
+
+    def widen(model: dict) -> None:  # type: ignore[type-arg]
+        user_policy(model, "alice", "read-app-data")[0]["Resource"] = "*"
+
+    base, new = policysim.Scenario.from_dict(base_model()), policysim.Scenario.from_dict(changed(widen))
+    exploration = policysim.diff_scenarios(base, new)
+    assert {c.kind for c in exploration.changes} == {policysim.ChangeKind.NEW_ACCESS}
+    named_only = policysim.diff_scenarios(base, new, catalogue=None)
+    assert named_only.actions < exploration.actions
