@@ -19,7 +19,16 @@ from policysim.commands import diff as diff_command
 from policysim.commands import explain as explain_command
 from policysim.commands import simulate as simulate_commands
 from policysim.commands import sts as sts_commands
-from policysim.commands.common import EXIT_FAILED, EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, fail, library_option
+from policysim.commands.common import (
+    EXIT_FAILED,
+    EXIT_INPUT,
+    EXIT_INTERNAL,
+    EXIT_OK,
+    fail,
+    library_option,
+    output_targets,
+    write_output,
+)
 from policysim.config import Config, apply_suppressions, load_config
 from policysim.errors import PolicysimError
 from policysim.model.scenario import ScenarioFile
@@ -94,16 +103,14 @@ def check(
     Options beat environment variables (POLICYSIM_*), which beat the configuration file.
     """
     config = load_config(Path.cwd(), config_file)
-    formats = format or list(config.formats) or ["text"]
-    outputs = output or []
-    _check_formats(formats, outputs)
+    reports = output_targets(format or list(config.formats) or ["text"], output or [], FORMATS)
     targets = paths or list(config.paths)
     if not targets:
         fail("give a PATH or set `paths` in the configuration")
     library = managed_policies or config.managed_policies
     runs = _progress(scenario_files(targets), lambda p: run_file(p, library))
     runs = _suppress(config, runs)
-    _write_reports(runs, formats, outputs, verbose)
+    _write_reports(runs, reports, verbose)
     summary = RunSummary(tuple(runs))
     if summary.errors:
         for run in runs:
@@ -111,17 +118,6 @@ def check(
                 print(f"policysim: error: {run.error.render()}", file=sys.stderr)
         raise typer.Exit(EXIT_INPUT)
     raise typer.Exit(EXIT_FAILED if summary.failed else EXIT_OK)
-
-
-def _check_formats(formats: Sequence[str], outputs: Sequence[Path]) -> None:
-    """Refuse unknown formats and --output files that do not pair with a --format."""
-    for fmt in formats:
-        if fmt not in FORMATS:
-            fail(f"unknown format `{fmt}`; choose from {', '.join(FORMATS)}")
-    if len(outputs) > len(formats):
-        fail("more --output files than --format options")
-    if len(formats) - len(outputs) > 1:
-        fail("only one --format can go to standard output; give --output for the others")
 
 
 def _suppress(config: Config, runs: list[ScenarioRun]) -> list[ScenarioRun]:
@@ -132,16 +128,11 @@ def _suppress(config: Config, runs: list[ScenarioRun]) -> list[ScenarioRun]:
     return runs
 
 
-def _write_reports(runs: list[ScenarioRun], formats: Sequence[str], outputs: Sequence[Path], verbose: bool) -> None:
+def _write_reports(runs: list[ScenarioRun], targets: Sequence[tuple[str, Path | None]], verbose: bool) -> None:
     """Render every format: to its --output file, or (at most one) to standard output."""
-    for index, fmt in enumerate(formats):
-        target = outputs[index] if index < len(outputs) else None
+    for fmt, target in targets:
         color = target is None and fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-        text = render(fmt, runs, color=color, verbose=verbose)
-        if target is None:
-            sys.stdout.write(text if text.endswith("\n") else text + "\n")
-        else:
-            target.write_text(text, encoding="utf-8")
+        write_output(render(fmt, runs, color=color, verbose=verbose), target)
 
 
 @app.command()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
@@ -22,6 +23,28 @@ def fail(message: str, code: int = EXIT_INPUT) -> NoReturn:
     """Print `policysim: error: message` and exit (2 by default)."""
     print(f"policysim: error: {message}", file=sys.stderr)
     raise typer.Exit(code)
+
+
+def output_targets(
+    formats: Sequence[str], outputs: Sequence[Path], known: Sequence[str]
+) -> list[tuple[str, Path | None]]:
+    """Pair each --format with its --output (None: standard output); refuse unknown formats and unpaired files."""
+    for fmt in formats:
+        if fmt not in known:
+            fail(f"unknown format `{fmt}`; choose from {', '.join(known)}")
+    if len(outputs) > len(formats):
+        fail("more --output files than --format options")
+    if len(formats) - len(outputs) > 1:
+        fail("only one --format can go to standard output; give --output for the others")
+    return [(fmt, outputs[i] if i < len(outputs) else None) for i, fmt in enumerate(formats)]
+
+
+def write_output(text: str, target: Path | None) -> None:
+    """Write a report to its file, or to standard output (ending with a newline)."""
+    if target is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    else:
+        target.write_text(text, encoding="utf-8")
 
 
 def input_error(error: PolicysimError) -> NoReturn:

@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from policysim.catalogue import ActionCatalogue, builtin_catalogue
-from policysim.commands.common import EXIT_FAILED, EXIT_OK, fail, library_option
+from policysim.commands.common import EXIT_FAILED, EXIT_OK, fail, library_option, output_targets, write_output
 from policysim.config import load_config
 from policysim.diff.accept import load_acceptances
 from policysim.diff.compare import Exploration, Progress, explore
@@ -45,8 +45,7 @@ def diff(
 ) -> None:
     """Explore both models' request space and report every request whose decision changed."""
     settings = load_config(Path.cwd(), config)
-    formats = format or ["text"]
-    targets = _targets(formats, output or [])
+    targets = output_targets(format or ["text"], output or [], DIFF_FORMATS)
     level = _fail_on(fail_on or settings.fail_on or FailOn.NEW_ACCESS.value)
     accept_file = accept or settings.accept
     acceptances = load_acceptances(accept_file) if accept_file is not None else []
@@ -57,25 +56,10 @@ def diff(
         explorations = _explore_all(pairs, library, actions)
     result = judge(base_label, new_label, explorations, acceptances, level)
     for fmt, target in targets:
-        text = render_diff(fmt, result)
-        if target is None:
-            sys.stdout.write(text)
-        else:
-            target.write_text(text, encoding="utf-8")
+        write_output(render_diff(fmt, result), target)
     for entry in result.unused:
         print(f"policysim: warning: accept entry at {entry.location} matched no change", file=sys.stderr)
     raise typer.Exit(EXIT_OK if result.passed else EXIT_FAILED)
-
-
-def _targets(formats: list[str], outputs: list[Path]) -> list[tuple[str, Path | None]]:
-    for fmt in formats:
-        if fmt not in DIFF_FORMATS:
-            fail(f"unknown diff format `{fmt}`; choose from {', '.join(DIFF_FORMATS)}")
-    if len(outputs) > len(formats):
-        fail("more --output files than --format options")
-    if len(formats) - len(outputs) > 1:
-        fail("only one --format can go to standard output; give --output for the others")
-    return [(fmt, outputs[i] if i < len(outputs) else None) for i, fmt in enumerate(formats)]
 
 
 def _fail_on(value: str) -> FailOn:
