@@ -318,7 +318,11 @@ def run_action(
             result.kind = kind if kind == "uses" else "skipped-run"
             result.outcome = "success"
         if step_id:
-            steps_context[step_id] = {"outputs": result.outputs, "outcome": result.outcome, "conclusion": result.outcome}
+            steps_context[step_id] = {
+                "outputs": result.outputs,
+                "outcome": result.outcome,
+                "conclusion": result.outcome,
+            }
     evaluator = Evaluator({"inputs": resolved, "github": github, "steps": steps_context}, job_failed)
     outputs = {
         name: evaluator.render(str(spec.get("value", ""))) for name, spec in (action.get("outputs") or {}).items()

@@ -8,21 +8,24 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 BIN_DIR = str(Path(sys.executable).parent)  # where this interpreter's `policysim` script is installed
 
+HOOKS: list[dict[str, Any]] = yaml.safe_load((REPO_ROOT / ".pre-commit-hooks.yaml").read_text())
+BY_ID = {hook["id"]: hook for hook in HOOKS}
+# the keys pre-commit accepts in a hook manifest (pre-commit's MANIFEST_HOOK_DICT)
+MANIFEST_KEYS = {
+    "id", "name", "entry", "language", "alias", "files", "exclude", "types", "types_or", "exclude_types",
+    "additional_dependencies", "args", "always_run", "fail_fast", "pass_filenames", "description",
+    "language_version", "log_file", "minimum_pre_commit_version", "require_serial", "stages", "verbose",
+}  # fmt: skip
+
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="`git` is not on PATH: the git-based tests need it")
-
-
-def policysim_diff_landed() -> bool:
-    """Whether the installed CLI has the `diff` command (it was being written when these tests were)."""
-    completed = subprocess.run(
-        [os.path.join(BIN_DIR, "policysim"), "diff", "--help"], capture_output=True, text=True, check=False
-    )
-    return completed.returncode == 0
 
 
 # -- scenario texts ----------------------------------------------------------------------------------------------
@@ -187,7 +190,7 @@ def make_pull_request(
     git(seed, "push", "--quiet", "origin", "main")
     git(seed, "checkout", "--quiet", "-b", "feature")
     scenario.write_text(head_text)
-    git(seed, "commit", "--quiet", "-am", "change the reports reader")
+    git(seed, "commit", "--quiet", "--allow-empty", "-am", "change the reports reader")
     git(seed, "push", "--quiet", "origin", "feature")
     if shallow:
         # --depth needs a URL: a plain local path ignores it

@@ -31,7 +31,9 @@ def all_strings(node: Any, where: str = "") -> list[tuple[str, str]]:
 def expressions() -> list[tuple[str, str]]:
     found = [(where, match.group(1)) for where, text in all_strings(ACTION) for match in EXPRESSION.finditer(text)]
     # `if:` may be written without ${{ }}
-    found += [(f"steps[{i}].if", step["if"]) for i, step in enumerate(STEPS) if "if" in step and "${{" not in step["if"]]
+    found += [
+        (f".runs.steps[{i}].if", step["if"]) for i, step in enumerate(STEPS) if "if" in step and "${{" not in step["if"]
+    ]
     return found
 
 
