@@ -43,8 +43,11 @@ def write_output(text: str, target: Path | None) -> None:
     """Write a report to its file, or to standard output (ending with a newline)."""
     if target is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
-    else:
+        return
+    try:
         target.write_text(text, encoding="utf-8")
+    except OSError as error:
+        fail(f"cannot write `{target}`: {error.strerror or error}")
 
 
 def input_error(error: PolicysimError) -> NoReturn:

@@ -7,6 +7,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -19,7 +20,8 @@ from policysim.diff.accept import load_acceptances
 from policysim.diff.compare import Exploration, Progress, explore
 from policysim.diff.gate import FailOn, judge
 from policysim.diff.render import DIFF_FORMATS, render_diff
-from policysim.diff.sources import FilePair, at_revision, pair_files
+from policysim.diff.sources import FilePair, RevisionTrees, pair_files, pair_paths
+from policysim.errors import InputError
 from policysim.load import load_file
 from policysim.managed import ManagedPolicyLibrary
 from policysim.scenario.api import Scenario
@@ -50,11 +52,10 @@ def diff(
     accept_file = accept or settings.accept
     acceptances = load_acceptances(accept_file) if accept_file is not None else []
     actions = _catalogue(catalogue or settings.catalogue or "builtin")
-    library = library_option(managed_policies or settings.managed_policies)
-    base_ref = base_ref or settings.base_ref
-    with _sources(list(paths or settings.paths), base_ref, new_ref) as (pairs, base_label, new_label):
-        explorations = _explore_all(pairs, library, actions)
-    result = judge(base_label, new_label, explorations, acceptances, level)
+    managed = managed_policies or settings.managed_policies
+    with _inputs(list(paths or settings.paths), base_ref or settings.base_ref, new_ref, managed) as inputs:
+        explorations = _explore_all(inputs, actions)
+    result = judge(inputs.base_label, inputs.new_label, explorations, acceptances, level)
     for fmt, target in targets:
         write_output(render_diff(fmt, result), target)
     for entry in result.unused:
@@ -77,41 +78,62 @@ def _catalogue(value: str) -> ActionCatalogue | None:
     return ActionCatalogue.from_file(Path(value))
 
 
+@dataclass(frozen=True)
+class _Inputs:
+    """The file pairs to compare, their sides' labels, and each side's managed policy library."""
+
+    pairs: list[FilePair]
+    base_label: str
+    new_label: str
+    libraries: tuple[ManagedPolicyLibrary, ManagedPolicyLibrary]
+
+
 @contextmanager
-def _sources(paths: list[Path], base_ref: str | None, new_ref: str | None) -> Iterator[tuple[list[FilePair], str, str]]:
-    """The file pairs to compare, with revisions exported to a temporary directory while they are needed."""
+def _inputs(paths: list[Path], base_ref: str | None, new_ref: str | None, managed: Path | None) -> Iterator[_Inputs]:
+    """The inputs of both sides, with git revisions exported to a temporary directory while they are needed."""
     if base_ref is None:
         if new_ref is not None:
             fail("`--new-ref` needs `--base-ref`")
         if len(paths) != 2:
             fail("give BASE and NEW (two paths), or PATH... with `--base-ref REF`")
-        yield pair_files(paths[0], paths[1], str(paths[0]), str(paths[1])), str(paths[0]), str(paths[1])
+        library = library_option(managed)
+        yield _Inputs(pair_paths(paths[0], paths[1]), str(paths[0]), str(paths[1]), (library, library))
         return
     if not paths:
         fail("give a PATH to compare at `--base-ref`, or set `paths` in the configuration")
     with tempfile.TemporaryDirectory(prefix="policysim-diff-") as tmp:
+        trees = RevisionTrees(Path(tmp))
         pairs: list[FilePair] = []
-        for index, path in enumerate(paths):
-            base, base_label = at_revision(path, base_ref, Path(tmp) / f"base{index}")
-            new, new_label = (path, str(path))
-            if new_ref is not None:
-                new, new_label = at_revision(path, new_ref, Path(tmp) / f"new{index}")
+        for path in paths:
+            base, base_label = trees.locate(path, base_ref)
+            new, new_label = trees.locate(path, new_ref) if new_ref is not None else (path, str(path))
             pairs += pair_files(base, new, base_label, new_label)
-        yield pairs, base_ref, new_ref or "working tree"
+        libraries = (_library_at(managed, base_ref, trees), _library_at(managed, new_ref, trees))
+        yield _Inputs(pairs, base_ref, new_ref or "working tree", libraries)
 
 
-def _explore_all(
-    pairs: list[FilePair], library: ManagedPolicyLibrary, actions: ActionCatalogue | None
-) -> list[Exploration]:
+def _library_at(managed: Path | None, ref: str | None, trees: RevisionTrees) -> ManagedPolicyLibrary:
+    """The managed policies of one side: a policy file kept in the repository is read as it is at that revision."""
+    if managed is None or ref is None:
+        return library_option(managed)
+    try:
+        located, _ = trees.locate(managed, ref)
+    except InputError:  # not in the repository: the same file for both sides
+        return library_option(managed)
+    return library_option(located if located.exists() else None)
+
+
+def _explore_all(inputs: _Inputs, actions: ActionCatalogue | None) -> list[Exploration]:
     moment = utc_now()  # one clock for both sides, so aws:CurrentTime conditions cannot differ between them
 
-    def load(path: Path | None, label: str | None) -> Scenario | None:
+    def load(path: Path | None, label: str | None, library: ManagedPolicyLibrary) -> Scenario | None:
         if path is None:
             return None
         doc = load_file(path, label)
         return Scenario.from_document(doc, base_dir=path.parent, library=library, clock=lambda: moment)
 
-    loaded = [(load(p.base, p.label_base), load(p.new, p.label_new)) for p in pairs]
+    base_library, new_library = inputs.libraries
+    loaded = [(load(p.base, p.label_base, base_library), load(p.new, p.label_new, new_library)) for p in inputs.pairs]
     with _progress_bar() as progress:
         return [explore(base, new, actions, progress) for base, new in loaded]
 

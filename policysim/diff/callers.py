@@ -71,9 +71,11 @@ class Caller:
             name = arn.resource.rsplit("/", 1)[-1]
             principal = Principal(PrincipalKind.USER, self.key, arn.account, arn.partition, name)
         else:
-            role = arn.resource.split("/")[1] if arn.service == "sts" else arn.resource.rsplit("/", 1)[-1]
-            session = arn.resource.split("/")[2] if arn.service == "sts" else DEFAULT_SESSION_NAME
-            role_arn = f"arn:{arn.partition}:iam::{arn.account}:role/{role}"
+            if arn.service == "sts":  # assumed-role/ROLE/SESSION
+                _, role, session = arn.resource.split("/")
+                role_arn = f"arn:{arn.partition}:iam::{arn.account}:role/{role}"
+            else:  # role/PATH/NAME: the path stays in the role ARN, not in the session ARN
+                role, session, role_arn = arn.resource.rsplit("/", 1)[-1], DEFAULT_SESSION_NAME, self.key
             principal = Principal(
                 PrincipalKind.ROLE_SESSION,
                 f"arn:{arn.partition}:sts::{arn.account}:assumed-role/{role}/{session}",
@@ -106,8 +108,10 @@ def callers(found: Harvest, declared_users: set[str], declared_roles: set[str]) 
     if found.wildcard_principal and OUTSIDE_ACCOUNT not in found.accounts:
         accounts.append(OUTSIDE_ACCOUNT)
     for account in accounts:
-        arn = f"arn:aws:sts::{account}:assumed-role/{STAND_IN_ROLE}/{DEFAULT_SESSION_NAME}"
-        out.append(Caller(arn, CallerKind.EXTERNAL, f"any principal of account {account} (outside the model)", account))
+        for partition in sorted(found.partitions or {"aws"}):  # an account id names no partition: try the model's
+            arn = f"arn:{partition}:sts::{account}:assumed-role/{STAND_IN_ROLE}/{DEFAULT_SESSION_NAME}"
+            label = f"any principal of account {account} (outside the model)"
+            out.append(Caller(arn, CallerKind.EXTERNAL, label, account))
     out += [Caller(name, CallerKind.SERVICE, name) for name in sorted(found.services)]
     if found.wildcard_principal:
         out.append(Caller("anonymous", CallerKind.ANONYMOUS, "anonymous"))

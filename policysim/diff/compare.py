@@ -55,10 +55,11 @@ class Exploration:
 
 
 class Side:
-    """One model, with its callers resolved once."""
+    """One model, with its callers resolved once; `roles` are the roles either model declares."""
 
-    def __init__(self, scenario: Scenario | None) -> None:
+    def __init__(self, scenario: Scenario | None, roles: set[str]) -> None:
         self.scenario = scenario
+        self.roles = roles
         self._actors: dict[str, Actor | None] = {}
 
     def outcome(self, probe: Probe) -> Outcome | None:
@@ -75,8 +76,10 @@ class Side:
         action = probe.action.name
         extra: dict[str, tuple[str, ...] | None] = {k.lower(): (v,) for k, v in probe.context}
         world = scenario.world
-        if action.lower() in ROLE_ACTIONS and probe.resource in world.roles:
-            role = world.roles[probe.resource]
+        if action.lower() in ROLE_ACTIONS and probe.resource in self.roles:
+            role = world.roles.get(probe.resource)
+            if role is None:  # the other model declares this role; this one does not have it
+                return None
             if action.lower() == "sts:assumerole":
                 return assume_role(scenario.evaluator, actor, role, AssumeParams(context=extra)).outcome
             partition = role.arn.split(":")[1]
@@ -106,6 +109,7 @@ class _Plan:
     resources: list[str]
     contexts: dict[str, tuple[str, list[str]]]
     found: Harvest
+    roles: set[str]
 
     def probes(self) -> list[Probe]:
         out: list[Probe] = []
@@ -135,6 +139,7 @@ def plan(base: Scenario | None, new: Scenario | None, catalogue: ActionCatalogue
         concrete_resources(found),
         context_values(found),
         found,
+        roles,
     )
 
 
@@ -147,7 +152,7 @@ def explore(
     """Every request of the space whose decision differs between `base` and `new`."""
     space = plan(base, new, catalogue)
     probes = space.probes()
-    left, right = Side(base), Side(new)
+    left, right = Side(base, space.roles), Side(new, space.roles)
     changes: list[Change] = []
     baseline: dict[tuple[str, str, str], tuple[Decision | None, Decision | None]] = {}
     for index, probe in enumerate(probes):

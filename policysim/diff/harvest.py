@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from policysim.conditions.operators import Family
 from policysim.context import context_value_text
@@ -16,14 +16,13 @@ from policysim.scenario.api import Scenario
 from policysim.scenario.world import World
 
 #: keys the model itself sets from the caller, the session or the resource: never explored as free context
-DERIVED_KEY_PREFIXES = (
-    "aws:principal",
-    "aws:resource",
-    "aws:userid",
-    "aws:username",
-    "aws:sourceidentity",
-    "aws:tokenissuetime",
-)
+DERIVED_KEY_PREFIXES = ("aws:principal", "aws:resource")  # aws:PrincipalArn, aws:PrincipalTag/..., aws:ResourceTag/...
+DERIVED_KEYS = frozenset({"aws:userid", "aws:username", "aws:sourceidentity", "aws:tokenissuetime"})
+
+
+def is_derived_key(key: str) -> bool:
+    """Is this (lowercased) key set by the model rather than by the request?"""
+    return key in DERIVED_KEYS or key.startswith(DERIVED_KEY_PREFIXES)
 
 
 @dataclass
@@ -41,6 +40,7 @@ class Harvest:
     conditions: dict[str, set[tuple[Family, str]]] = field(default_factory=dict)  # key (lowercased) -> values
     key_names: dict[str, str] = field(default_factory=dict)  # lowercased key -> as written
     accounts: set[str] = field(default_factory=set)
+    partitions: set[str] = field(default_factory=set)  # of the declared accounts
     user_names: set[str] = field(default_factory=set)
     conditioned: list[tuple[ActionMatcher, frozenset[str]]] = field(default_factory=list)  # actions -> keys
     all_actions: bool = False  # some Action is `*` or some NotAction covers what it does not name
@@ -50,26 +50,21 @@ class Harvest:
         return {key for matcher, keys in self.conditioned if matcher.matches(action_lower) for key in keys}
 
     def merge(self, other: Harvest) -> Harvest:
-        """The union of two harvests (a new object)."""
-        out = Harvest(
-            {**self.actions, **other.actions},
-            {**self.action_globs, **other.action_globs},
-            self.resources | other.resources,
-            self.resource_patterns | other.resource_patterns,
-            self.principal_arns | other.principal_arns,
-            self.principal_accounts | other.principal_accounts,
-            self.services | other.services,
-            self.wildcard_principal or other.wildcard_principal,
-            {},
-            {**self.key_names, **other.key_names},
-            self.accounts | other.accounts,
-            self.user_names | other.user_names,
-            self.conditioned + other.conditioned,
-            self.all_actions or other.all_actions,
-        )
-        for source in (self.conditions, other.conditions):
-            for key, values in source.items():
-                out.conditions.setdefault(key, set()).update(values)
+        """The union of two harvests (a new object): sets and flags united, lists joined, mappings combined."""
+        out = Harvest()
+        for item in fields(self):
+            mine, theirs = getattr(self, item.name), getattr(other, item.name)
+            if isinstance(mine, bool):
+                value: object = mine or theirs
+            elif isinstance(mine, set):
+                value = mine | theirs
+            elif isinstance(mine, list):
+                value = mine + theirs
+            else:
+                value = {**mine, **theirs}
+            setattr(out, item.name, value)
+        keys = self.conditions.keys() | other.conditions.keys()
+        out.conditions = {k: self.conditions.get(k, set()) | other.conditions.get(k, set()) for k in keys}
         return out
 
 
@@ -97,6 +92,7 @@ def harvest(scenario: Scenario) -> Harvest:
     found = Harvest()
     world = scenario.world
     found.accounts.update(world.accounts)
+    found.partitions.update(a.partition for a in world.accounts.values())
     found.resources.update(world.users)
     found.resources.update(world.roles)
     found.resources.update(r.arn for r in world.resources.values())
@@ -122,7 +118,8 @@ def _harvest_policy(policy: CompiledPolicy, found: Harvest) -> None:
             found.resource_patterns.update(p.text for p in statement.resources.patterns)
         if statement.principals is not None:
             names = statement.principals
-            found.wildcard_principal |= names.wildcard
+            # an Allow with NotPrincipal grants everyone but the named: the public, as far as callers go
+            found.wildcard_principal |= names.wildcard or statement.principals_negated
             found.principal_arns.update(names.arns)
             found.principal_accounts.update(names.accounts)
             found.services.update(names.services)

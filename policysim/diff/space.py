@@ -11,7 +11,8 @@ the catalogue does not know: the resources of its service), plus an example reso
 caller's account that the model does not name, or `*` for actions that take no resource.
 
 Context: the request as the model makes it, then one condition key at a time set to each value that the
-conditions of the statements covering the action compare it with, and one other value.
+conditions of the statements covering the action compare it with, and one other value (for a CIDR: its first and
+last addresses and the addresses just outside it).
 """
 
 from __future__ import annotations
@@ -25,9 +26,10 @@ from policysim.catalogue import ActionCatalogue, ArnFormat
 from policysim.conditions.operators import Family
 from policysim.errors import InputError
 from policysim.ir.arn import parse_arn
+from policysim.services.rules import rule_trait
 
 from .callers import Caller
-from .harvest import DERIVED_KEY_PREFIXES, Harvest
+from .harvest import Harvest, is_derived_key
 
 EXAMPLE = "policysim-example"
 OTHER = "policysim-other"
@@ -36,6 +38,8 @@ SPECIAL_ACTIONS = frozenset(
     {"sts:assumerole", "sts:tagsession", "sts:setsourceidentity", "sts:getcalleridentity", "kms:retiregrant"}
 )
 ROLE_ACTIONS = frozenset({"sts:assumerole", "sts:tagsession", "sts:setsourceidentity"})
+#: allowed to every signed-in caller whatever the policies say: no policy change can alter them
+UNDENIABLE_ACTIONS = frozenset({"sts:getcalleridentity"})
 Context = tuple[tuple[str, str], ...]  # () for the model's own request, else one (key, value)
 
 
@@ -65,6 +69,7 @@ def action_classes(found: Harvest, catalogue: ActionCatalogue | None) -> list[Ac
     named = set(found.actions)
     pool = list(catalogue.actions) if catalogue is not None else sorted(named)
     candidates = named | set(pool) if found.all_actions else set(named)
+    candidates -= UNDENIABLE_ACTIONS
     for text, glob in globs:
         service = text.split(":", 1)[0].lower()
         scope: Iterable[str] = pool
@@ -75,7 +80,7 @@ def action_classes(found: Harvest, catalogue: ActionCatalogue | None) -> list[Ac
     for action in sorted(candidates):
         own = action if action in named or action in SPECIAL_ACTIONS else None
         hits = tuple(text for text, glob in globs if glob.matches(action))
-        groups.setdefault((action.split(":", 1)[0], own, hits), []).append(action)
+        groups.setdefault((action.split(":", 1)[0], own, hits, rule_trait(action)), []).append(action)
     return [_action_class(members, found, catalogue) for members in groups.values()]
 
 
@@ -163,7 +168,7 @@ def context_values(found: Harvest) -> dict[str, tuple[str, list[str]]]:
     """For each free condition key (lowercased): its name as written and the values worth trying."""
     out: dict[str, tuple[str, list[str]]] = {}
     for key, entries in sorted(found.conditions.items()):
-        if key.startswith(DERIVED_KEY_PREFIXES):
+        if is_derived_key(key):
             continue
         values: dict[str, None] = {}
         for family, value in sorted(entries, key=lambda e: (e[0].value, e[1])):
@@ -180,9 +185,12 @@ def _representatives(family: Family, value: str) -> list[str]:
         return ["true", "false"]
     if family is Family.IP:
         try:
-            return [str(ipaddress.ip_network(value, strict=False).network_address)]
+            network = ipaddress.ip_network(value, strict=False)
         except ValueError:
             return []
+        first, last = network.network_address, network.broadcast_address
+        edges = [first - 1 if int(first) > 0 else None, first, last, last + 1 if last != _top(last) else None]
+        return [str(a) for a in edges if a is not None]
     if family is Family.NUMERIC:
         try:
             number = int(value)
@@ -190,6 +198,11 @@ def _representatives(family: Family, value: str) -> list[str]:
             return [value]
         return [str(number - 1), str(number), str(number + 1)]
     return [value.replace("*", "x").replace("?", "x")]
+
+
+def _top(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+    """The highest address of the address's family."""
+    return ipaddress.ip_address((1 << address.max_prefixlen) - 1 if address.version == 6 else 0xFFFFFFFF)
 
 
 def _other(entries: set[tuple[Family, str]]) -> str:

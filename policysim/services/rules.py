@@ -49,6 +49,14 @@ def service_rule(request: Request) -> Outcome | None:
     return Outcome(Decision.IMPLICIT_DENY, (Gate.SERVICE,), (reason,), request)
 
 
+def rule_trait(action_lower: str) -> str:
+    """How `service_rule` treats an action: actions with the same trait are treated alike, whatever the resource."""
+    if action_lower == "sts:getcalleridentity" or action_lower in _SLR_SANCTIONED:
+        return action_lower
+    verb = action_lower.split(":", 1)[1] if ":" in action_lower else action_lower
+    return "modifying" if _MODIFYING.match(verb) else ""
+
+
 def aws_owned(resource: str) -> str | None:
     """What kind of AWS-owned resource `resource` is, or None."""
     if _AWS_MANAGED_POLICY.match(resource):

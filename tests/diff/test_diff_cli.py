@@ -175,7 +175,7 @@ def test_without_a_catalogue_wildcards_expand_to_named_actions(
         (["a.yaml", "b.yaml", "--fail-on", "sometimes"], "`--fail-on` must be one of"),
         (["a.yaml", "b.yaml", "--format", "sarif"], "unknown format `sarif`; choose from text, json, markdown"),
         (["a.yaml", "b.yaml", "--new-ref", "HEAD"], "`--new-ref` needs `--base-ref`"),
-        (["missing-a.yaml", "missing-b.yaml"], "no scenario files under"),
+        (["missing-a.yaml", "missing-b.yaml"], "BASE `missing-a.yaml`: no such file or directory"),
     ],
 )
 def test_usage_errors(capsys: pytest.CaptureFixture[str], args: list[str], message: str) -> None:
