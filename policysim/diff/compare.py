@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -101,8 +101,8 @@ def classify(before: Outcome | None, after: Outcome | None) -> ChangeKind | None
 
 
 @dataclass
-class _Plan:
-    """The request space of two models."""
+class RequestSpace:
+    """The request space of two models: callers x action classes x resources x context variants."""
 
     callers: list[Caller]
     classes: list[ActionClass]
@@ -112,6 +112,7 @@ class _Plan:
     roles: set[str]
 
     def probes(self) -> list[Probe]:
+        """Every request to put to both models; each plain request comes before its context variants."""
         out: list[Probe] = []
         for action in self.classes:
             keys = self.found.condition_keys(action.name.lower())
@@ -123,7 +124,7 @@ class _Plan:
         return out
 
 
-def plan(base: Scenario | None, new: Scenario | None, catalogue: ActionCatalogue | None) -> _Plan:
+def plan(base: Scenario | None, new: Scenario | None, catalogue: ActionCatalogue | None) -> RequestSpace:
     """The request space both models define."""
     sides = [s for s in (base, new) if s is not None]
     found = Harvest()
@@ -133,7 +134,7 @@ def plan(base: Scenario | None, new: Scenario | None, catalogue: ActionCatalogue
         found = found.merge(harvest(scenario))
         users.update(scenario.world.users)
         roles.update(scenario.world.roles)
-    return _Plan(
+    return RequestSpace(
         callers(found, users, roles),
         action_classes(found, catalogue),
         concrete_resources(found),
@@ -184,12 +185,3 @@ def explore(
 
 def _decision(outcome: Outcome | None) -> Decision | None:
     return outcome.decision if outcome is not None else None
-
-
-def explore_all(
-    pairs: Sequence[tuple[Scenario | None, Scenario | None]],
-    catalogue: ActionCatalogue | None,
-    progress: Progress | None = None,
-) -> list[Exploration]:
-    """Explore several model pairs (one per scenario file)."""
-    return [explore(b, n, catalogue, progress) for b, n in pairs]
