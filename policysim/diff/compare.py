@@ -12,11 +12,11 @@ from policysim.enums import Decision
 from policysim.flows.assume_role import AssumeParams, assume_role
 from policysim.scenario.actor import Actor
 from policysim.scenario.api import Scenario
-from policysim.scenario.resolve import Target, resolve_target
+from policysim.scenario.resolve import TRUST_ACTIONS, request_target
 
 from .callers import Caller, callers
 from .harvest import Harvest, harvest
-from .space import ROLE_ACTIONS, ActionClass, Context, Probe, action_classes, concrete_resources, context_values
+from .space import ActionClass, Context, Probe, action_classes, concrete_resources, context_values
 from .space import resources_for as resources_of
 
 Progress = Callable[[int, int], None]  # done, total
@@ -76,16 +76,13 @@ class Side:
         action = probe.action.name
         extra: dict[str, tuple[str, ...] | None] = {k.lower(): (v,) for k, v in probe.context}
         world = scenario.world
-        if action.lower() in ROLE_ACTIONS and probe.resource in self.roles:
+        if action.lower() in TRUST_ACTIONS and probe.resource in self.roles:
             role = world.roles.get(probe.resource)
             if role is None:  # the other model declares this role; this one does not have it
                 return None
             if action.lower() == "sts:assumerole":
                 return assume_role(scenario.evaluator, actor, role, AssumeParams(context=extra)).outcome
-            partition = role.arn.split(":")[1]
-            target = Target(role.arn, role.account, partition, role.trust, True, role.tags)
-        else:
-            target = resolve_target(world, probe.resource, None, actor, None)
+        target = request_target(world, action, probe.resource, None, actor, None)
         return scenario.evaluator.evaluate(actor, action, target, extra)
 
 

@@ -26,6 +26,7 @@ from policysim.catalogue import ActionCatalogue, ArnFormat
 from policysim.conditions.operators import Family
 from policysim.errors import InputError
 from policysim.ir.arn import parse_arn
+from policysim.scenario.resolve import TRUST_ACTIONS
 from policysim.services.rules import rule_trait
 
 from .callers import Caller
@@ -37,7 +38,6 @@ OTHER = "policysim-other"
 SPECIAL_ACTIONS = frozenset(
     {"sts:assumerole", "sts:tagsession", "sts:setsourceidentity", "sts:getcalleridentity", "kms:retiregrant"}
 )
-ROLE_ACTIONS = frozenset({"sts:assumerole", "sts:tagsession", "sts:setsourceidentity"})
 #: allowed to every signed-in caller whatever the policies say: no policy change can alter them
 UNDENIABLE_ACTIONS = frozenset({"sts:getcalleridentity"})
 Context = tuple[tuple[str, str], ...]  # () for the model's own request, else one (key, value)
@@ -145,7 +145,7 @@ def resources_for(action: ActionClass, caller: Caller, resources: list[str]) -> 
     """The resources to try `action` on as `caller`."""
     if action.formats is None:
         service = action.name.split(":", 1)[0].lower()
-        if action.name.lower() in ROLE_ACTIONS:
+        if action.name.lower() in TRUST_ACTIONS:
             service = "iam"
         same = [r for r in resources if r != "*" and r.split(":")[2] == service]
         return same or ["*"]

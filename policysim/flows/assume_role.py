@@ -15,7 +15,7 @@ from policysim.ir.policy import CompiledPolicy
 from policysim.request import PrincipalKind
 from policysim.scenario.actor import Actor
 from policysim.scenario.evaluator import Evaluator
-from policysim.scenario.resolve import DEFAULT_SESSION_NAME, Target, role_actor
+from policysim.scenario.resolve import DEFAULT_SESSION_NAME, role_actor, trust_target
 from policysim.scenario.world import RoleInfo
 
 SESSION_NAME = re.compile(r"^[\w+=,.@-]{2,64}$")
@@ -160,7 +160,7 @@ def assume_role(evaluator: Evaluator, actor: Actor, role: RoleInfo, params: Assu
             _refused("AccessDenied", f"role `{role.arn}` has no trust policy and cannot be assumed", Gate.TRUST),
             None,
         )
-    target = Target(role.arn, role.account, role.arn.split(":")[1], role.trust, True, role.tags)
+    target = trust_target(role)
     extra = hop_context(actor, params)
     outcome = evaluator.evaluate(actor, "sts:AssumeRole", target, extra)
     for action, needed in (

@@ -24,7 +24,7 @@ from policysim.scenario.actor import Actor
 from policysim.scenario.build import build_world
 from policysim.scenario.evaluator import Clock, Evaluator, utc_now
 from policysim.scenario.policies import PolicyCompiler
-from policysim.scenario.resolve import find_role, resolve_actor, resolve_target
+from policysim.scenario.resolve import find_role, request_target, resolve_actor
 from policysim.scenario.runner import TestResult, run_tests
 from policysim.scenario.world import World
 
@@ -67,9 +67,15 @@ class Session:
         *,
         resource_account: str | None = None,
     ) -> Outcome:
-        """The outcome of this session doing `action` on `resource`."""
-        target = resolve_target(self.scenario.world, resource, resource_account, self.actor, None)
-        return self.scenario.evaluator.evaluate(self.actor, action, target, context_keys(context))
+        """The outcome of this session doing `action` on `resource`; AssumeRole on a role is a full chained hop."""
+        check_request(action, resource_account, None)
+        world = self.scenario.world
+        extra = context_keys(context)
+        if action.lower() == "sts:assumerole" and resource in world.roles:
+            hop = assume_role(self.scenario.evaluator, self.actor, world.roles[resource], AssumeParams(context=extra))
+            return hop.outcome
+        target = request_target(world, action, resource, resource_account, self.actor, None)
+        return self.scenario.evaluator.evaluate(self.actor, action, target, extra)
 
 
 class Scenario:
@@ -185,7 +191,7 @@ class Scenario:
                         where,
                         "add `assume: [ROLE]`, or make the action `sts:AssumeRole` on a role of the scenario",
                     )
-            target = resolve_target(self.world, resource, resource_account, actor, where)
+            target = request_target(self.world, action, resource, resource_account, actor, where)
             return self.evaluator.evaluate(actor, action, target, extra)
         policy = self._session_policy(session_policy)
         base = AssumeParams(
@@ -212,7 +218,7 @@ class Scenario:
             actor = result.session
         if final_is_hop:
             return assume_role(self.evaluator, actor, self.world.roles[resource], last).outcome
-        target = resolve_target(self.world, resource, resource_account, actor, where)
+        target = request_target(self.world, action, resource, resource_account, actor, where)
         return self.evaluator.evaluate(actor, action, target, extra)
 
     def _actor(self, principal: str, where: Location | None, session_name: str | None) -> Actor:

@@ -19,6 +19,10 @@ SERVICE_PRINCIPAL = re.compile(r"^[a-z0-9][a-z0-9.-]*\.amazonaws\.com(\.cn)?$")
 DEFAULT_SESSION_NAME = "policysim"
 # RCPs "do not impact the kms:RetireGrant permission" (orgs_manage_policies_rcps.md).
 RCP_EXEMPT_ACTIONS = frozenset({"kms:retiregrant"})
+# The actions a role's trust policy governs: "you must also have permissions for `sts:TagSession` and
+# `sts:SetSourceIdentity` in the role trust policy" when passing session tags or a source identity
+# (id_session-tags.md, id_credentials_temp_control-access_monitor.md).
+TRUST_ACTIONS = frozenset({"sts:assumerole", "sts:tagsession", "sts:setsourceidentity"})
 
 
 def rcps_apply(principal: Principal, action_lower: str) -> bool:
@@ -193,6 +197,21 @@ def resolve_target(
     if resource_account is not None and account is not None and resource_account != account:
         raise RequestError(f"`resource_account` `{resource_account}` disagrees with the ARN `{resource}`", where)
     return Target(resource, resource_account or account or default_account, arn.partition)
+
+
+def trust_target(role: RoleInfo) -> Target:
+    """A role as the resource of a trust action: its trust policy is the resource policy, and it must allow."""
+    return Target(role.arn, role.account, role.arn.split(":")[1], role.trust, True, role.tags)
+
+
+def request_target(
+    world: World, action: str, resource: str, resource_account: str | None, actor: Actor, where: Location | None
+) -> Target:
+    """The target of `action` on `resource`: a declared role under its trust policy for the trust actions."""
+    role = world.roles.get(resource) if action.lower() in TRUST_ACTIONS else None
+    if role is not None:
+        return trust_target(role)
+    return resolve_target(world, resource, resource_account, actor, where)
 
 
 def build_request(

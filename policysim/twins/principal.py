@@ -18,7 +18,7 @@ from policysim.model.validation import validate
 from policysim.request import PrincipalKind
 from policysim.scenario.actor import Actor
 from policysim.scenario.api import Scenario
-from policysim.scenario.resolve import policy_set, resolve_actor, resolve_target
+from policysim.scenario.resolve import policy_set, request_target, resolve_actor
 from policysim.twins.custom import PolicyBook, caller_principal, owner_account
 from policysim.twins.input_model import PrincipalPolicyInput, context_values
 from policysim.twins.output import Evaluation, Renderer, StatementSpan, page, statement_positions
@@ -95,7 +95,7 @@ def simulate_principal_document(scenario: Scenario, doc: Document) -> dict[str, 
     evaluations: list[Evaluation] = []
     for action in wire.ActionNames:
         for index, resource in enumerate(wire.ResourceArns or ["*"]):
-            target = resolve_target(world, resource, owner, actor, doc.locate(("ResourceArns", index)))
+            target = request_target(world, action, resource, owner, actor, doc.locate(("ResourceArns", index)))
             if resource_policy is not None:
                 target = replace(target, policy=resource_policy)
             outcome = scenario.evaluator.evaluate(actor, action, target, extra)

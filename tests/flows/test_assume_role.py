@@ -271,3 +271,21 @@ def test_assume_fields_without_a_hop_are_refused() -> None:
     w = chain_world()
     with pytest.raises(policysim.RequestError, match="assumes no role"):
         w.evaluate("Dev", "s3:GetObject", "arn:aws:s3:::data/k", external_id="abc123")
+
+
+def test_a_session_asking_for_another_role_walks_a_chained_hop() -> None:
+    w = chain_world()
+    first = w.assume_role("Dev", "First")
+    second_arn = f"arn:aws:iam::{B}:role/Second"
+    outcome = first.evaluate("sts:AssumeRole", second_arn)
+    assert outcome.allowed and Gate.TRUST in outcome.gates  # the trust policy of Second was evaluated
+    # Dev cannot skip the hop: Second trusts First's role, not Dev
+    direct = w.evaluate("Dev", "sts:AssumeRole", second_arn)
+    assert direct.decision is Decision.IMPLICIT_DENY
+
+
+def test_a_session_asking_for_tag_session_meets_the_trust_policy() -> None:
+    w = chain_world()
+    first = w.assume_role("Dev", "First")
+    outcome = first.evaluate("sts:TagSession", f"arn:aws:iam::{B}:role/Second")
+    assert outcome.decision is Decision.IMPLICIT_DENY  # Second's trust policy allows only sts:AssumeRole

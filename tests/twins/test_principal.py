@@ -75,3 +75,19 @@ def test_unknown_principals(scenario: Scenario) -> None:
         simulate_principal_policy(
             scenario, {"PolicySourceArn": "arn:aws:iam::222222222222:group/Analysts", "ActionNames": ["s3:GetObject"]}
         )
+
+
+def test_assume_role_is_simulated_against_the_roles_trust_policy() -> None:
+    founding = Scenario.load(Path(__file__).parents[2] / "scenarios" / "cross-account-delegation.yaml")
+    role = "arn:aws:iam::999999999999:role/UpdateData"
+    data = {"ActionNames": ["sts:AssumeRole", "sts:TagSession"], "ResourceArns": [role]}
+    david = simulate_principal_policy(founding, {**data, "PolicySourceArn": "arn:aws:iam::111111111111:user/David"})
+    assume, tag = david["EvaluationResults"]
+    assert assume["EvalDecision"] == "allowed"  # as `check` says: the trust policy is the role's resource policy
+    assert assume["EvalDecisionDetails"] == {"IAM Policy": "allowed", "Resource Policy": "allowed"}
+    assert ("ResourcePolicy", "Resource Policy") in [
+        (m["SourcePolicyId"], m["SourcePolicyType"]) for m in assume["MatchedStatements"]
+    ]
+    assert tag["EvalDecision"] == "implicitDeny"  # the trust policy allows sts:AssumeRole only
+    jane = simulate_principal_policy(founding, {**data, "PolicySourceArn": "arn:aws:iam::111111111111:user/Jane"})
+    assert jane["EvaluationResults"][0]["EvalDecision"] == "explicitDeny"
