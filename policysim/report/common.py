@@ -66,7 +66,10 @@ def skip_line(result: TestResult) -> str:
 def explanation_lines(result: TestResult) -> list[str]:
     """Why the decision was reached: request, deciding gates, reasons with the statements' locations."""
     o = result.outcome
-    out = [f"request: {result.principal} -> {result.action} on {result.resource}"]
+    caller = result.principal
+    if o.request is not None and o.hop is None and str(o.request.principal) != caller:
+        caller += f" as {o.request.principal}"  # a role chain: the last session made the request
+    out = [f"request: {caller} -> {result.action} on {result.resource}"]
     if o.hop is not None:
         out.append(f"refused at role-chain hop {o.hop + 1}")
     gates = ", ".join(g.value for g in o.gates) or "-"
