@@ -147,6 +147,8 @@ def check_resource_pattern(text: str, *, location: Location | None = None, varia
     for name, value in (("service", service), ("region", region), ("account", account)):
         if not _PATTERN_PART[name].fullmatch(value):
             raise PolicyError(f"invalid {name} `{value}` in resource `{text}`", location, _HINTS[name])
+    if account not in ("", "aws") and not _wild(account) and len(account) != 12:  # could never name an account
+        raise PolicyError(f"invalid account `{account}` in resource `{text}`", location, _HINTS["account"])
     if not resource:
         raise PolicyError(f"empty resource part in resource `{text}`", location, _HINTS["resource"])
     typed = resource.split("/", 1)[0]

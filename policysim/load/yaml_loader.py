@@ -37,10 +37,16 @@ _LOADER: Any = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
 _NULL = frozenset({"", "~", "null", "Null", "NULL"})
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
-_FLOAT = re.compile(r"[-+]?(?:(?:\.[0-9]+|[0-9]+\.[0-9]*)(?:[eE][-+]?[0-9]+)?|[0-9]+[eE][-+]?[0-9]+)")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)(?:[eE][-+]?[0-9]+)?")
+# Raw characters PyYAML (YAML 1.1) takes as line breaks, folding them to a space inside quoted strings.
+_YAML11_BREAKS = re.compile("[\x85\u2028\u2029]")
 _NUMBER_START = re.compile(r"[-+]?\.?[0-9]")
 _TRAPS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?i:y|n|yes|no|on|off)"), "`{v}` is ambiguous (YAML 1.1 reads it as a boolean)"),
+    (
+        re.compile(r"[-+]?[0-9]+[eE][-+]?[0-9]+"),
+        "`{v}` is ambiguous (YAML 1.1 reads it as a string, YAML 1.2 and JSON as a number)",
+    ),
     (
         re.compile(r"[-+]?0[0-9_]+"),
         "`{v}` is ambiguous (YAML reads it as an octal number or drops the leading zero)",
@@ -255,9 +261,22 @@ def _syntax_error(exc: yaml.YAMLError, text: str, file: str) -> ParseError:
     return ParseError(f"invalid YAML: {exc}", Location(file))
 
 
+def _refuse_yaml11_breaks(source: str, file: str) -> None:
+    """A raw U+0085, U+2028 or U+2029 would silently become a line break (a space in a quoted string): refuse it."""
+    found = _YAML11_BREAKS.search(source)
+    if found is not None:
+        line, column = position(source, found.start())
+        raise ParseError(
+            f"character U+{ord(found.group()):04X} is not allowed raw: YAML 1.1 reads it as a line break",
+            Location(file, line, column),
+            hint=f'write it escaped in a double-quoted string: `"\\u{ord(found.group()):04x}"`',
+        )
+
+
 def load_yaml(text: str | bytes, file: str = "<string>") -> Document:
     """Load one YAML document (see the module docstring for what is refused)."""
     source = decode_input(text, file)
+    _refuse_yaml11_breaks(source, file)
     builder = _Builder(file)
     try:
         for event in yaml.parse(source, Loader=_LOADER):

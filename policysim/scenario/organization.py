@@ -35,6 +35,7 @@ def org_levels(org: Organization, accounts: Mapping[str, Account], compiler: Pol
                 doc.locate(("organization", "units", name, "parent")),
                 "a unit's parent is `root` or another unit's name",
             )
+    _check_attachments(org, compiler)
     root_id = "r-" + _short(org.id, 4)
     placed: dict[str, tuple[PathPart, ...]] = {}
     chains: dict[str, list[str]] = {}
@@ -90,6 +91,19 @@ def org_levels(org: Organization, accounts: Mapping[str, Account], compiler: Pol
             "list it under `organization.root.accounts` or a unit's `accounts`",
         )
     return info
+
+
+def _check_attachments(org: Organization, compiler: PolicyCompiler) -> None:
+    """Resolve the policies attached to the root and every unit, accounts or not, so a bad name is always reported."""
+    attached: list[tuple[tuple[PathPart, ...], Sequence[str] | None, Sequence[str]]] = [
+        (("organization", "root"), org.root.scps, org.root.rcps)
+    ]
+    attached += [(("organization", "units", name), unit.scps, unit.rcps) for name, unit in org.units.items()]
+    for where, scps, rcps in attached:
+        _org_policies(list(scps or []), PolicyKind.SCP, (*where, "scps"), org, compiler)
+        _org_policies(list(rcps), PolicyKind.RCP, (*where, "rcps"), org, compiler)
+    for name in org.units:
+        _ancestry(name, org, None)
 
 
 def _ancestry(unit_name: str, org: Organization, where: object) -> list[str]:

@@ -212,15 +212,7 @@ def test_character_aws_forbids_in_a_policy(
     [
         "\u2028",
         "\u2029",
-        pytest.param(
-            "\x85",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="bug (policysim/load/yaml_loader.py): a raw U+0085 (NEL) inside a quoted YAML scalar is a "
-                "YAML 1.1 line break and is folded to a space; U+0085 is in AWS's allowed range, so the policy "
-                "silently holds a different string (`role/Update Data`) and the run exits 0",
-            ),
-        ),
+        "\x85",
     ],
 )
 def test_raw_yaml_line_break_character(char: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -599,15 +591,7 @@ def test_invalid_action_in_a_policy(
         ("arn:aws:s3:us-east-1::b", ("S3 resource", "cannot contain region information")),
         ("arn:aws:s3:::", ("empty resource part",)),
         ("not-an-arn", ("must be in ARN format or `*`",)),
-        pytest.param(
-            "arn:aws:iam::12345:role/x",
-            ("invalid account `12345`", "12 digits"),
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="bug (policysim/ir/arn.py check_resource_pattern): a Resource account without wildcards "
-                "is not checked to be 12 digits, `aws` or empty, so `arn:aws:iam::12345:role/x` is accepted",
-            ),
-        ),
+        ("arn:aws:iam::12345:role/x", ("invalid account `12345`", "12 digits")),
     ],
 )
 def test_invalid_resource_arn(
@@ -816,11 +800,6 @@ def test_unknown_scp(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     refused_scenario(tmp_path, capsys, text, position(text, "Nope"), "unknown SCP `Nope`", code="unresolved-reference")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug (policysim/scenario/organization.py): SCP/RCP references are resolved only for the levels above "
-    "a placed account, so an unknown SCP on a unit with no accounts (or a root with none) is never reported",
-)
 def test_unknown_scp_on_an_empty_unit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     text = org("  units:\n    Dev: {scps: [Nope]}\n")
     refused_scenario(tmp_path, capsys, text, position(text, "Nope"), "unknown SCP `Nope`")
@@ -1092,11 +1071,6 @@ def test_hostile_string_like_condition_against_a_long_value() -> None:
     assert outcome.decision is Decision.EXPLICIT_DENY
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug (policysim/load/yaml_loader.py resolve_plain): an unquoted `1e3`/`0E0` (exponent, no dot) is a "
-    "float to policysim but a string to PyYAML/YAML 1.1; by the YAML-traps rule it should be refused as ambiguous",
-)
 @pytest.mark.parametrize("text", ["a: 1e3\n", "a: 0E0\n"])
 def test_exponent_without_dot_is_ambiguous(text: str) -> None:
     from policysim.errors import ParseError
