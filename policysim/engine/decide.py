@@ -54,7 +54,8 @@ def decide(request: Request, policies: PolicySet) -> Outcome:
     denies += [ref for _, f in scps for ref in f.denies] + [ref for _, f in rcps for ref in f.denies]
     if denies:
         reasons = tuple(
-            Reason(Gate.of(ref.kind), Decision.EXPLICIT_DENY, "an applicable Deny statement", ref) for ref in denies
+            statement_reason(Gate.of(ref.kind), Decision.EXPLICIT_DENY, "an applicable Deny statement", ref)
+            for ref in denies
         )
         return _outcome(
             Decision.EXPLICIT_DENY, reasons, request, policies, missing, identity, boundary, session, resource
@@ -117,6 +118,25 @@ def decide(request: Request, policies: PolicySet) -> Outcome:
     return _outcome(Decision.ALLOWED, reasons, request, policies, missing, identity, boundary, session, resource)
 
 
+_REASONS: dict[tuple[Gate, str, StatementRef], Reason] = {}
+_ALLOWED_BY = {
+    Gate.IDENTITY: "allowed by an identity-based policy",
+    Gate.BOUNDARY: "allowed by the boundary policy",
+    Gate.SESSION: "allowed by the session policy",
+}
+
+
+def statement_reason(gate: Gate, decision: Decision, message: str, ref: StatementRef) -> Reason:
+    """The reason a statement gives (immutable, so made once per statement and message; the cache is bounded)."""
+    key = (gate, message, ref)
+    reason = _REASONS.get(key)
+    if reason is None:
+        if len(_REASONS) >= 65536:
+            _REASONS.clear()
+        reason = _REASONS[key] = Reason(gate, decision, message, ref)
+    return reason
+
+
 def _denies(found: Findings | None) -> list[StatementRef]:
     return found.denies if found else []
 
@@ -152,25 +172,18 @@ def _allow_reasons(
     reasons: list[Reason] = []
     if policies.root:
         reasons.append(Reason(Gate.ROOT, Decision.ALLOWED, "the account root user has full access to its account"))
-    reasons += [
-        Reason(Gate.IDENTITY, Decision.ALLOWED, "allowed by an identity-based policy", r) for r in identity.allows[:1]
-    ]
+    if identity.allows:
+        reasons.append(
+            statement_reason(Gate.IDENTITY, Decision.ALLOWED, _ALLOWED_BY[Gate.IDENTITY], identity.allows[0])
+        )
     for gate, found in ((Gate.BOUNDARY, boundary), (Gate.SESSION, session)):
-        if found is not None:
-            reasons += [
-                Reason(gate, Decision.ALLOWED, f"allowed by the {gate.value} policy", r) for r in found.allows[:1]
-            ]
+        if found is not None and found.allows:
+            reasons.append(statement_reason(gate, Decision.ALLOWED, _ALLOWED_BY[gate], found.allows[0]))
     if resource is not None and resource.allows:
         gate = Gate.TRUST if policies.resource and policies.resource.kind is PolicyKind.TRUST else Gate.RESOURCE
         how = resource_best.name.lower().replace("_", " ") if resource_best else "caller"
-        reasons.append(
-            Reason(
-                gate,
-                Decision.ALLOWED,
-                f"allowed by the {gate.value} policy, which names the {how}",
-                resource.allows[0],
-            )
-        )
+        message = f"allowed by the {gate.value} policy, which names the {how}"
+        reasons.append(statement_reason(gate, Decision.ALLOWED, message, resource.allows[0]))
     return tuple(reasons)
 
 
@@ -182,6 +195,11 @@ def _outcome(
     missing: set[str],
     *found: Findings | None,
 ) -> Outcome:
-    gates = tuple(dict.fromkeys(r.gate for r in reasons))
-    matched = tuple(ref for f in found if f is not None for ref in (*f.denies, *f.allows))
-    return Outcome(decision, gates, reasons, request, tuple(sorted(missing)), matched, policies=policies)
+    gates = (reasons[0].gate,) if len(reasons) == 1 else tuple(dict.fromkeys(r.gate for r in reasons))
+    matched: list[StatementRef] = []
+    for findings in found:
+        if findings is not None:
+            matched += findings.denies
+            matched += findings.allows
+    keys = tuple(sorted(missing)) if missing else ()
+    return Outcome(decision, gates, reasons, request, keys, tuple(matched), policies=policies)

@@ -50,17 +50,38 @@ class ActionMatcher:
 
 @dataclass(frozen=True, slots=True)
 class ResourceMatcher:
-    """Resource or NotResource: case-sensitive patterns; variables resolved per request."""
+    """Resource or NotResource: case-sensitive patterns; variables resolved per request.
+
+    Without variables the answer depends on the resource alone, so it is memoised per resource ARN (bounded).
+    """
 
     negated: bool
     literals: frozenset[str]
     patterns: tuple[PatternMatcher, ...]
     everything: bool
+    _memo: dict[str, bool] | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not any(p.has_variables for p in self.patterns):
+            object.__setattr__(self, "_memo", {})
 
     def matches(self, resource: str, ctx: RequestContext) -> bool:
         """Does the element cover the resource ARN?"""
-        hit = self.everything or resource in self.literals or any(p.matches_in(resource, ctx) for p in self.patterns)
-        return hit != self.negated
+        memo = self._memo
+        if memo is not None:
+            known = memo.get(resource)
+            if known is not None:
+                return known
+        hit = self.everything or resource in self.literals
+        if not hit:
+            for pattern in self.patterns:
+                if pattern.matches_in(resource, ctx):
+                    hit = True
+                    break
+        answer = hit != self.negated
+        if memo is not None and len(memo) < 4096:
+            memo[resource] = answer
+        return answer
 
 
 @dataclass(frozen=True, slots=True)
