@@ -82,4 +82,21 @@ def judge(
                 used.add(entry)
             rows.append(Row(change, file, acceptances[entry] if entry is not None else None))
     unused = tuple(a for i, a in enumerate(acceptances) if i not in used)
+    rows.sort(key=_row_order)
     return DiffResult(base, new, tuple(explorations), tuple(rows), unused, fail_on)
+
+
+_KIND_ORDER = {ChangeKind.NEW_ACCESS: 0, ChangeKind.REMOVED_ACCESS: 1, ChangeKind.DENY_CHANGED: 2}
+
+
+def _row_order(row: Row) -> tuple[int, str, str, str, str, tuple[tuple[str, str], ...]]:
+    """New access first, then removed, then denied differently; within a kind by file, caller, action, resource."""
+    probe = row.change.probe
+    return (
+        _KIND_ORDER[row.change.kind],
+        row.file,
+        probe.caller.label,
+        probe.action.name,
+        probe.resource,
+        probe.context,
+    )

@@ -77,10 +77,20 @@ def summary_line(result: DiffResult) -> str:
 
 def explored_text(exploration: Exploration) -> str:
     """How much of the space one file pair covered."""
-    return (
-        f"{exploration.requests:,} requests explored ({exploration.callers} callers, {exploration.actions:,} actions, "
-        f"{exploration.resources} resources, {exploration.context_keys} condition keys)"
+    sizes = ", ".join(
+        _count(n, word)
+        for n, word in (
+            (exploration.callers, "caller"),
+            (exploration.actions, "action"),
+            (exploration.resources, "resource"),
+            (exploration.context_keys, "condition key"),
+        )
     )
+    return f"{_count(exploration.requests, 'request')} explored ({sizes})"
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
 
 
 # ---------------------------------------------------------------------------------------------- text
