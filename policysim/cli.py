@@ -29,11 +29,12 @@ from policysim.commands.common import (
     output_targets,
     write_output,
 )
-from policysim.config import Config, apply_suppressions, load_config
+from policysim.config import Config, load_config
 from policysim.errors import PolicysimError
 from policysim.model.scenario import ScenarioFile
 from policysim.report import FORMATS, render
 from policysim.report.model import RunSummary, ScenarioRun
+from policysim.report.suppress import apply_suppressions
 from policysim.scenario.api import Scenario
 
 app = typer.Typer(
@@ -109,7 +110,7 @@ def check(
         fail("give a PATH or set `paths` in the configuration")
     library = managed_policies or config.managed_policies
     runs = _progress(scenario_files(targets), lambda p: run_file(p, library))
-    runs = _suppress(config, runs)
+    runs = _suppress(config, runs, partial=any(p.is_file() for p in paths or ()))  # files named: pre-commit
     _write_reports(runs, reports, verbose)
     summary = RunSummary(tuple(runs))
     if summary.errors:
@@ -120,9 +121,9 @@ def check(
     raise typer.Exit(EXIT_FAILED if summary.failed else EXIT_OK)
 
 
-def _suppress(config: Config, runs: list[ScenarioRun]) -> list[ScenarioRun]:
+def _suppress(config: Config, runs: list[ScenarioRun], partial: bool) -> list[ScenarioRun]:
     """Mark the tests the configuration suppresses as skipped; warn about suppressions that matched nothing."""
-    runs, unused = apply_suppressions(config, runs, Path.cwd())
+    runs, unused = apply_suppressions(config, runs, Path.cwd(), partial=partial)
     for suppression in unused:
         print(f"policysim: warning: {suppression} matched no test", file=sys.stderr)
     return runs

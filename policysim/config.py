@@ -13,23 +13,21 @@ import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path, PurePath
-from typing import Any, Literal
+from pathlib import Path
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict
 
 from policysim.errors import ConfigError, Location, ParseError, PathPart, SchemaError
-from policysim.ir.pattern import Glob
 from policysim.load import load_file
 from policysim.load.document import decode_input
 from policysim.model.validation import Locator, validate
 from policysim.report import FORMATS
-from policysim.report.model import ScenarioRun
-from policysim.scenario.runner import TestResult
 
 YAML_NAMES = (".policysim.yaml", ".policysim.yml")
 PYPROJECT = "pyproject.toml"
-FAIL_ON = ("new-access", "any-change", "never")
+FailOnLevel = Literal["new-access", "any-change", "never"]  # policysim.diff.gate.FailOn; a test keeps them equal
+FAIL_ON: tuple[str, ...] = get_args(FailOnLevel)
 TOML_TABLE = ("tool", "policysim")
 ENV_CONFIG = "POLICYSIM_CONFIG"
 
@@ -85,7 +83,7 @@ class ConfigFile(_Strict):
     paths: list[str] = []
     format: Any = None  # a string or a list of strings, checked by `_formats`
     managed_policies: str | None = None
-    fail_on: Literal["new-access", "any-change", "never"] | None = None
+    fail_on: FailOnLevel | None = None
     accept: str | None = None
     base_ref: str | None = None
     catalogue: str | None = None
@@ -133,8 +131,8 @@ def _search(cwd: Path) -> Path | None:
             raise ConfigError(f"two configuration files in one directory: {names}", hint="keep only one of them")
         if found:
             return found[0]
-        if (directory / ".git").exists():
-            return None
+        if (directory / ".git").exists() or pyproject.is_file() or directory == Path.home():
+            return None  # the top of the project (a repository, a pyproject.toml, or the home directory)
     return None
 
 
@@ -308,15 +306,17 @@ def _key_in_section(lines: list[str], header: int, key: PathPart) -> tuple[int, 
 
 def _env(environ: Mapping[str, str], name: str) -> str | None:
     """A variable's value; an empty variable counts as unset."""
-    value = environ.get(name, "")
-    return value if value.strip() else None
+    value = environ.get(name, "").strip()
+    return value or None
 
 
 def with_environment(config: Config, environ: Mapping[str, str], cwd: Path) -> Config:
     """The config with POLICYSIM_* variables applied on top (their paths are relative to `cwd`)."""
     changes: dict[str, Any] = {}
     if (paths := _env(environ, "POLICYSIM_PATHS")) is not None:
-        changes["paths"] = tuple(Path(item) for item in paths.split(os.pathsep) if item.strip())
+        changes["paths"] = tuple(Path(item.strip()) for item in paths.split(os.pathsep) if item.strip())
+        if not changes["paths"]:
+            raise ConfigError(f"`POLICYSIM_PATHS` names no path: `{paths}`")
     if (formats := _env(environ, "POLICYSIM_FORMAT")) is not None:
         changes["formats"] = _env_formats(formats)
     if (fail_on := _env(environ, "POLICYSIM_FAIL_ON")) is not None:
@@ -331,66 +331,9 @@ def with_environment(config: Config, environ: Mapping[str, str], cwd: Path) -> C
 
 def _env_formats(value: str) -> tuple[str, ...]:
     items = tuple(item.strip() for item in value.split(",") if item.strip())
+    if not items:
+        raise ConfigError(f"`POLICYSIM_FORMAT` names no format: `{value}`", hint=f"choose from {', '.join(FORMATS)}")
     for item in items:
         if item not in FORMATS:
             raise ConfigError(f"`POLICYSIM_FORMAT`: unknown format `{item}`", hint=f"choose from {', '.join(FORMATS)}")
     return items
-
-
-# ---------------------------------------------------------------- suppressions
-
-
-_Compiled = tuple[Suppression, Glob, Glob | None]
-
-
-def apply_suppressions(
-    config: Config, runs: Sequence[ScenarioRun], cwd: Path
-) -> tuple[list[ScenarioRun], list[Suppression]]:
-    """The runs with every matched test marked skipped (first matching suppression's reason), and the unused ones.
-
-    Scenario file names in `runs` are relative to `cwd` (or absolute); a suppression's `file` glob is matched
-    against the name as given and against the path relative to the configuration file's directory.
-    """
-    if not config.suppress:
-        return list(runs), []
-    here = Path(os.path.abspath(cwd))
-    base = Path(os.path.normpath(here / config.source)).parent if config.source else None
-    compiled = [(s, Glob.compile(s.test), Glob.compile(s.file) if s.file else None) for s in config.suppress]
-    used: set[int] = set()
-    out: list[ScenarioRun] = []
-    for run in runs:
-        files = _file_names(run.file, here, base)
-        results: list[TestResult] = []
-        for result in run.results:
-            hits = _matching(compiled, _test_names(result), files)
-            used.update(hits)
-            results.append(replace(result, skip_reason=compiled[hits[0]][0].reason) if hits else result)
-        out.append(replace(run, results=tuple(results)))
-    return out, [s for index, (s, _, _) in enumerate(compiled) if index not in used]
-
-
-def _matching(compiled: Sequence[_Compiled], names: Sequence[str], files: Sequence[str]) -> list[int]:
-    """Indexes of the suppressions whose `test` glob matches one of the names and `file` glob one of the files."""
-    return [
-        index
-        for index, (_, test, file) in enumerate(compiled)
-        if any(map(test.matches, names)) and (file is None or any(map(file.matches, files)))
-    ]
-
-
-def _test_names(result: TestResult) -> tuple[str, ...]:
-    """The result's name, and the test's own name when the result is one action x resource of it."""
-    suffix = f" [{result.action} on {result.resource}]"
-    if result.name.endswith(suffix):
-        return result.name, result.name[: -len(suffix)]
-    return (result.name,)
-
-
-def _file_names(file: str, cwd: Path, base: Path | None) -> tuple[str, ...]:
-    """A scenario file's path as given and relative to the configuration's directory, posix."""
-    names = [PurePath(file).as_posix()]
-    if base is not None:
-        full = Path(os.path.normpath(cwd / file))
-        if full.is_relative_to(base):
-            names.append(full.relative_to(base).as_posix())
-    return tuple(names)

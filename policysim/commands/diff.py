@@ -53,7 +53,15 @@ def diff(
     acceptances = load_acceptances(accept_file) if accept_file is not None else []
     actions = _catalogue(catalogue or settings.catalogue or "builtin")
     managed = managed_policies or settings.managed_policies
-    with _inputs(list(paths or settings.paths), base_ref or settings.base_ref, new_ref, managed) as inputs:
+    if base_ref is None and settings.base_ref is not None and paths is not None and len(paths) == 2:
+        # `diff A B` means A against B: a configured base_ref must not turn it into two revision comparisons
+        print(
+            f"policysim: note: two paths given: the configured base_ref `{settings.base_ref}` is not used",
+            file=sys.stderr,
+        )
+    elif base_ref is None:
+        base_ref = settings.base_ref
+    with _inputs(list(paths or settings.paths), base_ref, new_ref, managed) as inputs:
         explorations = _explore_all(inputs, actions)
     result = judge(inputs.base_label, inputs.new_label, explorations, acceptances, level)
     for fmt, target in targets:

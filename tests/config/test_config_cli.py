@@ -207,6 +207,27 @@ def test_suppression_file_glob_must_match(project: Path, capsys: pytest.CaptureF
     assert "matched no test" in err
 
 
+def test_file_glob_does_not_match_a_same_named_directory_elsewhere(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`scenarios/*.yaml` names the configuration's scenarios, not `other/scenarios/` checked from `other/`."""
+    write(project, ".policysim.yaml", SUPPRESS_WRITES)
+    other = project / "other" / "scenarios"
+    other.mkdir(parents=True)
+    (other / "demo.yaml").write_text((project / "scenarios" / "demo.yaml").read_text())
+    monkeypatch.chdir(project / "other")
+    code, out, _ = run(["check", "scenarios"], capsys)
+    assert code == 1 and "1 passed, 1 failed" in out
+
+
+def test_a_run_of_named_files_does_not_warn_about_suppressions_for_other_files(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(project, ".policysim.yaml", SUPPRESS_WRITES.replace("scenarios/*.yaml", "scenarios/other.yaml"))
+    code, _, err = run(["check", "scenarios/demo.yaml"], capsys)  # as pre-commit runs it
+    assert code == 1 and err == ""
+
+
 def test_file_glob_is_relative_to_the_config_directory(
     project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

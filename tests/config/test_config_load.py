@@ -136,6 +136,15 @@ def test_search_stops_at_the_repository_root(tmp_path: Path) -> None:
     assert load_config(tmp_path, environ={}).formats == ("json",)
 
 
+def test_search_stops_at_a_project_root_outside_git(tmp_path: Path) -> None:
+    """A pyproject.toml marks the top of a project even without .git (an sdist, a container build context)."""
+    (tmp_path / ".policysim.yaml").write_text("suppress: [{test: '*', reason: everything}]\n")
+    project = tmp_path / "proj"
+    (project / "sub").mkdir(parents=True)
+    (project / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    assert load_config(project / "sub", environ={}) == Config()
+
+
 @pytest.mark.parametrize("other", [".policysim.yml", "pyproject.toml"])
 def test_two_configs_in_one_directory_is_an_error(project: Path, other: str) -> None:
     (project / ".policysim.yaml").write_text("format: json\n")
@@ -220,12 +229,19 @@ def test_os_environ_is_the_default(project: Path, monkeypatch: pytest.MonkeyPatc
     [
         ("POLICYSIM_FAIL_ON", "sometimes", "`POLICYSIM_FAIL_ON` must be one of new-access, any-change, never"),
         ("POLICYSIM_FORMAT", "json,yaml", "`POLICYSIM_FORMAT`: unknown format `yaml`"),
+        ("POLICYSIM_FORMAT", ",", "`POLICYSIM_FORMAT` names no format"),
+        ("POLICYSIM_PATHS", os.pathsep, "`POLICYSIM_PATHS` names no path"),
     ],
 )
 def test_bad_environment_values(project: Path, name: str, value: str, message: str) -> None:
     with pytest.raises(ConfigError) as caught:
         load_config(project, environ={name: value})
     assert message in caught.value.message
+
+
+def test_environment_values_are_trimmed(project: Path) -> None:
+    config = load_config(project, environ={"POLICYSIM_FAIL_ON": " never ", "POLICYSIM_PATHS": " scenarios "})
+    assert config.fail_on == "never" and config.paths == (Path("scenarios"),)
 
 
 # -- malformed files (the located messages; the CLI exit codes are in test_config_cli.py) ---------------------------

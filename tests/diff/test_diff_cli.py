@@ -220,3 +220,20 @@ def test_base_ref_compares_the_path_at_a_revision_with_the_working_tree(
     assert code == 1 and json.loads(out)["summary"]["new_access"] == 3
     code, _, err = run(["diff", str(repo / "scenarios"), "--base-ref", "no-such-ref"], capsys)
     assert code == 2 and "unknown git revision `no-such-ref`" in err
+
+
+def test_a_configured_base_ref_does_not_change_a_two_path_diff(
+    model_files: Files, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base, new = model_files(base_model(), widened())
+    monkeypatch.setenv("POLICYSIM_BASE_REF", "main")
+    code, out, err = run(["diff", str(base), str(new)], capsys)
+    assert code == 1 and "3 newly allowed" in out  # A against B, not each path against itself at `main`
+    assert "configured base_ref `main` is not used" in err
+
+
+def test_the_gate_levels_are_the_configuration_levels() -> None:
+    from policysim.config import FAIL_ON
+    from policysim.diff.gate import FailOn
+
+    assert tuple(level.value for level in FailOn) == FAIL_ON

@@ -10,9 +10,10 @@ import jsonschema
 import pytest
 from report_support import REPO, check_golden, run_of
 
-from policysim.config import Config, Suppression, apply_suppressions
+from policysim.config import Config, Suppression
 from policysim.report import FORMATS, ScenarioRun, render
 from policysim.report.sarif import render_sarif
+from policysim.report.suppress import apply_suppressions
 
 SCHEMA = json.loads((Path(__file__).parent / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
 SUPPRESSIONS = (
