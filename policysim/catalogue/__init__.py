@@ -35,18 +35,8 @@ class ArnFormat:
 
     @classmethod
     def compile(cls, service: str, type_: str, text: str) -> ArnFormat:
-        """Placeholders match one ARN segment; the last one (not a bucket name) also matches `/` and `:`."""
-        pieces = PLACEHOLDER.split(text)
-        names = pieces[1::2]
-        regex = ""
-        for index, piece in enumerate(pieces):
-            if index % 2 == 0:
-                regex += re.escape(piece)
-            elif index // 2 == len(names) - 1 and piece != "BucketName" and not pieces[index + 1]:
-                regex += ".+"
-            else:
-                regex += "[^:/]+"
-        return cls(service, type_, text, re.compile(regex + r"\Z"))
+        """A placeholder matches within one `:` field (a bucket name also stops at `/`); the last one takes the rest."""
+        return cls(service, type_, text, re.compile(_regex(PLACEHOLDER.split(text)) + r"\Z"))
 
     def matches(self, arn: str) -> bool:
         """Is `arn` a resource of this type?"""
@@ -54,13 +44,54 @@ class ArnFormat:
 
     def example(self, partition: str, account: str) -> str:
         """An ARN of this type in `account`, placeholders filled with `policysim-example`."""
+        return "".join(self._filled(PLACEHOLDER.split(self.text), partition, account))
+
+    def examples_after(self, prefix: str, partition: str, account: str) -> list[str]:
+        """ARNs of this type that start with `prefix`, for each placeholder the prefix may end inside.
+
+        `arn:aws:logs:us-east-1:111111111111:log-group:/app/` ends inside `${LogGroupName}`, so one example is the
+        prefix, `policysim-example`, then the format after that placeholder: `:log-stream:policysim-example`.
+        """
+        pieces = PLACEHOLDER.split(self.text)
+        out = []
+        for index in range(1, len(pieces), 2):
+            # the prefix must be the format up to this placeholder, and end inside it
+            inside = "[^:/]*" if pieces[index] == "BucketName" else "[^:]*"
+            if not re.fullmatch(_regex(pieces[:index]) + inside, prefix):
+                continue
+            candidate = prefix + EXAMPLE + "".join(self._filled(pieces[index + 1 :], partition, account))
+            if self.matches(candidate):
+                out.append(candidate)
+        return out
+
+    @staticmethod
+    def _filled(pieces: list[str], partition: str, account: str) -> list[str]:
+        """Literal pieces kept, placeholders (at odd positions) filled."""
         fill = {"Partition": partition, "Region": "us-east-1"}
+        return [
+            piece
+            if index % 2 == 0
+            else account
+            if piece.endswith(("Account", "AccountId"))
+            else fill.get(piece, EXAMPLE)
+            for index, piece in enumerate(pieces)
+        ]
 
-        def value(match: re.Match[str]) -> str:
-            name = match.group(1)
-            return account if name.endswith(("Account", "AccountId")) else fill.get(name, EXAMPLE)
 
-        return PLACEHOLDER.sub(value, self.text)
+def _regex(pieces: list[str]) -> str:
+    """The regex of format pieces (literal, placeholder, literal, ...): see `ArnFormat.compile`."""
+    last = len(pieces) - 2 if len(pieces) % 2 == 1 else len(pieces) - 1  # the final placeholder's index
+    regex = ""
+    for index, piece in enumerate(pieces):
+        if index % 2 == 0:
+            regex += re.escape(piece)
+        elif piece == "BucketName":
+            regex += "[^:/]+"
+        elif index == last and index == len(pieces) - 2 and not pieces[-1]:
+            regex += ".+"
+        else:
+            regex += "[^:]+"
+    return regex
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,10 @@ from policysim.scenario.resolve import TRUST_ACTIONS, request_target
 
 from .callers import Caller, callers
 from .harvest import Harvest, harvest
-from .space import ActionClass, Context, Probe, action_classes, concrete_resources, context_values
-from .space import resources_for as resources_of
+from .resources import ResourcePool
+from .space import ActionClass, Probe, action_classes, context_values
 
-Progress = Callable[[int, int], None]  # done, total
+Progress = Callable[[int, int], None]  # action classes done, total
 
 
 class ChangeKind(StrEnum):
@@ -103,22 +103,15 @@ class RequestSpace:
 
     callers: list[Caller]
     classes: list[ActionClass]
-    resources: list[str]
+    resources: ResourcePool
     contexts: dict[str, tuple[str, list[str]]]
     found: Harvest
     roles: set[str]
 
-    def probes(self) -> list[Probe]:
-        """Every request to put to both models; each plain request comes before its context variants."""
-        out: list[Probe] = []
-        for action in self.classes:
-            keys = self.found.condition_keys(action.name.lower())
-            variants: list[Context] = [()]
-            variants += [((name, v),) for key, (name, values) in self.contexts.items() if key in keys for v in values]
-            for caller in self.callers:
-                for resource in resources_of(action, caller, self.resources):
-                    out += [Probe(caller, action, resource, context) for context in variants]
-        return out
+    def variants(self, action: ActionClass) -> list[tuple[str, str]]:
+        """The (key as written, value) pairs worth trying for an action: keys its statements' conditions test."""
+        keys = self.found.condition_keys(action.name.lower())
+        return [(name, v) for key, (name, values) in self.contexts.items() if key in keys for v in values]
 
 
 def plan(base: Scenario | None, new: Scenario | None, catalogue: ActionCatalogue | None) -> RequestSpace:
@@ -134,7 +127,7 @@ def plan(base: Scenario | None, new: Scenario | None, catalogue: ActionCatalogue
     return RequestSpace(
         callers(found, users, roles),
         action_classes(found, catalogue),
-        concrete_resources(found),
+        ResourcePool(found),
         context_values(found),
         found,
         roles,
@@ -149,34 +142,72 @@ def explore(
 ) -> Exploration:
     """Every request of the space whose decision differs between `base` and `new`."""
     space = plan(base, new, catalogue)
-    probes = space.probes()
     left, right = Side(base, space.roles), Side(new, space.roles)
     changes: list[Change] = []
-    baseline: dict[tuple[str, str, str], tuple[Decision | None, Decision | None]] = {}
-    for index, probe in enumerate(probes):
-        if progress is not None and index % 256 == 0:
-            progress(index, len(probes))
-        before, after = left.outcome(probe), right.outcome(probe)
-        pair = (_decision(before), _decision(after))
-        where = (probe.caller.key, probe.action.name, probe.resource)
-        if not probe.context:
-            baseline[where] = pair
-        elif baseline.get(where) == pair:
-            continue  # the same change (or none) as without the extra key: nothing new to show
-        kind = classify(before, after)
-        if kind is not None:
-            changes.append(Change(kind, probe, before, after))
+    requests = 0
+    for done, action in enumerate(space.classes):
+        if progress is not None:
+            progress(done, len(space.classes))
+        variants = space.variants(action)
+        for caller in space.callers:
+            for resource in space.resources.for_action(action, caller):
+                plain = Probe(caller, action, resource, ())
+                before, after = left.outcome(plain), right.outcome(plain)
+                requests += 1
+                kind = classify(before, after)
+                if kind is not None:
+                    changes.append(Change(kind, plain, _slim(before), _slim(after)))
+                tested = _tested_keys(before, after) | space.found.always_keys
+                for key, value in variants:
+                    if key.lower() not in tested:
+                        continue  # no condition of a statement that applies here reads this key
+                    probe = Probe(caller, action, resource, ((key, value),))
+                    was, now = left.outcome(probe), right.outcome(probe)
+                    requests += 1
+                    if (_decision(was), _decision(now)) == (_decision(before), _decision(after)):
+                        continue  # the same change (or none) as without the key: nothing new to show
+                    kind = classify(was, now)
+                    if kind is not None:
+                        changes.append(Change(kind, probe, _slim(was), _slim(now)))
     if progress is not None:
-        progress(len(probes), len(probes))
+        progress(len(space.classes), len(space.classes))
     return Exploration(
         base.file if base is not None else None,
         new.file if new is not None else None,
         tuple(changes),
-        len(probes),
+        requests,
         len(space.callers),
         sum(len(c.members) for c in space.classes),
-        len(space.resources),
+        len(space.resources.resources),
         len(space.contexts),
+    )
+
+
+def _tested_keys(*outcomes: Outcome | None) -> set[str]:
+    """The keys the conditions of the applying statements read: absent ones are reported missing, set ones are in
+    the request context (a key the model sets, such as aws:CurrentTime or aws:MultiFactorAuthPresent)."""
+    keys: set[str] = set()
+    for outcome in outcomes:
+        if outcome is not None:
+            keys.update(k.lower() for k in outcome.missing_keys)
+            if outcome.request is not None:
+                keys.update(outcome.request.context.keys())
+    return keys
+
+
+def _slim(outcome: Outcome | None) -> Outcome | None:
+    """The outcome without the request and policy set it was made from: a report needs only the decision and why."""
+    if outcome is None:
+        return None
+    return Outcome(
+        outcome.decision,
+        outcome.gates,
+        outcome.reasons,
+        None,
+        outcome.missing_keys,
+        outcome.matched,
+        outcome.diagnostics,
+        outcome.hop,
     )
 
 

@@ -5,7 +5,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields
 
 from policysim.conditions.operators import Family
@@ -18,6 +19,12 @@ from policysim.scenario.world import World
 #: keys the model itself sets from the caller, the session or the resource: never explored as free context
 DERIVED_KEY_PREFIXES = ("aws:principal", "aws:resource")  # aws:PrincipalArn, aws:PrincipalTag/..., aws:ResourceTag/...
 DERIVED_KEYS = frozenset({"aws:userid", "aws:username", "aws:sourceidentity", "aws:tokenissuetime"})
+
+
+VARIABLE = re.compile(r"\$\{([^}]+)\}")
+PRINCIPAL_KEYS = frozenset({"aws:principalaccount", "aws:principalarn"})
+ACCOUNT_ID = re.compile(r"\d{12}")
+IAM_PRINCIPAL = re.compile(r"(user|role)/[\w+=,.@/-]+")
 
 
 def is_derived_key(key: str) -> bool:
@@ -42,8 +49,20 @@ class Harvest:
     accounts: set[str] = field(default_factory=set)
     partitions: set[str] = field(default_factory=set)  # of the declared accounts
     user_names: set[str] = field(default_factory=set)
+    principal_tags: dict[str, set[str]] = field(default_factory=dict)  # tag key (lowercased) -> values
+    # keys whose absence is not reported as missing: read by policy variables or tested by `Null` (lowercased)
+    always_keys: set[str] = field(default_factory=set)
     conditioned: list[tuple[ActionMatcher, frozenset[str]]] = field(default_factory=list)  # actions -> keys
     all_actions: bool = False  # some Action is `*` or some NotAction covers what it does not name
+
+    def variable_values(self, variable: str) -> list[str]:
+        """The values a policy variable takes for the models' principals (`aws:username`, `aws:PrincipalTag/K`)."""
+        name = variable.lower()
+        if name == "aws:username":
+            return sorted(self.user_names)
+        if name.startswith("aws:principaltag/"):
+            return sorted(self.principal_tags.get(name.split("/", 1)[1], ()))
+        return []
 
     def condition_keys(self, action_lower: str) -> set[str]:
         """The (lowercased) condition keys of the statements and tests that cover an action."""
@@ -63,8 +82,9 @@ class Harvest:
             else:
                 value = {**mine, **theirs}
             setattr(out, item.name, value)
-        keys = self.conditions.keys() | other.conditions.keys()
-        out.conditions = {k: self.conditions.get(k, set()) | other.conditions.get(k, set()) for k in keys}
+        for name in ("conditions", "principal_tags"):
+            mine, theirs = getattr(self, name), getattr(other, name)
+            setattr(out, name, {k: mine.get(k, set()) | theirs.get(k, set()) for k in mine.keys() | theirs.keys()})
         return out
 
 
@@ -99,6 +119,9 @@ def harvest(scenario: Scenario) -> Harvest:
     for bucket in world.buckets.values():
         found.resources.update((bucket.arn, f"{bucket.arn}/policysim-example"))
     found.user_names.update(u.name for u in world.users.values())
+    for tags in [u.tags for u in world.users.values()] + [r.tags for r in world.roles.values()]:
+        for tag, value in tags.items():
+            found.principal_tags.setdefault(tag.lower(), set()).add(value)
     seen: set[int] = set()
     for policy in world_policies(world):
         if id(policy) not in seen:
@@ -116,6 +139,7 @@ def _harvest_policy(policy: CompiledPolicy, found: Harvest) -> None:
         if statement.resources is not None:
             found.resources.update(statement.resources.literals)
             found.resource_patterns.update(p.text for p in statement.resources.patterns)
+            found.always_keys.update(_variables(p.text for p in statement.resources.patterns))
         if statement.principals is not None:
             names = statement.principals
             # an Allow with NotPrincipal grants everyone but the named: the public, as far as callers go
@@ -126,9 +150,34 @@ def _harvest_policy(policy: CompiledPolicy, found: Harvest) -> None:
         if statement.condition is not None:
             found.conditioned.append((statement.actions, frozenset(c.key for c in statement.condition.clauses)))
             for clause in statement.condition.clauses:
+                if clause.key in PRINCIPAL_KEYS:
+                    _harvest_principal_values(clause.policy_values, found)
                 found.key_names.setdefault(clause.key, clause.name)
                 values = found.conditions.setdefault(clause.key, set())
                 values.update((clause.spec.family, v) for v in clause.policy_values)
+                found.always_keys.update(_variables(clause.policy_values))
+                if clause.spec.family is Family.NULL:
+                    found.always_keys.add(clause.key)
+
+
+def _variables(texts: Iterable[str]) -> set[str]:
+    """The (lowercased) keys that `${key}` or `${key, 'default'}` variables in the texts read."""
+    return {m.group(1).split(",")[0].strip().lower() for text in texts for m in VARIABLE.finditer(text)}
+
+
+def _harvest_principal_values(values: tuple[str, ...], found: Harvest) -> None:
+    """Accounts and principals a condition on aws:PrincipalAccount / aws:PrincipalArn names become callers too."""
+    for value in values:
+        if ACCOUNT_ID.fullmatch(value):
+            found.principal_accounts.add(value)
+            continue
+        fields = value.split(":")
+        if len(fields) < 6 or fields[0] != "arn" or not ACCOUNT_ID.fullmatch(fields[4]):
+            continue
+        if "*" in value or "?" in value or "${" in value or not IAM_PRINCIPAL.fullmatch(fields[5]):
+            found.principal_accounts.add(fields[4])  # a pattern: any principal of that account stands for it
+        else:
+            found.principal_arns.add(value)
 
 
 def _harvest_tests(scenario: Scenario, found: Harvest) -> None:

@@ -203,7 +203,7 @@ def render_diff_markdown(result: DiffResult) -> str:
     lines = [
         "## policysim access diff",
         "",
-        f"**Gate {status}** (fail on `{result.fail_on.value}`): `{result.base}` → `{result.new}`",
+        f"**Gate {status}** (fail on `{result.fail_on.value}`): {_code(result.base)} → {_code(result.new)}",
         "",
         f"{summary_line(result)}.",
         "",
@@ -216,10 +216,12 @@ def render_diff_markdown(result: DiffResult) -> str:
         lines += ["No request changed its decision.", ""]
     lines.append("<details><summary>What was explored</summary>")
     lines.append("")
-    lines.extend(f"- `{e.new or e.base}`: {explored_text(e)}" for e in result.explorations)
+    lines.extend(f"- {_code(e.new or e.base or '')}: {explored_text(e)}" for e in result.explorations)
     lines += ["", "A finite exploration of the requests the models name, not a proof: see docs/diff.md.", ""]
     lines.append("</details>")
-    lines.extend(f"\n> ⚠️ accept entry at `{a.location}` matched no change ({_cell(a.reason)})" for a in result.unused)
+    lines.extend(
+        f"\n> ⚠️ accept entry at {_code(str(a.location))} matched no change ({_cell(a.reason)})" for a in result.unused
+    )
     return "\n".join(lines) + "\n"
 
 
@@ -232,12 +234,12 @@ def _markdown_table(title: str, rows: list[Row]) -> list[str]:
     ]
     for row in rows[:MARKDOWN_ROWS]:
         probe = row.change.probe
-        action = f"`{probe.action.name}`" + (f" (+{len(probe.action.members) - 1})" if also_text(row) else "")
+        action = _code(probe.action.name) + (f" (+{len(probe.action.members) - 1})" if also_text(row) else "")
         accepted = _cell(row.accepted.reason) if row.accepted is not None else ""
         cells = [
             _cell(probe.caller.label),
             action,
-            f"`{probe.resource}`",
+            _code(probe.resource),
             _cell(context_text(row)),
             _cell(decided_by(row.change.before)),
             _cell(decided_by(row.change.after)),
@@ -251,5 +253,15 @@ def _markdown_table(title: str, rows: list[Row]) -> list[str]:
 
 
 def _cell(text: str) -> str:
-    """Text safe inside a Markdown table cell."""
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("`", "'")
+    """Text safe inside a Markdown table cell: no column break, line break, code span or HTML (`<!--` would hide the
+    rest of a pull-request comment)."""
+    for old, new in (("\\", "\\\\"), ("|", "\\|"), ("\n", " "), ("\r", " "), ("`", "'"), ("<", "&lt;"), (">", "&gt;")):
+        text = text.replace(old, new)
+    return text
+
+
+def _code(text: str) -> str:
+    """A code span in a table cell; text that would break out of it is shown as a plain (escaped) cell."""
+    if any(c in text for c in "`|\n\r\\<>"):
+        return _cell(text)
+    return f"`{text}`"

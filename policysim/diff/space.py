@@ -18,21 +18,16 @@ last addresses and the addresses just outside it).
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import product
 
 from policysim.catalogue import ActionCatalogue, ArnFormat
 from policysim.conditions.operators import Family
-from policysim.errors import InputError
-from policysim.ir.arn import parse_arn
-from policysim.scenario.resolve import TRUST_ACTIONS
 from policysim.services.rules import rule_trait
 
 from .callers import Caller
 from .harvest import Harvest, is_derived_key
 
-EXAMPLE = "policysim-example"
 OTHER = "policysim-other"
 #: actions that the engine or the flows treat specially: never merged into a class with others
 SPECIAL_ACTIONS = frozenset(
@@ -92,76 +87,6 @@ def _action_class(members: list[str], found: Harvest, catalogue: ActionCatalogue
     formats = tuple(dict.fromkeys(f for e in entries if e is not None for f in e.resources))
     star = any(e is not None and not e.resources for e in entries)
     return ActionClass(names[0], names, formats, star)
-
-
-def concrete_resources(found: Harvest) -> list[str]:
-    """Declared and named resources, patterns filled in; only valid ARNs (and `*`) are kept."""
-    out = set(found.resources)
-    for pattern in found.resource_patterns:
-        out.update(_fill(pattern, found))
-    return sorted(r for r in out if r == "*" or _valid_arn(r))
-
-
-def _fill(pattern: str, found: Harvest) -> Iterator[str]:
-    """A pattern's example instances: `${aws:username}` as each user name, other variables and wildcards as examples."""
-    fields = pattern.split(":", 5)
-    if len(fields) < 6:
-        return
-    partition, service, region, account, rest = fields[1], fields[2], fields[3], fields[4], fields[5]
-    partitions = ["aws"] if _wild(partition) else [partition]
-    regions = ["us-east-1"] if _wild(region) and region else [region]
-    accounts = (sorted(found.accounts) or ["123456789012"]) if _wild(account) and account else [account]
-    names = sorted(found.user_names) if "${aws:username}" in rest.lower() else [EXAMPLE]
-    for part, reg, acct, name in product(partitions, regions, accounts, names):
-        filled = _replace_variables(rest, name)
-        yield f"arn:{part}:{service}:{reg}:{acct}:" + filled.replace("*", EXAMPLE).replace("?", "x")
-
-
-def _wild(text: str) -> bool:
-    return "*" in text or "?" in text or "${" in text
-
-
-def _replace_variables(text: str, user_name: str) -> str:
-    out, start = "", 0
-    while (open_at := text.find("${", start)) >= 0:
-        close = text.find("}", open_at)
-        if close < 0:
-            break
-        name = text[open_at + 2 : close].lower()
-        out += text[start:open_at] + (user_name if name == "aws:username" else EXAMPLE)
-        start = close + 1
-    return out + text[start:]
-
-
-def _valid_arn(text: str) -> bool:
-    try:
-        parse_arn(text)
-    except InputError:
-        return False
-    return True
-
-
-def resources_for(action: ActionClass, caller: Caller, resources: list[str]) -> list[str]:
-    """The resources to try `action` on as `caller`."""
-    if action.formats is None:
-        service = action.name.split(":", 1)[0].lower()
-        if action.name.lower() in TRUST_ACTIONS:
-            service = "iam"
-        same = [r for r in resources if r != "*" and r.split(":")[2] == service]
-        return same or ["*"]
-    chosen = [r for r in resources if r != "*" and any(f.matches(r) for f in action.formats)]
-    if action.formats:  # and one the model does not name, in the caller's account
-        simplest = min(action.formats, key=lambda f: f.text.count("${"))
-        example = simplest.example(_partition(caller), caller.account or "123456789012")
-        if _valid_arn(example) and example not in chosen:
-            chosen.append(example)
-    if action.star or not chosen:
-        chosen.append("*")
-    return chosen
-
-
-def _partition(caller: Caller) -> str:
-    return caller.key.split(":")[1] if caller.key.startswith("arn:") else "aws"
 
 
 def context_values(found: Harvest) -> dict[str, tuple[str, list[str]]]:

@@ -10,6 +10,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 Doc = Any  # a policy document written inline, or {"file": "relative/path.json"}
+# IAM policy names: "1-128 characters ... alphanumeric characters plus `+=,.@-_`" (IAM API, PolicyName)
+PolicyName = Annotated[str, Field(pattern=r"^[\w+=,.@-]{1,128}$")]
 Names = list[str]
 Tags = dict[str, str]
 ContextScalar = str | bool | int | float
@@ -25,7 +27,7 @@ class User(_Strict):
 
     groups: Names = []
     managed_policies: Names = []
-    inline_policies: dict[str, Doc] = {}
+    inline_policies: dict[PolicyName, Doc] = {}
     permissions_boundary: str | None = None
     tags: Tags = {}
     path: str = "/"
@@ -35,7 +37,7 @@ class Group(_Strict):
     """An IAM group: a set of policies for its users; never a principal."""
 
     managed_policies: Names = []
-    inline_policies: dict[str, Doc] = {}
+    inline_policies: dict[PolicyName, Doc] = {}
     path: str = "/"
 
 
@@ -44,7 +46,7 @@ class Role(_Strict):
 
     trust_policy: Doc | None = None
     managed_policies: Names = []
-    inline_policies: dict[str, Doc] = {}
+    inline_policies: dict[PolicyName, Doc] = {}
     permissions_boundary: str | None = None
     max_session_duration: Annotated[int, Field(ge=3600, le=43200)] = 3600
     path: str = "/"
@@ -74,7 +76,7 @@ class Account(_Strict):
     partition: str = "aws"
     scps: Names | None = None  # None: FullAWSAccess, as AWS attaches by default
     rcps: Names = []
-    policies: dict[str, Doc] = {}
+    policies: dict[PolicyName, Doc] = {}
     users: dict[str, User] = {}
     groups: dict[str, Group] = {}
     roles: dict[str, Role] = {}
@@ -104,7 +106,7 @@ class Organization(_Strict):
 
     id: Annotated[str, Field(pattern=r"^o-[a-z0-9]{10,32}$")]
     management_account: str | None = None
-    policies: dict[str, Doc] = {}
+    policies: dict[PolicyName, Doc] = {}
     root: OrgRoot = OrgRoot()
     units: dict[str, OrgUnit] = {}
 

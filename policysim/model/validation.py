@@ -115,6 +115,11 @@ def describe(
         if kind == "string_type" and isinstance(value, int | float) and not isinstance(value, bool):
             hint = f'quote it: `"{value}"` (account ids and versions are strings)'
         return f"`{key}` must be {wanted}, got {_type_word(value)} `{value}`", hint
+    if kind == "string_pattern_mismatch" and len(path) >= 2 and path[-2] in ("inline_policies", "policies"):
+        return (
+            f"invalid policy name `{value}`",
+            "a policy name is 1 to 128 letters, digits and `+=,.@-_` (IAM's rule)",
+        )
     hint = None
     if isinstance(value, int | float) and not isinstance(value, bool) and "string" in error["msg"]:
         hint = f'quote it: `"{value}"` (account ids and versions are strings)'

@@ -44,6 +44,20 @@ EXPECTED: dict[str, set[tuple[str, str, str]]] = {
     # AssumeRole on a role one side lacks has no answer there: a removed role removes access, adds none
     "role_removed": {("removed-access", "lambda.amazonaws.com", "sts:AssumeRole")},
     "new_role_existing_allow": {("new-access", "user/carol", "sts:AssumeRole")},
+    # a wildcard inside a name: the pattern's prefix is completed into a resource of each type the action acts on
+    "s3_prefix_widen": {("new-access", "user/alice", "s3:GetObject")},
+    "s3_slash_drop": {("new-access", "user/alice", "s3:GetObject")},
+    "logs_widen": {("new-access", "user/alice", "logs:GetLogEvents")},
+    # accounts named by aws:PrincipalAccount / aws:PrincipalArn conditions get stand-in callers
+    "principal_account_cond": {("new-access", EXTERNAL, "s3:GetObject")},
+    "principal_arn_cond": {("new-access", EXTERNAL, "s3:GetObject")},
+    # ${aws:PrincipalTag/team} in a Resource takes the principals' tag values
+    "abac_tag_change": {("new-access", "user/alice", "s3:GetObject"), ("removed-access", "user/alice", "s3:GetObject")},
+    # a Null condition's key is tried although Null never reports it missing
+    "null_flip": {
+        ("new-access", "user/alice", "ec2:RunInstances"),
+        ("removed-access", "user/alice", "ec2:RunInstances"),
+    },
     # a new identity that can do nothing adds no access (sts:GetCallerIdentity is not explored)
     "empty_role_with_star_model": set(),
     "empty_user_with_star_model": set(),
@@ -68,6 +82,14 @@ def test_review_case(case: str, capsys: pytest.CaptureFixture[str]) -> None:
     else:
         assert found == expected
     assert code == (1 if any(kind == "new-access" for kind, *_ in expected) else 0)
+
+
+def test_markdown_cells_cannot_break_the_table_or_hide_the_comment() -> None:
+    from policysim.diff.render import _cell, _code
+
+    assert _cell("a|b\n<!-- x -->`y`") == "a\\|b &lt;!-- x --&gt;'y'"
+    assert _code("arn:aws:s3:::a/b|c") == "arn:aws:s3:::a/b\\|c"
+    assert _code("s3:GetObject") == "`s3:GetObject`"
 
 
 def test_unwritable_output_is_an_input_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

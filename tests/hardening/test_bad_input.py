@@ -1077,3 +1077,12 @@ def test_exponent_without_dot_is_ambiguous(text: str) -> None:
 
     with pytest.raises(ParseError, match="ambiguous"):
         load_yaml(text, "t.yaml")
+
+
+@pytest.mark.parametrize("name", ["deny assume", "line\\nbreak", "pipe|name", "x" * 129])
+def test_invalid_policy_name(name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """IAM policy names are 1-128 of `[\\w+=,.@-]`: anything else (a space, a newline, a pipe) is refused."""
+    text = broken("deny-assume-S3-role-in-destination:", f'"{name}":')
+    refused_scenario(
+        tmp_path, capsys, text, position(text, f'"{name}"'), "invalid policy name", "1 to 128", code="schema-error"
+    )
