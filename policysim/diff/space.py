@@ -5,10 +5,10 @@ Actions: every action a policy or test of either model names, and every catalogu
 evaluated alike by the engine, so each such class is explored once, through its first member, and reported with
 all its members.
 
-Resources: every declared resource and every resource a policy or test names, wildcards filled with
-`policysim-example`. Each action is paired with the resources its catalogue entry says it acts on (for an action
-the catalogue does not know: the resources of its service), plus an example resource of its simplest type in the
-caller's account that the model does not name, or `*` for actions that take no resource.
+Resources (resources.py): every declared resource and every resource a policy or test names, patterns filled in.
+Each action is paired with the resources its catalogue entry says it acts on (for an action the catalogue does not
+know: the resources of its service), plus an example resource of its simplest type in the caller's account that the
+model does not name, or `*` for actions that take no resource.
 
 Context: the request as the model makes it, then one condition key at a time set to each value that the
 conditions of the statements covering the action compare it with, and one other value (for a CIDR: its first and
@@ -30,9 +30,7 @@ from .harvest import Harvest, is_derived_key
 
 OTHER = "policysim-other"
 #: actions that the engine or the flows treat specially: never merged into a class with others
-SPECIAL_ACTIONS = frozenset(
-    {"sts:assumerole", "sts:tagsession", "sts:setsourceidentity", "sts:getcalleridentity", "kms:retiregrant"}
-)
+SPECIAL_ACTIONS = frozenset({"sts:assumerole", "sts:tagsession", "sts:setsourceidentity", "kms:retiregrant"})
 #: allowed to every signed-in caller whatever the policies say: no policy change can alter them
 UNDENIABLE_ACTIONS = frozenset({"sts:getcalleridentity"})
 Context = tuple[tuple[str, str], ...]  # () for the model's own request, else one (key, value)
@@ -64,13 +62,13 @@ def action_classes(found: Harvest, catalogue: ActionCatalogue | None) -> list[Ac
     named = set(found.actions)
     pool = list(catalogue.actions) if catalogue is not None else sorted(named)
     candidates = named | set(pool) if found.all_actions else set(named)
-    candidates -= UNDENIABLE_ACTIONS
     for text, glob in globs:
         service = text.split(":", 1)[0].lower()
         scope: Iterable[str] = pool
         if catalogue is not None and "*" not in service and "?" not in service:
             scope = catalogue.by_service.get(service, ())
         candidates.update(a for a in scope if glob.matches(a))
+    candidates -= UNDENIABLE_ACTIONS
     groups: dict[tuple[object, ...], list[str]] = {}
     for action in sorted(candidates):
         own = action if action in named or action in SPECIAL_ACTIONS else None
