@@ -8,9 +8,10 @@ from typing import Annotated, Any
 
 import typer
 
-from policysim.commands.common import library_option, parse_context
+from policysim.commands.common import fail, library_option, parse_context
 from policysim.engine.outcome import Outcome
 from policysim.engine.trace import PolicyTrace, StatementTrace, trace
+from policysim.load import load_file
 from policysim.scenario.api import Scenario
 
 
@@ -88,6 +89,17 @@ def render_json(outcome: Outcome, traces: list[PolicyTrace]) -> str:
     return json.dumps(document, indent=2)
 
 
+def _tags(items: list[str] | None) -> dict[str, str] | None:
+    """`KEY=VALUE` options into session tags."""
+    tags: dict[str, str] = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            fail(f"session tag `{item}` must be written `KEY=VALUE`")
+        tags[key] = value
+    return tags or None
+
+
 def register(app: typer.Typer) -> None:
     """Add `explain` to the app."""
 
@@ -99,14 +111,22 @@ def register(app: typer.Typer) -> None:
         resource: Annotated[str, typer.Option(help="resource ARN or *")] = "*",
         context: Annotated[list[str] | None, typer.Option(help="key=value (repeat for lists)")] = None,
         assume: Annotated[list[str] | None, typer.Option(help="role to assume first (repeat for a chain)")] = None,
-        session_name: Annotated[str | None, typer.Option()] = None,
-        external_id: Annotated[str | None, typer.Option()] = None,
-        mfa: Annotated[bool | None, typer.Option("--mfa/--no-mfa")] = None,
-        resource_account: Annotated[str | None, typer.Option()] = None,
+        session_name: Annotated[str | None, typer.Option(help="RoleSessionName of the AssumeRole hops")] = None,
+        external_id: Annotated[str | None, typer.Option(help="ExternalId of the AssumeRole hops")] = None,
+        mfa: Annotated[bool | None, typer.Option("--mfa/--no-mfa", help="the caller signed in with MFA")] = None,
+        duration_seconds: Annotated[int | None, typer.Option(help="DurationSeconds of the AssumeRole hops")] = None,
+        via: Annotated[str, typer.Option(help="api, cli or console (Switch Role)")] = "api",
+        session_tag: Annotated[list[str] | None, typer.Option(help="KEY=VALUE session tag of the last hop")] = None,
+        transitive_tag_key: Annotated[list[str] | None, typer.Option(help="a session tag key to carry on")] = None,
+        source_identity: Annotated[str | None, typer.Option(help="SourceIdentity of the last hop")] = None,
+        session_policy: Annotated[Path | None, typer.Option(help="JSON or YAML session policy of the last hop")] = None,
+        resource_account: Annotated[str | None, typer.Option(help="owner of an undeclared resource")] = None,
         format: Annotated[str, typer.Option("--format", help="text or json")] = "text",
         managed_policies: Annotated[Path | None, typer.Option()] = None,
     ) -> None:
         """Explain one request: every policy considered, every statement matched, the decision."""
+        if format not in ("text", "json"):
+            fail(f"unknown format `{format}`; choose from text, json")
         world = Scenario.load(scenario, library=library_option(managed_policies))
         outcome = world.evaluate(
             principal,
@@ -117,6 +137,12 @@ def register(app: typer.Typer) -> None:
             session_name=session_name,
             external_id=external_id,
             mfa=mfa,
+            duration_seconds=duration_seconds,
+            via=via,
+            session_tags=_tags(session_tag),
+            transitive_tag_keys=transitive_tag_key or (),
+            source_identity=source_identity,
+            session_policy=load_file(session_policy).data if session_policy is not None else None,
             resource_account=resource_account,
         )
         traces = trace(outcome.request, outcome.policies) if outcome.request and outcome.policies else []

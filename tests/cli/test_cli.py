@@ -93,6 +93,25 @@ def test_explain_lists_policies_and_statements(capsys: pytest.CaptureFixture[str
     assert "cross-account-delegation.yaml:27:13" in out
 
 
+def test_explain_takes_every_assume_role_option(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    base = ["explain", FOUNDING, "--principal", "David", "--assume", "UpdateData", "--action", "s3:GetObject"]
+    base += ["--resource", "arn:aws:s3:::amzn-s3-demo-bucket-shared-container/shared/data.json"]
+    code, out, _ = run([*base, "--session-name", "David-ProdUpdate", "--via", "console"], capsys)
+    assert code == 0 and "assumed-role/UpdateData/David-ProdUpdate" in out and "decision: allowed" in out
+    code, out, _ = run([*base, "--duration-seconds", "7200"], capsys)
+    assert code == 0 and "DurationSeconds 7200 exceeds the MaxSessionDuration 3600" in out
+    code, out, _ = run([*base, "--session-tag", "team=blue", "--transitive-tag-key", "team"], capsys)
+    assert code == 0 and "sts:TagSession" in out and "decision: implicitDeny (gate: trust)" in out
+    policy = tmp_path / "session.json"
+    policy.write_text('{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}}')
+    code, out, _ = run([*base, "--session-policy", str(policy)], capsys)
+    assert code == 0 and "decision: implicitDeny (gate: session)" in out
+    code, _, err = run([*base, "--session-tag", "no-equals"], capsys)
+    assert code == 2 and "session tag `no-equals` must be written `KEY=VALUE`" in err
+    code, _, err = run([*base, "--format", "xml"], capsys)
+    assert code == 2 and "unknown format `xml`" in err
+
+
 def test_assume_role_twin_success_and_refusal(capsys: pytest.CaptureFixture[str]) -> None:
     base = ["assume-role", "--scenario", FOUNDING, "--role-arn", ROLE]
     code, out, _ = run([*base, "--as", "David", "--role-session-name", "David-ProdUpdate"], capsys)
