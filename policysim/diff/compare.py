@@ -9,10 +9,9 @@ from enum import StrEnum
 from policysim.catalogue import ActionCatalogue
 from policysim.engine.outcome import Outcome
 from policysim.enums import Decision
-from policysim.flows.assume_role import AssumeParams, assume_role
 from policysim.scenario.actor import Actor
 from policysim.scenario.api import Scenario
-from policysim.scenario.resolve import TRUST_ACTIONS, request_target
+from policysim.scenario.resolve import TRUST_ACTIONS
 
 from .callers import Caller, callers
 from .harvest import Harvest, harvest
@@ -75,15 +74,10 @@ class Side:
             return None
         action = probe.action.name
         extra: dict[str, tuple[str, ...] | None] = {k.lower(): (v,) for k, v in probe.context}
-        world = scenario.world
-        if action.lower() in TRUST_ACTIONS and probe.resource in self.roles:
-            role = world.roles.get(probe.resource)
-            if role is None:  # the other model declares this role; this one does not have it
-                return None
-            if action.lower() == "sts:assumerole":
-                return assume_role(scenario.evaluator, actor, role, AssumeParams(context=extra)).outcome
-        target = request_target(world, action, probe.resource, None, actor, None)
-        return scenario.evaluator.evaluate(actor, action, target, extra)
+        missing_role = probe.resource in self.roles and probe.resource not in scenario.world.roles
+        if missing_role and action.lower() in TRUST_ACTIONS:
+            return None  # the other model declares this role; this one does not have it
+        return scenario.answer(actor, action, probe.resource, extra)
 
 
 def classify(before: Outcome | None, after: Outcome | None) -> ChangeKind | None:

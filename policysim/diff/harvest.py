@@ -161,8 +161,9 @@ def _harvest_policy(policy: CompiledPolicy, found: Harvest) -> None:
 
 
 def _variables(texts: Iterable[str]) -> set[str]:
-    """The (lowercased) keys that `${key}` or `${key, 'default'}` variables in the texts read."""
-    return {m.group(1).split(",")[0].strip().lower() for text in texts for m in VARIABLE.finditer(text)}
+    """The (lowercased) keys that `${key}` or `${key, 'default'}` variables in the texts read (not `${*}` escapes)."""
+    names = {m.group(1).split(",")[0].strip().lower() for text in texts for m in VARIABLE.finditer(text)}
+    return names - {"*", "?", "$"}
 
 
 def _harvest_principal_values(values: tuple[str, ...], found: Harvest) -> None:

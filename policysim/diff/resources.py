@@ -24,6 +24,7 @@ from .space import ActionClass
 
 DEFAULT_ACCOUNT = "123456789012"
 MAX_INSTANCES = 64  # per pattern, over all combinations of variable values
+ESCAPES = frozenset({"*", "?", "$"})  # `${*}`, `${?}`, `${$}` stand for the character itself
 
 
 class ResourcePool:
@@ -43,14 +44,13 @@ class ResourcePool:
                         self.patterns.append((located[:cut], Glob.compile(located), plain))
         self.resources = sorted(r for r in named if r == "*" or valid_arn(r))
         self._guided: dict[tuple[str, str, str], list[str]] = {}
+        self._named: dict[str, list[str]] = {}
 
     def for_action(self, action: ActionClass, caller: Caller) -> list[str]:
         """The resources to try `action` on as `caller`."""
         if action.formats is None:
-            service = "iam" if action.name.lower() in TRUST_ACTIONS else action.name.split(":", 1)[0].lower()
-            same = [r for r in self.resources if r != "*" and r.split(":")[2] == service]
-            return same or ["*"]
-        chosen = [r for r in self.resources if r != "*" and any(f.matches(r) for f in action.formats)]
+            return self._named_of(action)
+        chosen = list(self._named_of(action))
         partition, account = caller_partition(caller), caller.account or DEFAULT_ACCOUNT
         for fmt in action.formats:
             chosen += [r for r in self._guided_examples(fmt, partition, account) if r not in chosen]
@@ -62,6 +62,19 @@ class ResourcePool:
         if action.star or not chosen:
             chosen.append("*")
         return chosen
+
+    def _named_of(self, action: ActionClass) -> list[str]:
+        """The named resources an action acts on, whoever asks (made once per action class)."""
+        found = self._named.get(action.name)
+        if found is None:
+            if action.formats is None:
+                service = "iam" if action.name.lower() in TRUST_ACTIONS else action.name.split(":", 1)[0].lower()
+                found = [r for r in self.resources if r != "*" and r.split(":")[2] == service] or ["*"]
+            else:
+                formats = action.formats
+                found = [r for r in self.resources if r != "*" and any(f.matches(r) for f in formats)]
+            self._named[action.name] = found
+        return found
 
     def _guided_examples(self, fmt: ArnFormat, partition: str, account: str) -> list[str]:
         """Resources of type `fmt` inside each pattern (made once per format, partition and account)."""
@@ -93,7 +106,7 @@ def valid_arn(text: str) -> bool:
 
 
 def _with_variables(pattern: str, found: Harvest) -> Iterator[str]:
-    """The pattern with each combination of its variables' values (wildcards kept)."""
+    """The pattern with each combination of its variables' values (wildcards kept; `${*}`-style escapes resolved)."""
     pieces: list[list[str]] = [[]]
     start = 0
     while (open_at := pattern.find("${", start)) >= 0:
@@ -101,8 +114,13 @@ def _with_variables(pattern: str, found: Harvest) -> Iterator[str]:
         if close < 0:
             break
         pieces[-1].append(pattern[start:open_at])
-        pieces.append(found.variable_values(pattern[open_at + 2 : close]) or [EXAMPLE])
-        pieces.append([])
+        inner = pattern[open_at + 2 : close]
+        if inner in ESCAPES:
+            pieces[-1].append(inner)
+        else:
+            name, _, default = inner.partition(",")  # `${aws:username, 'x'}`: the default is used when absent
+            values = found.variable_values(name.strip()) or [default.strip().strip("'") or EXAMPLE]
+            pieces += [values, []]
         start = close + 1
     pieces[-1].append(pattern[start:])
     options = [p if index % 2 else ["".join(p)] for index, p in enumerate(pieces)]

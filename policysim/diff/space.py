@@ -23,16 +23,16 @@ from dataclasses import dataclass
 
 from policysim.catalogue import ActionCatalogue, ArnFormat
 from policysim.conditions.operators import Family
-from policysim.services.rules import rule_trait
+from policysim.ir.pattern import Glob
+from policysim.scenario.resolve import RCP_EXEMPT_ACTIONS, TRUST_ACTIONS
+from policysim.services.rules import UNDENIABLE_ACTIONS, rule_trait
 
 from .callers import Caller
 from .harvest import Harvest, is_derived_key
 
 OTHER = "policysim-other"
 #: actions that the engine or the flows treat specially: never merged into a class with others
-SPECIAL_ACTIONS = frozenset({"sts:assumerole", "sts:tagsession", "sts:setsourceidentity", "kms:retiregrant"})
-#: allowed to every signed-in caller whatever the policies say: no policy change can alter them
-UNDENIABLE_ACTIONS = frozenset({"sts:getcalleridentity"})
+SPECIAL_ACTIONS = TRUST_ACTIONS | RCP_EXEMPT_ACTIONS
 Context = tuple[tuple[str, str], ...]  # () for the model's own request, else one (key, value)
 
 
@@ -65,16 +65,27 @@ def action_classes(found: Harvest, catalogue: ActionCatalogue | None) -> list[Ac
     for text, glob in globs:
         service = text.split(":", 1)[0].lower()
         scope: Iterable[str] = pool
-        if catalogue is not None and "*" not in service and "?" not in service:
+        if catalogue is not None and not _wild(service):
             scope = catalogue.by_service.get(service, ())
         candidates.update(a for a in scope if glob.matches(a))
     candidates -= UNDENIABLE_ACTIONS
+    by_service: dict[str, list[tuple[str, Glob]]] = {}  # a glob whose service part is literal tests only that service
+    anywhere = [(text, glob) for text, glob in globs if _wild(text.split(":", 1)[0])]
+    for text, glob in globs:
+        if not _wild(text.split(":", 1)[0]):
+            by_service.setdefault(text.split(":", 1)[0].lower(), []).append((text, glob))
     groups: dict[tuple[object, ...], list[str]] = {}
     for action in sorted(candidates):
         own = action if action in named or action in SPECIAL_ACTIONS else None
-        hits = tuple(text for text, glob in globs if glob.matches(action))
-        groups.setdefault((action.split(":", 1)[0], own, hits, rule_trait(action)), []).append(action)
+        service = action.split(":", 1)[0]
+        relevant = by_service.get(service, []) + anywhere
+        hits = tuple(sorted(text for text, glob in relevant if glob.matches(action)))
+        groups.setdefault((service, own, hits, rule_trait(action)), []).append(action)
     return [_action_class(members, found, catalogue) for members in groups.values()]
+
+
+def _wild(text: str) -> bool:
+    return "*" in text or "?" in text
 
 
 def _action_class(members: list[str], found: Harvest, catalogue: ActionCatalogue | None) -> ActionClass:

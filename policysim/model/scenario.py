@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 Doc = Any  # a policy document written inline, or {"file": "relative/path.json"}
 # IAM policy names: "1-128 characters ... alphanumeric characters plus `+=,.@-_`" (IAM API, PolicyName)
-PolicyName = Annotated[str, Field(pattern=r"^[\w+=,.@-]{1,128}$")]
+PolicyName = Annotated[str, Field(pattern=r"^[A-Za-z0-9_+=,.@-]{1,128}$")]
 Names = list[str]
 Tags = dict[str, str]
 ContextScalar = str | bool | int | float

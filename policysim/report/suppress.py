@@ -60,10 +60,7 @@ def _matching(compiled: Sequence[_Compiled], names: Sequence[str], file: str) ->
 
 def _test_names(result: TestResult) -> tuple[str, ...]:
     """The result's name, and the test's own name when the result is one action x resource of it."""
-    suffix = f" [{result.action} on {result.resource}]"
-    if result.name.endswith(suffix):
-        return result.name, result.name[: -len(suffix)]
-    return (result.name,)
+    return (result.name, result.test_name) if result.test_name and result.test_name != result.name else (result.name,)
 
 
 def _file_name(file: str, cwd: Path, base: Path) -> str:

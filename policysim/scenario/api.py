@@ -69,13 +69,7 @@ class Session:
     ) -> Outcome:
         """The outcome of this session doing `action` on `resource`; AssumeRole on a role is a full chained hop."""
         check_request(action, resource_account, None)
-        world = self.scenario.world
-        extra = context_keys(context)
-        if action.lower() == "sts:assumerole" and resource in world.roles:
-            hop = assume_role(self.scenario.evaluator, self.actor, world.roles[resource], AssumeParams(context=extra))
-            return hop.outcome
-        target = request_target(world, action, resource, resource_account, self.actor, None)
-        return self.scenario.evaluator.evaluate(self.actor, action, target, extra)
+        return self.scenario.answer(self.actor, action, resource, context_keys(context), resource_account)
 
 
 class Scenario:
@@ -191,8 +185,7 @@ class Scenario:
                         where,
                         "add `assume: [ROLE]`, or make the action `sts:AssumeRole` on a role of the scenario",
                     )
-            target = request_target(self.world, action, resource, resource_account, actor, where)
-            return self.evaluator.evaluate(actor, action, target, extra)
+            return self.answer(actor, action, resource, extra, resource_account, where)
         policy = self._session_policy(session_policy)
         base = AssumeParams(
             session_name=session_name,
@@ -218,6 +211,21 @@ class Scenario:
             actor = result.session
         if final_is_hop:
             return assume_role(self.evaluator, actor, self.world.roles[resource], last).outcome
+        return self.answer(actor, action, resource, extra, resource_account, where)
+
+    def answer(
+        self,
+        actor: Actor,
+        action: str,
+        resource: str,
+        extra: Mapping[str, tuple[str, ...] | None],
+        resource_account: str | None = None,
+        where: Location | None = None,
+    ) -> Outcome:
+        """The outcome of `actor` doing `action` on `resource`; AssumeRole on a role of the model is a full hop."""
+        role = self.world.roles.get(resource) if action.lower() == "sts:assumerole" else None
+        if role is not None:
+            return assume_role(self.evaluator, actor, role, AssumeParams(context=extra)).outcome
         target = request_target(self.world, action, resource, resource_account, actor, where)
         return self.evaluator.evaluate(actor, action, target, extra)
 

@@ -40,6 +40,7 @@ class TestResult:
     outcome: Outcome
     location: Location | None
     skip_reason: str | None = None  # set when a configured suppression matched the test (see docs/configuration.md)
+    test_name: str = ""  # the test's own name, when `name` is one `NAME [ACTION on RESOURCE]` result of it
 
     @property
     def decision(self) -> Decision:
@@ -114,6 +115,7 @@ def run_tests(scenario: Scenario) -> list[TestResult]:
                         test.expect,
                         outcome,
                         where,
+                        test_name=test.name,
                     )
                 )
     return results

@@ -24,13 +24,15 @@ _AWS_MANAGED_POLICY = re.compile(r"^arn:[\w-]+:iam::aws:policy/")
 _RESERVED_ROLE = re.compile(r"^arn:[\w-]+:iam::\d{12}:role/aws-reserved/")
 _SERVICE_LINKED_ROLE = re.compile(r"^arn:[\w-]+:iam::\d{12}:role/aws-service-role/")
 _AWS_KMS_ALIAS = re.compile(r"^arn:[\w-]+:kms:[\w-]*:\d{12}:alias/aws/")
+#: allowed to every signed-in caller whatever the policies say
+UNDENIABLE_ACTIONS = frozenset({"sts:getcalleridentity"})
 _SLR_SANCTIONED = frozenset({"iam:deleteservicelinkedrole", "iam:getservicelinkedroledeletionstatus"})
 
 
 def service_rule(request: Request) -> Outcome | None:
     """An outcome a service imposes regardless of policies, or None when the policies decide."""
     action = request.action_lower
-    if action == "sts:getcalleridentity" and request.principal.kind is not PrincipalKind.ANONYMOUS:
+    if action in UNDENIABLE_ACTIONS and request.principal.kind is not PrincipalKind.ANONYMOUS:
         reason = Reason(
             Gate.SERVICE, Decision.ALLOWED, "sts:GetCallerIdentity needs no permission and cannot be denied"
         )
@@ -38,8 +40,7 @@ def service_rule(request: Request) -> Outcome | None:
     owned = aws_owned(request.resource)
     if owned is None:
         return None
-    verb = action.split(":", 1)[1] if ":" in action else action
-    if not _MODIFYING.match(verb) or (owned == "service-linked role" and action in _SLR_SANCTIONED):
+    if not _modifies(action) or (owned == "service-linked role" and action in _SLR_SANCTIONED):
         return None
     reason = Reason(
         Gate.SERVICE,
@@ -51,10 +52,15 @@ def service_rule(request: Request) -> Outcome | None:
 
 def rule_trait(action_lower: str) -> str:
     """How `service_rule` treats an action: actions with the same trait are treated alike, whatever the resource."""
-    if action_lower == "sts:getcalleridentity" or action_lower in _SLR_SANCTIONED:
+    if action_lower in UNDENIABLE_ACTIONS or action_lower in _SLR_SANCTIONED:
         return action_lower
+    return "modifying" if _modifies(action_lower) else ""
+
+
+def _modifies(action_lower: str) -> bool:
+    """Does the action's verb change a resource (what AWS-owned resources refuse)?"""
     verb = action_lower.split(":", 1)[1] if ":" in action_lower else action_lower
-    return "modifying" if _MODIFYING.match(verb) else ""
+    return _MODIFYING.match(verb) is not None
 
 
 def aws_owned(resource: str) -> str | None:
