@@ -2,8 +2,9 @@
 
 Precedence: file < environment < command line; `load_config` gives file + environment, the CLI applies its options.
 Discovery: `--config FILE`, else `POLICYSIM_CONFIG`, else the first directory from the working directory upward that
-holds `.policysim.yaml`/`.policysim.yml` or a pyproject.toml with a `[tool.policysim]` table (never above a directory
-holding `.git`). Two configurations in one directory are an error. See docs/configuration.md.
+holds `.policysim.yaml`/`.policysim.yml` or a pyproject.toml with a `[tool.policysim]` table (never above the top of
+the project: a directory holding `.git` or a pyproject.toml, or the home directory). Two configurations in one
+directory are an error. See docs/configuration.md.
 """
 
 from __future__ import annotations

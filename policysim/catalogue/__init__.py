@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from policysim.errors import InputError, Location
@@ -26,17 +26,24 @@ EXAMPLE = "policysim-example"
 
 @dataclass(frozen=True)
 class ArnFormat:
-    """A resource type's ARN format; `matches` tells whether an ARN is of this type."""
+    """A resource type's ARN format; `matches` tells whether an ARN is of this type.
+
+    A placeholder matches within one `:` field (a bucket name also stops at `/`); the last one takes the rest. The
+    regex is built on first use: a diff touches a few of the 2,000 formats.
+    """
 
     service: str
     type: str
     text: str
-    _pattern: re.Pattern[str]
 
     @classmethod
     def compile(cls, service: str, type_: str, text: str) -> ArnFormat:
-        """A placeholder matches within one `:` field (a bucket name also stops at `/`); the last one takes the rest."""
-        return cls(service, type_, text, re.compile(_regex(PLACEHOLDER.split(text)) + r"\Z"))
+        """The format of one resource type."""
+        return cls(service, type_, text)
+
+    @cached_property
+    def _pattern(self) -> re.Pattern[str]:
+        return re.compile(_regex(PLACEHOLDER.split(self.text)) + r"\Z")
 
     def matches(self, arn: str) -> bool:
         """Is `arn` a resource of this type?"""
@@ -139,6 +146,8 @@ class ActionCatalogue:
                 if len(fields) != 3 or not fields[2].startswith("arn:"):
                     raise InputError("a resource type line is `@SERVICE TYPE ARN-FORMAT`", where)
                 service = fields[0][1:].lower()
+                if (service, fields[1]) in formats:
+                    raise InputError(f"resource type `{fields[1]}` of `{service}` is declared twice", where)
                 formats[(service, fields[1])] = ArnFormat.compile(service, fields[1], fields[2])
                 continue
             if not ACTION_NAME.match(fields[0]):
@@ -148,9 +157,20 @@ class ActionCatalogue:
             if unknown:
                 raise InputError(f"resource type `{unknown[0]}` of `{fields[0]}` is not declared", where)
             resources = tuple(formats[(service, t)] for t in fields[1:])
+            if fields[0].lower() in actions:
+                raise InputError(f"action `{fields[0]}` is listed twice", where)
             actions[fields[0].lower()] = CatalogueAction(fields[0], service, resources)
             by_service.setdefault(service, []).append(fields[0].lower())
         return cls(source, actions, {s: tuple(names) for s, names in by_service.items()})
+
+
+def catalogue_named(value: str) -> ActionCatalogue | None:
+    """`builtin`, `none` (no catalogue: wildcards expand to the actions the models name) or a catalogue file."""
+    if value == "none":
+        return None
+    if value == "builtin":
+        return builtin_catalogue()
+    return ActionCatalogue.from_file(Path(value))
 
 
 @cache

@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from policysim.catalogue import ActionCatalogue, builtin_catalogue
+from policysim.catalogue import ActionCatalogue, catalogue_named
 from policysim.commands.common import EXIT_FAILED, EXIT_OK, fail, library_option, output_targets, write_output
 from policysim.config import load_config
 from policysim.diff.accept import load_acceptances
@@ -21,7 +21,6 @@ from policysim.diff.compare import Exploration, Progress, explore
 from policysim.diff.gate import FailOn, judge
 from policysim.diff.render import DIFF_FORMATS, render_diff
 from policysim.diff.sources import FilePair, RevisionTrees, pair_files, pair_paths
-from policysim.errors import InputError
 from policysim.load import load_file
 from policysim.managed import ManagedPolicyLibrary
 from policysim.scenario.api import Scenario
@@ -51,7 +50,7 @@ def diff(
     level = _fail_on(fail_on or settings.fail_on or FailOn.NEW_ACCESS.value)
     accept_file = accept or settings.accept
     acceptances = load_acceptances(accept_file) if accept_file is not None else []
-    actions = _catalogue(catalogue or settings.catalogue or "builtin")
+    actions = catalogue_named(catalogue or settings.catalogue or "builtin")
     managed = managed_policies or settings.managed_policies
     if base_ref is None and settings.base_ref is not None and paths is not None and len(paths) == 2:
         # `diff A B` means A against B: a configured base_ref must not turn it into two revision comparisons
@@ -76,14 +75,6 @@ def _fail_on(value: str) -> FailOn:
         return FailOn(value)
     except ValueError:
         fail(f"`--fail-on` must be one of {', '.join(f.value for f in FailOn)}, got `{value}`")
-
-
-def _catalogue(value: str) -> ActionCatalogue | None:
-    if value == "none":
-        return None
-    if value == "builtin":
-        return builtin_catalogue()
-    return ActionCatalogue.from_file(Path(value))
 
 
 @dataclass(frozen=True)
@@ -122,12 +113,9 @@ def _inputs(paths: list[Path], base_ref: str | None, new_ref: str | None, manage
 
 def _library_at(managed: Path | None, ref: str | None, trees: RevisionTrees) -> ManagedPolicyLibrary:
     """The managed policies of one side: a policy file kept in the repository is read as it is at that revision."""
-    if managed is None or ref is None:
-        return library_option(managed)
-    try:
-        located, _ = trees.locate(managed, ref)
-    except InputError:  # not in the repository: the same file for both sides
-        return library_option(managed)
+    if managed is None or ref is None or not trees.in_repository(managed):
+        return library_option(managed)  # no file, the working tree, or a file outside the repository
+    located, _ = trees.locate(managed, ref)
     return library_option(located if located.exists() else None)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from policysim.catalogue import ActionCatalogue, builtin_catalogue
+from policysim.catalogue import ActionCatalogue, catalogue_named
 from policysim.scenario.api import Scenario
 
 from .compare import Change, ChangeKind, Exploration, explore
@@ -11,12 +11,9 @@ from .compare import Change, ChangeKind, Exploration, explore
 def diff_scenarios(
     base: Scenario | None, new: Scenario | None, *, catalogue: ActionCatalogue | str | None = "builtin"
 ) -> Exploration:
-    """Explore both models' request space; `catalogue` is "builtin", None (named actions only) or a catalogue."""
-    if catalogue == "builtin":
-        catalogue = builtin_catalogue()
-    if isinstance(catalogue, str):
-        raise ValueError(f"catalogue must be 'builtin', None or an ActionCatalogue, not {catalogue!r}")
-    return explore(base, new, catalogue)
+    """Explore both models' request space; `catalogue` is an ActionCatalogue, None (named actions only), or as
+    `--catalogue` takes it: "builtin", "none" or a file name."""
+    return explore(base, new, catalogue_named(catalogue) if isinstance(catalogue, str) else catalogue)
 
 
 __all__ = ["Change", "ChangeKind", "Exploration", "diff_scenarios"]

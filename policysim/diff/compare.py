@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from policysim.catalogue import ActionCatalogue
@@ -191,18 +191,7 @@ def _tested_keys(*outcomes: Outcome | None) -> set[str]:
 
 def _slim(outcome: Outcome | None) -> Outcome | None:
     """The outcome without the request and policy set it was made from: a report needs only the decision and why."""
-    if outcome is None:
-        return None
-    return Outcome(
-        outcome.decision,
-        outcome.gates,
-        outcome.reasons,
-        None,
-        outcome.missing_keys,
-        outcome.matched,
-        outcome.diagnostics,
-        outcome.hop,
-    )
+    return replace(outcome, request=None, policies=None) if outcome is not None else None
 
 
 def _decision(outcome: Outcome | None) -> Decision | None:

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from policysim.engine.outcome import Outcome
+from policysim.ir.policy import StatementRef
 
 from .compare import ChangeKind, Exploration
 from .gate import DiffResult, Row
@@ -43,7 +44,7 @@ def decided_by(outcome: Outcome | None) -> str:
     return f"{outcome.decision.value}: {why}" if why else outcome.decision.value
 
 
-def _reason_text(gate: str, message: str, statement: Any) -> str:
+def _reason_text(gate: str, message: str, statement: StatementRef | None) -> str:
     if statement is None:
         return f"{gate}: {message}"
     where = f" at {statement.location}" if statement.location is not None and statement.location.line else ""

@@ -106,6 +106,14 @@ class RevisionTrees:
     workdir: Path
     _exported: dict[tuple[Path, str], Path] = field(default_factory=dict)
 
+    def in_repository(self, path: Path) -> bool:
+        """Is `path` inside a git work tree?"""
+        try:
+            repository_root(path)
+        except InputError:
+            return False
+        return True
+
     def locate(self, path: Path, ref: str) -> tuple[Path, str]:
         """`path` as it is at `ref` (it may not exist there), and the label `ref:relative/path`."""
         repo = repository_root(path)

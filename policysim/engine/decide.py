@@ -54,8 +54,7 @@ def decide(request: Request, policies: PolicySet) -> Outcome:
     denies += [ref for _, f in scps for ref in f.denies] + [ref for _, f in rcps for ref in f.denies]
     if denies:
         reasons = tuple(
-            statement_reason(Gate.of(ref.kind), Decision.EXPLICIT_DENY, "an applicable Deny statement", ref)
-            for ref in denies
+            Reason(Gate.of(ref.kind), Decision.EXPLICIT_DENY, "an applicable Deny statement", ref) for ref in denies
         )
         return _outcome(
             Decision.EXPLICIT_DENY, reasons, request, policies, missing, identity, boundary, session, resource
@@ -118,23 +117,11 @@ def decide(request: Request, policies: PolicySet) -> Outcome:
     return _outcome(Decision.ALLOWED, reasons, request, policies, missing, identity, boundary, session, resource)
 
 
-_REASONS: dict[tuple[Gate, str, StatementRef], Reason] = {}
 _ALLOWED_BY = {
     Gate.IDENTITY: "allowed by an identity-based policy",
     Gate.BOUNDARY: "allowed by the boundary policy",
     Gate.SESSION: "allowed by the session policy",
 }
-
-
-def statement_reason(gate: Gate, decision: Decision, message: str, ref: StatementRef) -> Reason:
-    """The reason a statement gives (immutable, so made once per statement and message; the cache is bounded)."""
-    key = (gate, message, ref)
-    reason = _REASONS.get(key)
-    if reason is None:
-        if len(_REASONS) >= 65536:
-            _REASONS.clear()
-        reason = _REASONS[key] = Reason(gate, decision, message, ref)
-    return reason
 
 
 def _denies(found: Findings | None) -> list[StatementRef]:
@@ -173,17 +160,15 @@ def _allow_reasons(
     if policies.root:
         reasons.append(Reason(Gate.ROOT, Decision.ALLOWED, "the account root user has full access to its account"))
     if identity.allows:
-        reasons.append(
-            statement_reason(Gate.IDENTITY, Decision.ALLOWED, _ALLOWED_BY[Gate.IDENTITY], identity.allows[0])
-        )
+        reasons.append(Reason(Gate.IDENTITY, Decision.ALLOWED, _ALLOWED_BY[Gate.IDENTITY], identity.allows[0]))
     for gate, found in ((Gate.BOUNDARY, boundary), (Gate.SESSION, session)):
         if found is not None and found.allows:
-            reasons.append(statement_reason(gate, Decision.ALLOWED, _ALLOWED_BY[gate], found.allows[0]))
+            reasons.append(Reason(gate, Decision.ALLOWED, _ALLOWED_BY[gate], found.allows[0]))
     if resource is not None and resource.allows:
         gate = Gate.TRUST if policies.resource and policies.resource.kind is PolicyKind.TRUST else Gate.RESOURCE
         how = resource_best.name.lower().replace("_", " ") if resource_best else "caller"
         message = f"allowed by the {gate.value} policy, which names the {how}"
-        reasons.append(statement_reason(gate, Decision.ALLOWED, message, resource.allows[0]))
+        reasons.append(Reason(gate, Decision.ALLOWED, message, resource.allows[0]))
     return tuple(reasons)
 
 

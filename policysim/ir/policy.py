@@ -62,8 +62,8 @@ class ResourceMatcher:
     _memo: dict[str, bool] | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        if not any(p.has_variables for p in self.patterns):
-            object.__setattr__(self, "_memo", {})
+        if self.patterns and not any(p.has_variables for p in self.patterns):
+            object.__setattr__(self, "_memo", {})  # literal-only elements need no memo
 
     def matches(self, resource: str, ctx: RequestContext) -> bool:
         """Does the element cover the resource ARN?"""

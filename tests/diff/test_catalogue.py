@@ -57,6 +57,8 @@ def test_a_catalogue_file_is_read(tmp_path: Path) -> None:
         ("@svc\tthing\n", "a resource type line is", 1),
         ("svc:Do It\n", "invalid action name `svc:Do It`", 1),
         ("@svc\tthing\tarn:x\nsvc:DoIt\tother\n", "resource type `other` of `svc:DoIt` is not declared", 2),
+        ("@svc\tthing\tarn:x\n@svc\tthing\tarn:y\n", "resource type `thing` of `svc` is declared twice", 2),
+        ("svc:DoIt\nsvc:doit\n", "action `svc:doit` is listed twice", 2),
     ],
 )
 def test_a_malformed_catalogue_is_a_located_error(tmp_path: Path, text: str, message: str, line: int) -> None:
