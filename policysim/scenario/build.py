@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from policysim.enums import PolicyKind
 from policysim.errors import PathPart, ReferenceError_, SchemaError
@@ -135,6 +135,32 @@ def _policy_ref(
     return compiler.inline(("accounts", account_id, "policies", parsed["name"]), ref, kind)
 
 
+def _own_policies(
+    managed: Sequence[str],
+    inline: Mapping[str, object],
+    arn: str,
+    where: tuple[PathPart, ...],
+    account_id: str,
+    account: Account,
+    compiler: PolicyCompiler,
+) -> list[CompiledPolicy]:
+    """A user's, group's or role's managed policies, then its inline ones (ids `ARN#NAME`)."""
+    policies = _attached(managed, account_id, account, account.partition, (*where, "managed_policies"), compiler)
+    for name in inline:
+        policies.append(compiler.inline((*where, "inline_policies", name), f"{arn}#{name}", PolicyKind.IDENTITY))
+    return policies
+
+
+def _boundary(
+    ref: str | None, where: tuple[PathPart, ...], account_id: str, account: Account, compiler: PolicyCompiler
+) -> CompiledPolicy | None:
+    """The permissions boundary a user or role names, if any."""
+    if ref is None:
+        return None
+    where = (*where, "permissions_boundary")
+    return _policy_ref(ref, account_id, account, account.partition, where, compiler, PolicyKind.BOUNDARY)
+
+
 def _build_identities(
     account_id: str,
     account: Account,
@@ -150,22 +176,15 @@ def _build_identities(
     for group_name, group in account.groups.items():
         gwhere = (*where, "groups", group_name)
         group_arn = f"arn:{partition}:iam::{account_id}:group{group.path}{group_name}"
-        policies = _attached(
-            group.managed_policies, account_id, account, partition, (*gwhere, "managed_policies"), compiler
+        group_policies[group_name] = _own_policies(
+            group.managed_policies, group.inline_policies, group_arn, gwhere, account_id, account, compiler
         )
-        for name in group.inline_policies:
-            policies.append(
-                compiler.inline((*gwhere, "inline_policies", name), f"{group_arn}#{name}", PolicyKind.IDENTITY)
-            )
-        group_policies[group_name] = policies
     for user_name, user in account.users.items():
         uwhere = (*where, "users", user_name)
         arn = f"arn:{partition}:iam::{account_id}:user{user.path}{user_name}"
-        policies = _attached(
-            user.managed_policies, account_id, account, partition, (*uwhere, "managed_policies"), compiler
+        policies = _own_policies(
+            user.managed_policies, user.inline_policies, arn, uwhere, account_id, account, compiler
         )
-        for name in user.inline_policies:
-            policies.append(compiler.inline((*uwhere, "inline_policies", name), f"{arn}#{name}", PolicyKind.IDENTITY))
         for index, group_name in enumerate(user.groups):
             if group_name not in group_policies:
                 raise ReferenceError_(
@@ -174,17 +193,7 @@ def _build_identities(
                     "groups: " + (", ".join(f"`{g}`" for g in group_policies) or "none defined"),
                 )
             policies.extend(group_policies[group_name])
-        boundary = None
-        if user.permissions_boundary is not None:
-            boundary = _policy_ref(
-                user.permissions_boundary,
-                account_id,
-                account,
-                partition,
-                (*uwhere, "permissions_boundary"),
-                compiler,
-                PolicyKind.BOUNDARY,
-            )
+        boundary = _boundary(user.permissions_boundary, uwhere, account_id, account, compiler)
         users[arn] = UserInfo(
             account_id,
             user_name,
@@ -199,25 +208,13 @@ def _build_identities(
     for role_name, role in account.roles.items():
         rwhere = (*where, "roles", role_name)
         arn = f"arn:{partition}:iam::{account_id}:role{role.path}{role_name}"
-        policies = _attached(
-            role.managed_policies, account_id, account, partition, (*rwhere, "managed_policies"), compiler
+        policies = _own_policies(
+            role.managed_policies, role.inline_policies, arn, rwhere, account_id, account, compiler
         )
-        for name in role.inline_policies:
-            policies.append(compiler.inline((*rwhere, "inline_policies", name), f"{arn}#{name}", PolicyKind.IDENTITY))
         trust = None
         if role.trust_policy is not None:
             trust = compiler.inline((*rwhere, "trust_policy"), f"{arn}#trust", PolicyKind.TRUST)
-        boundary = None
-        if role.permissions_boundary is not None:
-            boundary = _policy_ref(
-                role.permissions_boundary,
-                account_id,
-                account,
-                partition,
-                (*rwhere, "permissions_boundary"),
-                compiler,
-                PolicyKind.BOUNDARY,
-            )
+        boundary = _boundary(role.permissions_boundary, rwhere, account_id, account, compiler)
         roles[arn] = RoleInfo(
             account_id,
             role_name,
