@@ -174,6 +174,14 @@ def _compile_statement(
         )
     if statement.NotPrincipal is not None and not rules.not_principal_allowed:
         raise PolicyError(f"a {kind.value} policy must not contain `NotPrincipal`", at("NotPrincipal"))
+    if statement.NotPrincipal is not None and effect is Effect.ALLOW:
+        # "NotPrincipal must be used with "Effect":"Deny". Using it with "Effect":"Allow" is not supported."
+        # (reference_policies_elements_notprincipal.md)
+        raise PolicyError(
+            '`NotPrincipal` must be used with `"Effect": "Deny"`',
+            at("NotPrincipal"),
+            'AWS does not support NotPrincipal with Allow; grant with `Principal` (and a condition on aws:PrincipalArn)',
+        )
     if principal_value is None and rules.principal_required:
         raise PolicyError(f"a {kind.value} policy statement must contain `Principal`", where)
     principals: PrincipalSet | None = None

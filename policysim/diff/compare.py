@@ -11,7 +11,7 @@ from policysim.engine.outcome import Outcome
 from policysim.enums import Decision
 from policysim.scenario.actor import Actor
 from policysim.scenario.api import Scenario
-from policysim.scenario.resolve import TRUST_ACTIONS
+from policysim.services.sts import TRUST_ACTIONS
 
 from .callers import Caller, callers
 from .harvest import Harvest, harvest

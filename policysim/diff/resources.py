@@ -16,7 +16,7 @@ from policysim.catalogue import EXAMPLE, ArnFormat
 from policysim.errors import InputError
 from policysim.ir.arn import parse_arn
 from policysim.ir.pattern import Glob
-from policysim.scenario.resolve import TRUST_ACTIONS
+from policysim.services.sts import TRUST_ACTIONS
 
 from .callers import Caller
 from .harvest import Harvest

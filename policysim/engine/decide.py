@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from policysim.engine.outcome import Outcome, Reason
 from policysim.engine.scan import Findings, scan
-from policysim.enums import Decision, Gate, PolicyKind
+from policysim.enums import Decision, Gate
 from policysim.ir.policy import CompiledPolicy, StatementRef
 from policysim.ir.principal import PrincipalMatch
 from policysim.request import Request
@@ -36,6 +36,8 @@ class PolicySet:
     resource: CompiledPolicy | None = None
     resource_must_allow: bool = False  # role trust policies and KMS key policies
     root: bool = False  # the account root user: full access but for SCPs and explicit denies
+    resource_gate: Gate = Gate.RESOURCE  # TRUST when the resource policy is a role's trust policy
+    absent_resource_policy: str | None = None  # why no resource policy allows: the input did not give it
 
 
 def decide(request: Request, policies: PolicySet) -> Outcome:
@@ -44,10 +46,11 @@ def decide(request: Request, policies: PolicySet) -> Outcome:
     identity = scan(policies.identity, request, missing)
     boundary = scan((policies.boundary,), request, missing) if policies.boundary else None
     session = scan(policies.session, request, missing) if policies.session is not None else None
-    resource = scan((policies.resource,), request, missing) if policies.resource else None
+    bounded = policies.boundary is not None
+    resource = scan((policies.resource,), request, missing, bounded) if policies.resource else None
     scps = [(name, scan(level, request, missing)) for name, level in policies.scp_levels]
     rcps = [(name, scan(level, request, missing)) for name, level in policies.rcp_levels]
-    resource_gate = Gate.TRUST if policies.resource and policies.resource.kind is PolicyKind.TRUST else Gate.RESOURCE
+    resource_gate = policies.resource_gate
 
     # 1. An explicit Deny in any policy ends the evaluation.
     denies = [*identity.denies, *_denies(boundary), *_denies(session), *_denies(resource)]
@@ -91,7 +94,8 @@ def decide(request: Request, policies: PolicySet) -> Outcome:
 
     failing: list[Reason] = []
     if policies.resource_must_allow and resource_best is None:
-        failing.append(Reason(resource_gate, Decision.IMPLICIT_DENY, _no_allow_text(resource_gate)))
+        text = policies.absent_resource_policy if policies.resource is None else None
+        failing.append(Reason(resource_gate, Decision.IMPLICIT_DENY, text or _no_allow_text(resource_gate)))
     elif not principal.is_aws_account_identity:
         # Anonymous callers and service principals have only what a resource-based policy grants them.
         if resource_best is None:
@@ -165,7 +169,7 @@ def _allow_reasons(
         if found is not None and found.allows:
             reasons.append(Reason(gate, Decision.ALLOWED, _ALLOWED_BY[gate], found.allows[0]))
     if resource is not None and resource.allows:
-        gate = Gate.TRUST if policies.resource and policies.resource.kind is PolicyKind.TRUST else Gate.RESOURCE
+        gate = policies.resource_gate
         how = resource_best.name.lower().replace("_", " ") if resource_best else "caller"
         message = f"allowed by the {gate.value} policy, which names the {how}"
         reasons.append(Reason(gate, Decision.ALLOWED, message, resource.allows[0]))

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from policysim.enums import Effect
 from policysim.ir.policy import CompiledPolicy, StatementRef
-from policysim.ir.principal import PrincipalMatch, spared_by_not_principal
+from policysim.ir.principal import PrincipalMatch
 from policysim.request import Request
 
 
@@ -21,8 +21,11 @@ class Findings:
         self.best_match: PrincipalMatch | None = None  # the most specific way an applying Allow named the caller
 
 
-def scan(policies: Iterable[CompiledPolicy], request: Request, missing: set[str]) -> Findings:
-    """Find the applying statements of `policies` for `request`; absent condition keys go to `missing`."""
+def scan(policies: Iterable[CompiledPolicy], request: Request, missing: set[str], bounded: bool = False) -> Findings:
+    """Find the applying statements of `policies` for `request`; absent condition keys go to `missing`.
+
+    `bounded`: the caller has a permissions boundary (which no NotPrincipal spares).
+    """
     found = Findings()
     action = request.action_lower
     resource = request.resource
@@ -34,13 +37,8 @@ def scan(policies: Iterable[CompiledPolicy], request: Request, missing: set[str]
             if resources is not None and not resources.matches(resource, ctx):
                 continue
             how: PrincipalMatch | None = None
-            principals = statement.principals
-            if principals is not None:
-                if statement.principals_negated:
-                    # NotPrincipal: applies to everyone it does not spare; such a grant counts as "*"
-                    how = None if spared_by_not_principal(principals, principal) else PrincipalMatch.WILDCARD
-                else:
-                    how = principals.match(principal)
+            if statement.principals is not None:
+                how = statement.names(principal, bounded)
                 if how is None:
                     continue
             condition = statement.condition

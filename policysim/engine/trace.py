@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from policysim.conditions import ClauseResult
 from policysim.engine.decide import PolicySet
 from policysim.ir.policy import CompiledPolicy, CompiledStatement, StatementRef
-from policysim.ir.principal import spared_by_not_principal
 from policysim.request import Request
 
 
@@ -44,16 +43,13 @@ class PolicyTrace:
     statements: tuple[StatementTrace, ...]
 
 
-def trace_statement(statement: CompiledStatement, request: Request) -> StatementTrace:
-    """Match one statement part by part."""
+def trace_statement(statement: CompiledStatement, request: Request, bounded: bool = False) -> StatementTrace:
+    """Match one statement part by part (`bounded`: the caller has a permissions boundary)."""
     ctx = request.context
     resource = None if statement.resources is None else statement.resources.matches(request.resource, ctx)
     principal = None
     if statement.principals is not None:
-        if statement.principals_negated:
-            principal = not spared_by_not_principal(statement.principals, request.principal)
-        else:
-            principal = statement.principals.match(request.principal) is not None
+        principal = statement.names(request.principal, bounded) is not None
     conditions = tuple(statement.condition.explain(ctx)) if statement.condition is not None else ()
     return StatementTrace(
         statement.ref, statement.actions.matches(request.action_lower), resource, principal, conditions
@@ -70,7 +66,8 @@ def trace(request: Request, policies: PolicySet) -> list[PolicyTrace]:
     groups += [(f"RCP at {name}", p) for name, level in policies.rcp_levels for p in level]
     if policies.resource is not None:
         groups.append((f"{policies.resource.kind.value} policy", policies.resource))
+    bounded = policies.boundary is not None
     return [
-        PolicyTrace(role, policy, tuple(trace_statement(s, request) for s in policy.statements))
+        PolicyTrace(role, policy, tuple(trace_statement(s, request, bounded) for s in policy.statements))
         for role, policy in groups
     ]

@@ -9,14 +9,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from policysim.engine.outcome import Outcome, Reason
-from policysim.enums import Decision, Gate
+from policysim.engine.outcome import Outcome
+from policysim.enums import Gate
 from policysim.ir.policy import CompiledPolicy
 from policysim.request import PrincipalKind
 from policysim.scenario.actor import Actor
 from policysim.scenario.evaluator import Evaluator
 from policysim.scenario.resolve import DEFAULT_SESSION_NAME, role_actor, trust_target
 from policysim.scenario.world import RoleInfo
+from policysim.services.sts import caller_refusal, refused
 
 SESSION_NAME = re.compile(r"^[\w+=,.@-]{2,64}$")
 EXTERNAL_ID = re.compile(r"^[\w+=,.@:/-]{2,1224}$")
@@ -58,31 +59,22 @@ class HopResult:
     session: Actor | None
 
 
-def _refused(error: str, message: str, gate: Gate = Gate.SERVICE) -> Outcome:
-    reason = Reason(gate, Decision.IMPLICIT_DENY, f"{error}: {message}", code=error)
-    return Outcome(Decision.IMPLICIT_DENY, (gate,), (reason,))
-
-
 def validate(actor: Actor, role: RoleInfo, params: AssumeParams) -> Outcome | None:
     """The refusal STS would give before any policy is read, or None."""
+    refusal = caller_refusal(actor.principal, "sts:assumerole")
+    if refusal is not None:
+        return refusal
     kind = actor.principal.kind
-    if kind is PrincipalKind.ROOT:
-        return _refused(
-            "AccessDenied",
-            "the account root user cannot assume a role (Roles may not be assumed by root accounts)",
-        )
-    if kind is PrincipalKind.ANONYMOUS:
-        return _refused("MissingAuthenticationToken", "AssumeRole needs signed credentials")
     if kind is not PrincipalKind.SERVICE and role.arn.split(":")[1] != actor.principal.partition:
-        return _refused("AccessDenied", "a role cannot be assumed from another partition")
+        return refused("AccessDenied", "a role cannot be assumed from another partition")
     name = params.session_name
     if name is not None and not SESSION_NAME.match(name):
-        return _refused("ValidationError", f"RoleSessionName `{name}` must be 2-64 characters of [\\w+=,.@-]")
+        return refused("ValidationError", f"RoleSessionName `{name}` must be 2-64 characters of [\\w+=,.@-]")
     if params.external_id is not None and not EXTERNAL_ID.match(params.external_id):
-        return _refused("ValidationError", "ExternalId must be 2-1224 characters of [\\w+=,.@:/-]")
+        return refused("ValidationError", "ExternalId must be 2-1224 characters of [\\w+=,.@:/-]")
     source = params.source_identity
     if source is not None and (not SESSION_NAME.match(source) or source.lower().startswith("aws:")):
-        return _refused("ValidationError", "SourceIdentity must be 2-64 characters and not start with `aws:`")
+        return refused("ValidationError", "SourceIdentity must be 2-64 characters and not start with `aws:`")
     return _validate_limits(actor, role, params)
 
 
@@ -90,33 +82,33 @@ def _validate_limits(actor: Actor, role: RoleInfo, params: AssumeParams) -> Outc
     duration = params.duration_seconds
     if duration is not None:
         if not 900 <= duration <= 43200:
-            return _refused("ValidationError", f"DurationSeconds {duration} must be between 900 and 43200")
+            return refused("ValidationError", f"DurationSeconds {duration} must be between 900 and 43200")
         if duration > role.max_session_duration:
-            return _refused(
+            return refused(
                 "ValidationError",
                 f"DurationSeconds {duration} exceeds the MaxSessionDuration "
                 f"{role.max_session_duration} of `{role.arn}`",
             )
         if actor.is_session and duration > CHAINED_MAX_SECONDS:
-            return _refused(
+            return refused(
                 "ValidationError",
                 f"DurationSeconds {duration} exceeds the 1 hour session limit for roles assumed by role chaining",
             )
     if params.session_policy_chars > MAX_SESSION_POLICY_CHARS:
-        return _refused(
+        return refused(
             "PackedPolicyTooLarge",
             f"the session policy has {params.session_policy_chars} characters; the limit is {MAX_SESSION_POLICY_CHARS}",
         )
     if len(params.session_policy_arns) > MAX_SESSION_POLICY_ARNS:
-        return _refused("ValidationError", f"at most {MAX_SESSION_POLICY_ARNS} managed session policy ARNs")
+        return refused("ValidationError", f"at most {MAX_SESSION_POLICY_ARNS} managed session policy ARNs")
     if len(params.session_tags) > 50:
-        return _refused("ValidationError", "at most 50 session tags")
+        return refused("ValidationError", "at most 50 session tags")
     for key, value in params.session_tags.items():
         if not 1 <= len(key) <= 128 or len(value) > 256:
-            return _refused("ValidationError", f"session tag `{key}`: keys are 1-128 and values 0-256 characters")
+            return refused("ValidationError", f"session tag `{key}`: keys are 1-128 and values 0-256 characters")
     for key in params.transitive_tag_keys:
         if key.lower() not in {k.lower() for k in params.session_tags}:
-            return _refused("InvalidParameterValue", f"transitive tag key `{key}` is not a session tag")
+            return refused("InvalidParameterValue", f"transitive tag key `{key}` is not a session tag")
     return None
 
 
@@ -152,12 +144,12 @@ def session_name_for(actor: Actor, params: AssumeParams) -> str:
 
 def assume_role(evaluator: Evaluator, actor: Actor, role: RoleInfo, params: AssumeParams) -> HopResult:
     """Authorize one AssumeRole request and, when allowed, mint the session."""
-    refused = validate(actor, role, params)
-    if refused is not None:
-        return HopResult(refused, None)
+    invalid = validate(actor, role, params)
+    if invalid is not None:
+        return HopResult(invalid, None)
     if role.trust is None:
         return HopResult(
-            _refused("AccessDenied", f"role `{role.arn}` has no trust policy and cannot be assumed", Gate.TRUST),
+            refused("AccessDenied", f"role `{role.arn}` has no trust policy and cannot be assumed", gate=Gate.TRUST),
             None,
         )
     target = trust_target(role)

@@ -9,7 +9,8 @@ from policysim.context import RequestContext
 from policysim.enums import Effect, PolicyKind
 from policysim.errors import Location
 from policysim.ir.pattern import Glob, PatternMatcher
-from policysim.ir.principal import PrincipalSet
+from policysim.ir.principal import PrincipalMatch, PrincipalSet, not_principal_applies
+from policysim.request import Principal
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +96,17 @@ class CompiledStatement:
     principals: PrincipalSet | None
     principals_negated: bool
     condition: CompiledCondition | None
+
+    def names(self, principal: Principal, bounded: bool) -> PrincipalMatch | None:
+        """How the Principal / NotPrincipal element names the caller, or None when the statement skips it.
+
+        A NotPrincipal statement (always a Deny) applies to everyone it does not spare, as `"*"` would.
+        `bounded`: the caller has a permissions boundary. Call only when `principals` is set.
+        """
+        assert self.principals is not None
+        if self.principals_negated:
+            return PrincipalMatch.WILDCARD if not_principal_applies(self.principals, principal, bounded) else None
+        return self.principals.match(principal)
 
 
 @dataclass(frozen=True, slots=True)

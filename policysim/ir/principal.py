@@ -71,27 +71,32 @@ class PrincipalSet:
         return None
 
 
-def spared_by_not_principal(names: PrincipalSet, principal: Principal) -> bool:
-    """Whether a NotPrincipal list spares `principal`: only when it names the caller itself and its account.
+def not_principal_applies(names: PrincipalSet, principal: Principal, bounded: bool) -> bool:
+    """Whether a Deny with `NotPrincipal: names` applies to `principal` (`bounded`: it has a permissions boundary).
 
+    "The NotPrincipal element with a Deny effect will always deny any IAM principal that has a permissions
+    boundary policy attached, regardless of the values specified in the NotPrincipal element."
+    (access_policies_boundaries.md). Otherwise the list spares only a caller it names together with its account:
     "When you use NotPrincipal ... you must also specify the account ARN of the not-denied principal" and, for a
     role session, the role and session ARNs: "AWS might validate the account first, then the role, and then the
     assumed-role user" (reference_policies_elements_notprincipal.md). Naming only the account or only the role
-    spares no one: the statement still applies (a Deny keeps denying).
+    spares no one. NotPrincipal with Allow is refused when the policy is compiled.
     """
     kind = principal.kind
     if kind is PrincipalKind.SERVICE:
-        return principal.arn in names.services
+        return principal.arn not in names.services
     if kind is PrincipalKind.ANONYMOUS:
-        return names.wildcard
-    if names.wildcard:
+        return not names.wildcard
+    if bounded and kind in (PrincipalKind.USER, PrincipalKind.ROLE_SESSION):
         return True
+    if names.wildcard:
+        return False
     account_named = principal.account is not None and principal.account in names.accounts
     if kind is PrincipalKind.ROOT:
-        return account_named
+        return not account_named
     if principal.arn not in names.arns or not account_named:
-        return False
-    return kind is not PrincipalKind.ROLE_SESSION or principal.role_arn in names.arns
+        return True
+    return kind is PrincipalKind.ROLE_SESSION and principal.role_arn not in names.arns
 
 
 def compile_principal(value: str | Mapping[Any, str | list[str]], location: Location) -> PrincipalSet:

@@ -1,17 +1,23 @@
-"""One request of one actor against the world: service rules first, then AWS's policy logic."""
+"""One request of one actor against the world: the service rules and AWS's policy logic, in AWS's order.
+
+`authorize` is the one place that combines them; every entry point reaches it through `Evaluator.evaluate`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from policysim.engine.decide import decide
+from policysim.engine.decide import PolicySet, decide
 from policysim.engine.outcome import Outcome
+from policysim.enums import Decision
+from policysim.request import Request
 from policysim.scenario.actor import Actor
 from policysim.scenario.resolve import Target, build_request, policy_set
 from policysim.scenario.world import World
-from policysim.services.rules import service_rule
+from policysim.services.rules import owned_resource_refusal
+from policysim.services.sts import caller_refusal, undeniable
 
 Clock = Callable[[], datetime]
 _LAST_SECOND: dict[int, tuple[str, str]] = {}
@@ -51,7 +57,23 @@ class Evaluator:
     ) -> Outcome:
         """The outcome of `actor` doing `action` on `target` with extra context keys."""
         request = build_request(self.world, actor, action, target, extra, self.now())
-        ruled = service_rule(request)
-        if ruled is not None:
-            return ruled
-        return decide(request, policy_set(self.world, actor, request, target))
+        return authorize(request, policy_set(self.world, actor, request, target))
+
+
+def authorize(request: Request, policies: PolicySet) -> Outcome:
+    """AWS's answer to `request` under `policies`; the outcome always records both.
+
+    1. STS refuses callers that may not make the request at all (the root user assuming a role), before any
+       policy is read; 2. authentication operations no policy controls are allowed; 3. AWS's policy logic, where
+       "if the code finds even one explicit deny that applies, the code returns a final decision of Deny"
+       (reference_policies_evaluation-logic.md); 4. only then a change to an AWS-owned resource is refused.
+    """
+    ruled = caller_refusal(request.principal, request.action_lower, request) or undeniable(request)
+    if ruled is not None:
+        return replace(ruled, policies=policies)
+    outcome = decide(request, policies)
+    if outcome.decision is not Decision.EXPLICIT_DENY:
+        refused = owned_resource_refusal(request)
+        if refused is not None:
+            return replace(refused, policies=policies)
+    return outcome

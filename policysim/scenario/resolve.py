@@ -4,25 +4,26 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from policysim.catalogue.resource_tags import builtin_resource_tag_keys
 from policysim.context import RequestContext
 from policysim.engine.decide import PolicySet
+from policysim.enums import Gate
 from policysim.errors import Location, ReferenceError_, RequestError, UnsupportedError
 from policysim.ir.arn import Arn, parse_arn
 from policysim.ir.policy import CompiledPolicy
 from policysim.request import ANONYMOUS, Principal, PrincipalKind, Request
 from policysim.scenario.actor import Actor
 from policysim.scenario.world import AccountInfo, RoleInfo, World
+from policysim.services import kms
+from policysim.services.sts import TRUST_ACTIONS
 
+ROLE_ARN = re.compile(r"^arn:[\w-]+:iam::[^:]*:role/")
 SERVICE_PRINCIPAL = re.compile(r"^[a-z0-9][a-z0-9.-]*\.amazonaws\.com(\.cn)?$")
 DEFAULT_SESSION_NAME = "policysim"
 # RCPs "do not impact the kms:RetireGrant permission" (orgs_manage_policies_rcps.md).
 RCP_EXEMPT_ACTIONS = frozenset({"kms:retiregrant"})
-# The actions a role's trust policy governs: "you must also have permissions for `sts:TagSession` and
-# `sts:SetSourceIdentity` in the role trust policy" when passing session tags or a source identity
-# (id_session-tags.md, id_credentials_temp_control-access_monitor.md).
-TRUST_ACTIONS = frozenset({"sts:assumerole", "sts:tagsession", "sts:setsourceidentity"})
 
 
 def rcps_apply(principal: Principal, action_lower: str) -> bool:
@@ -37,7 +38,11 @@ def rcps_apply(principal: Principal, action_lower: str) -> bool:
 
 @dataclass(frozen=True)
 class Target:
-    """The resource of a request: owner account, partition, tags and resource-based policy."""
+    """The resource of a request: owner account, partition, tags and resource-based policy.
+
+    `must_allow`: the resource policy must allow (a role's trust policy, a KMS key policy); `absent` says why none
+    can when the input did not give it.
+    """
 
     arn: str
     account: str | None
@@ -45,6 +50,8 @@ class Target:
     policy: CompiledPolicy | None = None
     must_allow: bool = False
     tags: Mapping[str, str] = field(default_factory=dict)
+    gate: Gate = Gate.RESOURCE
+    absent: str | None = None
 
 
 def account_info(world: World, account_id: str | None, partition: str = "aws") -> AccountInfo | None:
@@ -186,7 +193,9 @@ def resolve_target(
                 where,
             )
         tags = declared.tags if declared.arn == resource else {}
-        return Target(resource, declared.account, declared.partition, declared.policy, declared.must_allow, tags)
+        return key_target(
+            Target(resource, declared.account, declared.partition, declared.policy, declared.must_allow, tags)
+        )
     role = world.roles.get(resource)
     if role is not None:
         return Target(resource, role.account, arn.partition, tags=role.tags)
@@ -196,22 +205,43 @@ def resolve_target(
     account = arn.account if arn.account and arn.account != "aws" else None
     if resource_account is not None and account is not None and resource_account != account:
         raise RequestError(f"`resource_account` `{resource_account}` disagrees with the ARN `{resource}`", where)
-    return Target(resource, resource_account or account or default_account, arn.partition)
+    return key_target(Target(resource, resource_account or account or default_account, arn.partition))
+
+
+def key_target(target: Target) -> Target:
+    """A KMS key's key policy must allow; a key whose policy the input does not give allows nobody (services.kms)."""
+    if not kms.is_key(target.arn):
+        return target
+    absent = kms.missing_key_policy(target.arn) if target.policy is None else None
+    return replace(target, must_allow=True, absent=absent)
 
 
 def trust_target(role: RoleInfo) -> Target:
     """A role as the resource of a trust action: its trust policy is the resource policy, and it must allow."""
-    return Target(role.arn, role.account, role.arn.split(":")[1], role.trust, True, role.tags)
+    return Target(role.arn, role.account, role.arn.split(":")[1], role.trust, True, role.tags, Gate.TRUST)
+
+
+def unknown_trust_target(target: Target) -> Target:
+    """A role the input does not declare, as the resource of a trust action: its trust policy is unknown."""
+    absent = f"the trust policy of `{target.arn}` was not given: every role has one, and it must allow the caller"
+    return replace(target, policy=None, must_allow=True, gate=Gate.TRUST, absent=absent)
 
 
 def request_target(
     world: World, action: str, resource: str, resource_account: str | None, actor: Actor, where: Location | None
 ) -> Target:
-    """The target of `action` on `resource`: a declared role under its trust policy for the trust actions."""
-    role = world.roles.get(resource) if action.lower() in TRUST_ACTIONS else None
+    """The target of `action` on `resource`; for the trust actions a role is governed by its trust policy."""
+    if action.lower() not in TRUST_ACTIONS or not is_role_arn(resource):
+        return resolve_target(world, resource, resource_account, actor, where)
+    role = world.roles.get(resource)
     if role is not None:
         return trust_target(role)
-    return resolve_target(world, resource, resource_account, actor, where)
+    return unknown_trust_target(resolve_target(world, resource, resource_account, actor, where))
+
+
+def is_role_arn(resource: str) -> bool:
+    """Is `resource` an IAM role ARN?"""
+    return ROLE_ARN.match(resource) is not None
 
 
 def build_request(
@@ -233,8 +263,13 @@ def build_request(
             keys["aws:resourceorgid"] = (owner.org_id,)
             if owner.org_path:
                 keys["aws:resourceorgpaths"] = (owner.org_path,)
-    for tag, value in target.tags.items():
-        keys[f"aws:resourcetag/{tag.lower()}"] = (value,)
+    if target.tags:
+        # aws:ResourceTag/* always; the service's own keys (iam:ResourceTag/*, ...) where the reference lists them
+        service = action.split(":", 1)[0].lower()
+        prefixes = ("aws:resourcetag/", *builtin_resource_tag_keys().prefixes(service, target.arn))
+        for tag, value in target.tags.items():
+            for prefix in prefixes:
+                keys[prefix + tag.lower()] = (value,)
     context = RequestContext(keys).with_values(extra)
     return Request(actor.principal, action, target.arn, target.account, context, target.partition)
 
@@ -258,4 +293,6 @@ def policy_set(world: World, actor: Actor, request: Request, target: Target) -> 
         resource=target.policy,
         resource_must_allow=target.must_allow,
         root=actor.root,
+        resource_gate=target.gate,
+        absent_resource_policy=target.absent,
     )

@@ -1,11 +1,13 @@
-"""Rules of the services that stand beyond the policies: they decide before (or instead of) the policies.
+"""Rules of the services that stand beyond the policies: resources the account cannot change whatever it allows.
 
-- `sts:GetCallerIdentity` needs no permission: "No permissions are required to perform this operation. If an
-  administrator attaches a policy to your identity that explicitly denies access to the sts:GetCallerIdentity
-  action, you can still perform this operation." (STS API reference, GetCallerIdentity)
 - Resources AWS owns are not the account's to change, whatever its policies say: AWS managed policies, roles under
   `/aws-reserved/` (IAM Identity Center), service-linked roles (changed only through their service, which calls
   `iam:DeleteServiceLinkedRole`), and AWS managed KMS key aliases `alias/aws/...`.
+
+The refusal comes after the policies' explicit denies: "If the code finds even one explicit deny that applies, the
+code returns a final decision of Deny" (reference_policies_evaluation-logic.md), so a Deny that applies is reported
+as `explicitDeny`, and only a request no Deny refuses gets this rule's `implicitDeny`. STS's own rules are in
+`services/sts.py`.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ import re
 
 from policysim.engine.outcome import Outcome, Reason
 from policysim.enums import Decision, Gate
-from policysim.request import PrincipalKind, Request
+from policysim.request import Request
+from policysim.services.sts import TRUST_ACTIONS, UNDENIABLE_ACTIONS
 
 _MODIFYING = re.compile(
     r"^(create|delete|put|update|attach|detach|tag|untag|set|add|remove|upload|enable|disable|schedule|cancel"
@@ -24,19 +27,12 @@ _AWS_MANAGED_POLICY = re.compile(r"^arn:[\w-]+:iam::aws:policy/")
 _RESERVED_ROLE = re.compile(r"^arn:[\w-]+:iam::\d{12}:role/aws-reserved/")
 _SERVICE_LINKED_ROLE = re.compile(r"^arn:[\w-]+:iam::\d{12}:role/aws-service-role/")
 _AWS_KMS_ALIAS = re.compile(r"^arn:[\w-]+:kms:[\w-]*:\d{12}:alias/aws/")
-#: allowed to every signed-in caller whatever the policies say
-UNDENIABLE_ACTIONS = frozenset({"sts:getcalleridentity"})
 _SLR_SANCTIONED = frozenset({"iam:deleteservicelinkedrole", "iam:getservicelinkedroledeletionstatus"})
 
 
-def service_rule(request: Request) -> Outcome | None:
-    """An outcome a service imposes regardless of policies, or None when the policies decide."""
+def owned_resource_refusal(request: Request) -> Outcome | None:
+    """The refusal of a change to an AWS-owned resource, or None when the policies decide."""
     action = request.action_lower
-    if action in UNDENIABLE_ACTIONS and request.principal.kind is not PrincipalKind.ANONYMOUS:
-        reason = Reason(
-            Gate.SERVICE, Decision.ALLOWED, "sts:GetCallerIdentity needs no permission and cannot be denied"
-        )
-        return Outcome(Decision.ALLOWED, (Gate.SERVICE,), (reason,), request)
     owned = aws_owned(request.resource)
     if owned is None:
         return None
@@ -51,8 +47,8 @@ def service_rule(request: Request) -> Outcome | None:
 
 
 def rule_trait(action_lower: str) -> str:
-    """How `service_rule` treats an action: actions with the same trait are treated alike, whatever the resource."""
-    if action_lower in UNDENIABLE_ACTIONS or action_lower in _SLR_SANCTIONED:
+    """How the service rules treat an action: actions with the same trait are treated alike, whatever the resource."""
+    if action_lower in UNDENIABLE_ACTIONS or action_lower in TRUST_ACTIONS or action_lower in _SLR_SANCTIONED:
         return action_lower
     return "modifying" if _modifies(action_lower) else ""
 

@@ -9,24 +9,23 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from policysim.compile import compile_policy
-from policysim.engine.decide import PolicySet, decide
-from policysim.enums import PolicyKind
+from policysim.enums import Gate, PolicyKind
 from policysim.errors import Location, RequestError
 from policysim.ir.arn import parse_arn
 from policysim.ir.policy import CompiledPolicy
 from policysim.load import Document, load_json
 from policysim.managed import ManagedPolicyLibrary
-from policysim.model.validation import validate
+from policysim.model.validation import Locator, validate
 from policysim.request import ANONYMOUS, Principal, PrincipalKind
 from policysim.scenario.actor import Actor
-from policysim.scenario.evaluator import Clock, clock_values, utc_now
-from policysim.scenario.resolve import SERVICE_PRINCIPAL, Target, build_request, rcps_apply
-from policysim.scenario.world import World
-from policysim.services.rules import service_rule
+from policysim.scenario.evaluator import Clock, Evaluator, utc_now
+from policysim.scenario.resolve import SERVICE_PRINCIPAL, Target, is_role_arn, key_target, unknown_trust_target
+from policysim.scenario.world import AccountInfo, World
+from policysim.services.sts import TRUST_ACTIONS
 from policysim.twins.input_model import CustomPolicyInput, context_values
 from policysim.twins.output import Evaluation, Renderer, StatementSpan, page, statement_positions
 
@@ -34,8 +33,6 @@ ACCOUNT = re.compile(r"^\d{12}$")
 UNNAMED_ACCOUNT = "000000000000"  # the account of an unnamed caller when no input names one
 UNNAMED_CALLER = "policysim-caller"
 DEFAULT_SESSION = "policysim"
-_EMPTY_WORLD = World({}, {}, {}, {}, {})
-_ROLE_ARN = re.compile(r"^arn:[\w-]+:iam::\d{12}:role/")
 
 
 class PolicyBook:
@@ -157,7 +154,7 @@ def _compile(doc: Document) -> Inputs:
         else book.many(wire.SessionPolicyInputList, "SessionPolicyInputList", PolicyKind.SESSION),
         scps=_levels(book, scp_key, scp_texts, PolicyKind.SCP),
         rcps=_levels(book, "ResourceControlPolicyInputList", wire.ResourceControlPolicyInputList, PolicyKind.RCP),
-        resource_policy=_resource_policy(book, wire),
+        resource_policy=_resource_policy(book, wire, doc.locate),
         owner=owner or account,
         extra=context_values(wire.ContextEntries or [], doc.locate),
     )
@@ -186,11 +183,18 @@ def _rcp_full_access() -> CompiledPolicy:
     return compile_policy(load_json(text, "RCPFullAWSAccess"), "RCPFullAWSAccess", PolicyKind.RCP, text)
 
 
-def _resource_policy(book: PolicyBook, wire: CustomPolicyInput) -> CompiledPolicy | None:
+def _resource_policy(book: PolicyBook, wire: CustomPolicyInput, locate: Locator) -> CompiledPolicy | None:
+    """The `ResourcePolicy`; a role's only resource-based policy is its trust policy, compiled as one."""
     if wire.ResourcePolicy is None:
         return None
-    roles = wire.ResourceArns and all(_ROLE_ARN.match(r) for r in wire.ResourceArns)
-    kind = PolicyKind.TRUST if roles else PolicyKind.RESOURCE  # a role's resource policy is its trust policy
+    roles = [is_role_arn(r) for r in wire.ResourceArns or []]
+    if any(roles) and not all(roles):
+        raise RequestError(
+            "a `ResourcePolicy` given for roles and other resources at once",
+            locate(("ResourcePolicy",)),
+            "a role's resource policy is its trust policy: simulate the roles apart from the other resources",
+        )
+    kind = PolicyKind.TRUST if roles and all(roles) else PolicyKind.RESOURCE
     return book.compile(wire.ResourcePolicy, ("ResourcePolicy",), "ResourcePolicy", kind)
 
 
@@ -203,32 +207,34 @@ def simulate_document(doc: Document, clock: Clock = utc_now) -> dict[str, Any]:
     caller = caller_principal(wire.CallerArn, inputs.owner or first, doc.locate(("CallerArn",)))
     if not caller.is_aws_account_identity:
         _no_identity_policies(doc, wire, str(caller))
-    actor = Actor(caller, inputs.identity, inputs.boundary, inputs.session, root=caller.kind is PrincipalKind.ROOT)
-    now = clock_values(clock())
     extra = dict(inputs.extra)
     if wire.CallerArn is None:  # an unnamed caller: nothing is known about it, so nothing is derived
         for key in ("aws:principalarn", "aws:username", "aws:principalaccount", "aws:principaltype"):
             extra.setdefault(key, None)
+    targets = [_target(r, inputs, caller, doc.locate(("ResourceArns", i))) for i, r in enumerate(resources)]
+    world = _world(inputs, caller, targets)
+    account = world.account(caller.account) if caller.account else None
+    root = caller.kind is PrincipalKind.ROOT
+    actor = Actor(caller, inputs.identity, inputs.boundary, inputs.session, root=root, account=account)
+    evaluator = Evaluator(world, clock)
     renderer = Renderer(inputs.book.positions)
     results = []
     for a_index, action in enumerate(wire.ActionNames):
         _check_action(action, doc.locate(("ActionNames", a_index)))
-        for r_index, resource in enumerate(resources):
-            target = _target(resource, inputs, caller, doc.locate(("ResourceArns", r_index)))
-            request = build_request(_EMPTY_WORLD, actor, action, target, extra, now)
-            policies = PolicySet(
-                identity=inputs.identity,
-                boundary=inputs.boundary,
-                session=inputs.session,
-                scp_levels=inputs.scps if caller.is_aws_account_identity else (),
-                rcp_levels=inputs.rcps if rcps_apply(caller, action.lower()) else (),
-                resource=target.policy,
-                resource_must_allow=target.must_allow,
-                root=actor.root,
-            )
-            outcome = service_rule(request) or decide(request, policies)
-            results.append(renderer.result(Evaluation(action, resource, outcome, policies)))
+        for resource, target in zip(resources, targets, strict=True):
+            outcome = evaluator.evaluate(actor, action, _for_action(target, action, inputs.resource_policy), extra)
+            assert outcome.policies is not None  # the evaluator records what it evaluated
+            results.append(renderer.result(Evaluation(action, resource, outcome, outcome.policies)))
     return page(results, wire.MaxItems, wire.Marker, doc.locate(("Marker",)))
+
+
+def _world(inputs: Inputs, caller: Principal, targets: list[Target]) -> World:
+    """The small world the input describes: the caller's and the resources' accounts, with the given SCPs/RCPs."""
+    accounts = {t.account for t in targets if t.account} | ({caller.account} if caller.account else set())
+    infos = {
+        a: AccountInfo(a, None, caller.partition, scp_levels=inputs.scps, rcp_levels=inputs.rcps) for a in accounts
+    }
+    return World(infos, {}, {}, {}, {})
 
 
 def _no_identity_policies(doc: Document, wire: CustomPolicyInput, caller: str) -> None:
@@ -257,16 +263,24 @@ def _arn_account(resource: str, where: Location) -> str | None:
 
 
 def _target(resource: str, inputs: Inputs, caller: Principal, where: Location) -> Target:
+    """The resource with its owner and the input's `ResourcePolicy`; a KMS key's policy must allow."""
     in_arn = _arn_account(resource, where)
     if in_arn and inputs.owner and in_arn != inputs.owner:
         raise RequestError(f"the resource owner `{inputs.owner}` disagrees with the ARN `{resource}`", where)
     account = in_arn or inputs.owner or caller.account or UNNAMED_ACCOUNT
     partition = parse_arn(resource, location=where).partition if resource != "*" else caller.partition
-    policy = inputs.resource_policy
-    must_allow = policy is not None and (
-        policy.kind is PolicyKind.TRUST or (":kms:" in resource and ":key/" in resource)
-    )
-    return Target(resource, account, partition, policy, must_allow)
+    return key_target(Target(resource, account, partition, inputs.resource_policy))
+
+
+def _for_action(target: Target, action: str, policy: CompiledPolicy | None) -> Target:
+    """A role's resource policy (its trust policy) governs the trust actions only, and for them it must allow."""
+    if not is_role_arn(target.arn):
+        return target
+    if action.lower() not in TRUST_ACTIONS:
+        return replace(target, policy=None)
+    if policy is None:
+        return unknown_trust_target(target)
+    return replace(target, policy=policy, must_allow=True, gate=Gate.TRUST)
 
 
 def simulate_custom_policy(data: Mapping[str, Any], *, clock: Clock = utc_now) -> dict[str, Any]:

@@ -16,8 +16,8 @@ EXTERNAL = "assumed-role/policysim-external-principal/policysim"
 
 # case -> the changes as (kind, last field of the principal ARN, action)
 EXPECTED: dict[str, set[tuple[str, str, str]]] = {
-    # an Allow with NotPrincipal grants everyone else: the public
-    "np_allow": {("new-access", "anonymous", "s3:GetObject"), ("new-access", EXTERNAL, "s3:GetObject")},
+    # a public grant reaches the anonymous caller and outside accounts
+    "public_allow": {("new-access", "anonymous", "s3:GetObject"), ("new-access", EXTERNAL, "s3:GetObject")},
     # outside roles with an IAM path keep it in their role ARN
     "ext_role_path": {("new-access", "role/team/Reader", "s3:GetObject")},
     "trust_ext_role_path": {("new-access", "role/ci/Runner", "sts:AssumeRole")},
@@ -92,8 +92,18 @@ def test_markdown_cells_cannot_break_the_table_or_hide_the_comment() -> None:
     assert _code("s3:GetObject") == "`s3:GetObject`"
 
 
+def test_not_principal_with_allow_is_refused_on_either_side(capsys: pytest.CaptureFixture[str]) -> None:
+    # "NotPrincipal must be used with "Effect":"Deny". Using it with "Effect":"Allow" is not supported."
+    # (reference_policies_elements_notprincipal.md): a side that holds one is invalid input, never a public grant.
+    with pytest.raises(SystemExit) as stop:
+        main(["diff", str(CASES / "public_allow" / "base.json"), str(CASES / "np_allow_refused" / "new.json")])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert "new.json:" in err and '`NotPrincipal` must be used with `"Effect": "Deny"`' in err
+
+
 def test_unwritable_output_is_an_input_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    case = CASES / "np_allow"
+    case = CASES / "public_allow"
     with pytest.raises(SystemExit) as stop:
         main(["diff", str(case / "base.json"), str(case / "new.json"), "-f", "json", "-o", str(tmp_path / "no/x.json")])
     assert stop.value.code == 2
@@ -111,7 +121,7 @@ def test_a_new_side_that_is_missing_or_empty_does_not_pass(
     (tmp_path / "empty" / "note.json").write_text("{}")
     target = tmp_path / new
     with pytest.raises(SystemExit) as stop:
-        main(["diff", str(CASES / "np_allow" / "base.json"), str(target)])
+        main(["diff", str(CASES / "public_allow" / "base.json"), str(target)])
     assert stop.value.code == 2
     assert message.format(target) in capsys.readouterr().err
 
@@ -128,10 +138,10 @@ def test_revisions_are_read_as_stored_despite_export_ignore_and_links(
     repo = tmp_path / "repo"
     (repo / "scen").mkdir(parents=True)
     git(repo, "init", "-q", "-b", "main")
-    shutil.copy(CASES / "np_allow" / "base.json", repo / "scen" / "m.yaml")
+    shutil.copy(CASES / "public_allow" / "base.json", repo / "scen" / "m.yaml")
     git(repo, "add", ".")
     git(repo, "commit", "-q", "-m", "base")
-    shutil.copy(CASES / "np_allow" / "new.json", repo / "scen" / "m.yaml")
+    shutil.copy(CASES / "public_allow" / "new.json", repo / "scen" / "m.yaml")
     (repo / ".gitattributes").write_text("scen/** export-ignore\n")  # git archive would drop the new side
     (repo / "abs-link").symlink_to("/etc/hostname")  # tar extraction filters refuse absolute links
     git(repo, "add", ".")
