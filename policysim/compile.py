@@ -180,7 +180,7 @@ def _compile_statement(
         raise PolicyError(
             '`NotPrincipal` must be used with `"Effect": "Deny"`',
             at("NotPrincipal"),
-            'AWS does not support NotPrincipal with Allow; grant with `Principal` (and a condition on aws:PrincipalArn)',
+            "AWS does not support NotPrincipal with Allow; grant with `Principal` and a condition on aws:PrincipalArn",
         )
     if principal_value is None and rules.principal_required:
         raise PolicyError(f"a {kind.value} policy statement must contain `Principal`", where)

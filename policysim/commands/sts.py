@@ -13,6 +13,7 @@ import typer
 
 from policysim.commands.common import fail, library_option
 from policysim.flows.assume_role import Via
+from policysim.identifiers import is_ascii_digits
 from policysim.scenario.api import Scenario
 from policysim.services.messages import refusal_message
 
@@ -51,7 +52,7 @@ def register(app: typer.Typer) -> None:
         """Assume a role as a principal of the scenario; prints STS's response, or STS's error and exits 254."""
         if (serial_number is None) != (token_code is None):
             fail("--serial-number and --token-code go together")
-        if token_code is not None and not (token_code.isdigit() and len(token_code) == TOKEN_CODE_LENGTH):
+        if token_code is not None and not (is_ascii_digits(token_code) and len(token_code) == TOKEN_CODE_LENGTH):
             fail("--token-code must be 6 digits")
         session_policy: dict[str, Any] | None = None
         if policy is not None:

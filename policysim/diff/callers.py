@@ -18,6 +18,7 @@ from policysim.compile import compile_policy
 from policysim.enums import PolicyKind
 from policysim.ir.arn import parse_arn
 from policysim.ir.policy import CompiledPolicy
+from policysim.ir.principal import principal_of_arn
 from policysim.load import Document
 from policysim.request import ANONYMOUS, Principal, PrincipalKind
 from policysim.scenario.actor import Actor
@@ -67,24 +68,8 @@ class Caller:
     def _stand_in(self, scenario: Scenario) -> Actor:
         arn = parse_arn(self.key)
         account = account_info(scenario.world, arn.account, arn.partition)
-        if arn.resource.startswith("user/"):
-            name = arn.resource.rsplit("/", 1)[-1]
-            principal = Principal(PrincipalKind.USER, self.key, arn.account, arn.partition, name)
-        else:
-            if arn.service == "sts":  # assumed-role/ROLE/SESSION
-                _, role, session = arn.resource.split("/")
-                role_arn = f"arn:{arn.partition}:iam::{arn.account}:role/{role}"
-            else:  # role/PATH/NAME: the path stays in the role ARN, not in the session ARN
-                role, session, role_arn = arn.resource.rsplit("/", 1)[-1], DEFAULT_SESSION_NAME, self.key
-            principal = Principal(
-                PrincipalKind.ROLE_SESSION,
-                f"arn:{arn.partition}:sts::{arn.account}:assumed-role/{role}/{session}",
-                arn.account,
-                arn.partition,
-                role,
-                role_arn=role_arn,
-                session_name=session,
-            )
+        principal = principal_of_arn(arn, self.key, DEFAULT_SESSION_NAME)
+        assert principal is not None  # outside callers are user, role and role session ARNs (see `callers`)
         return Actor(principal, (allow_all(),), account=account)
 
 

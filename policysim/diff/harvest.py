@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, fields
 
 from policysim.conditions.operators import Family
 from policysim.context import context_value_text
+from policysim.identifiers import is_account_id
 from policysim.ir.pattern import Glob
 from policysim.ir.policy import ActionMatcher, CompiledPolicy
 from policysim.scenario.api import Scenario
@@ -23,8 +24,7 @@ DERIVED_KEYS = frozenset({"aws:userid", "aws:username", "aws:sourceidentity", "a
 
 VARIABLE = re.compile(r"\$\{([^}]+)\}")
 PRINCIPAL_KEYS = frozenset({"aws:principalaccount", "aws:principalarn"})
-ACCOUNT_ID = re.compile(r"\d{12}")
-IAM_PRINCIPAL = re.compile(r"(user|role)/[\w+=,.@/-]+")
+IAM_PRINCIPAL = re.compile(r"(user|role)/[\w+=,.@/-]+", re.ASCII)
 
 
 def is_derived_key(key: str) -> bool:
@@ -169,11 +169,11 @@ def _variables(texts: Iterable[str]) -> set[str]:
 def _harvest_principal_values(values: tuple[str, ...], found: Harvest) -> None:
     """Accounts and principals a condition on aws:PrincipalAccount / aws:PrincipalArn names become callers too."""
     for value in values:
-        if ACCOUNT_ID.fullmatch(value):
+        if is_account_id(value):
             found.principal_accounts.add(value)
             continue
         fields = value.split(":")
-        if len(fields) < 6 or fields[0] != "arn" or not ACCOUNT_ID.fullmatch(fields[4]):
+        if len(fields) < 6 or fields[0] != "arn" or not is_account_id(fields[4]):
             continue
         if "*" in value or "?" in value or "${" in value or not IAM_PRINCIPAL.fullmatch(fields[5]):
             found.principal_accounts.add(fields[4])  # a pattern: any principal of that account stands for it

@@ -4,13 +4,13 @@ then mint the session that acts from then on with the role's permissions and non
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from policysim.engine.outcome import Outcome
 from policysim.enums import Gate
+from policysim.identifiers import is_external_id, is_session_name
 from policysim.ir.policy import CompiledPolicy
 from policysim.request import PrincipalKind
 from policysim.scenario.actor import Actor
@@ -19,8 +19,6 @@ from policysim.scenario.resolve import DEFAULT_SESSION_NAME, role_actor, trust_t
 from policysim.scenario.world import RoleInfo
 from policysim.services.sts import caller_refusal, refused
 
-SESSION_NAME = re.compile(r"^[\w+=,.@-]{2,64}$")
-EXTERNAL_ID = re.compile(r"^[\w+=,.@:/-]{2,1224}$")
 MAX_SESSION_POLICY_CHARS = 2048
 MAX_SESSION_POLICY_ARNS = 10
 CHAINED_MAX_SECONDS = 3600
@@ -68,12 +66,12 @@ def validate(actor: Actor, role: RoleInfo, params: AssumeParams) -> Outcome | No
     if kind is not PrincipalKind.SERVICE and role.arn.split(":")[1] != actor.principal.partition:
         return refused("AccessDenied", "a role cannot be assumed from another partition")
     name = params.session_name
-    if name is not None and not SESSION_NAME.match(name):
+    if name is not None and not is_session_name(name):
         return refused("ValidationError", f"RoleSessionName `{name}` must be 2-64 characters of [\\w+=,.@-]")
-    if params.external_id is not None and not EXTERNAL_ID.match(params.external_id):
+    if params.external_id is not None and not is_external_id(params.external_id):
         return refused("ValidationError", "ExternalId must be 2-1224 characters of [\\w+=,.@:/-]")
     source = params.source_identity
-    if source is not None and (not SESSION_NAME.match(source) or source.lower().startswith("aws:")):
+    if source is not None and (not is_session_name(source) or source.lower().startswith("aws:")):
         return refused("ValidationError", "SourceIdentity must be 2-64 characters and not start with `aws:`")
     return _validate_limits(actor, role, params)
 
@@ -137,7 +135,7 @@ def session_name_for(actor: Actor, params: AssumeParams) -> str:
     if params.session_name:
         return params.session_name
     name = actor.principal.name
-    if actor.principal.kind is PrincipalKind.USER and name and SESSION_NAME.match(name):
+    if actor.principal.kind is PrincipalKind.USER and name and is_session_name(name):
         return name
     return DEFAULT_SESSION_NAME
 

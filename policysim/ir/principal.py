@@ -14,14 +14,13 @@ from enum import IntEnum
 from typing import Any
 
 from policysim.errors import Location, PolicyError
-from policysim.ir.arn import parse_arn
+from policysim.identifiers import is_account_id, is_service_principal
+from policysim.ir.arn import Arn, parse_arn
 from policysim.request import Principal, PrincipalKind
 
-ACCOUNT_ID = re.compile(r"^\d{12}$")
-SERVICE_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]*\.amazonaws\.com(\.cn)?$")
-CANONICAL_USER = re.compile(r"^[0-9a-f]{64}$")
-IAM_PRINCIPAL_RESOURCE = re.compile(r"^(user|role)(/[\w+=,.@-]+)*/[\w+=,.@-]+$")
-STS_PRINCIPAL_RESOURCE = re.compile(r"^(assumed-role/[\w+=,.@-]+/[\w+=,.@-]+|federated-user/[\w+=,.@-]+)$")
+CANONICAL_USER = re.compile(r"[0-9a-f]{64}")
+IAM_PRINCIPAL_RESOURCE = re.compile(r"(user|role)(/[\w+=,.@-]+)*/[\w+=,.@-]+", re.ASCII)
+STS_PRINCIPAL_RESOURCE = re.compile(r"(assumed-role/[\w+=,.@-]+/[\w+=,.@-]+|federated-user/[\w+=,.@-]+)", re.ASCII)
 
 
 class PrincipalMatch(IntEnum):
@@ -69,6 +68,34 @@ class PrincipalSet:
         if principal.account is not None and principal.account in self.accounts:
             return PrincipalMatch.ACCOUNT
         return None
+
+
+def principal_of_arn(arn: Arn, text: str, session_name: str) -> Principal | None:
+    """The caller an ARN names, knowing nothing else of it; None when `text` names no caller.
+
+    A role ARN names a session of the role (called `session_name`); its path stays in the role ARN and is not in
+    the session ARN (`arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION`, reference_policies_elements_principal.md).
+    """
+    account, partition, resource = arn.account, arn.partition, arn.resource
+    if arn.service == "iam":
+        if resource == "root":
+            return Principal(PrincipalKind.ROOT, text, account, partition, user_id=account)
+        if resource.startswith("user/"):
+            return Principal(PrincipalKind.USER, text, account, partition, resource.rsplit("/", 1)[1])
+        if resource.startswith("role/"):
+            name = resource.rsplit("/", 1)[1]
+            session = f"arn:{partition}:sts::{account}:assumed-role/{name}/{session_name}"
+            return Principal(PrincipalKind.ROLE_SESSION, session, account, partition, name, text, session_name)
+        return None
+    pieces = resource.split("/")
+    if arn.service == "sts" and pieces[0] == "assumed-role" and len(pieces) == 3:
+        role = f"arn:{partition}:iam::{account}:role/{pieces[1]}"
+        return Principal(PrincipalKind.ROLE_SESSION, text, account, partition, pieces[1], role, pieces[2])
+    if arn.service == "sts" and pieces[0] == "federated-user" and len(pieces) == 2:
+        return Principal(
+            PrincipalKind.FEDERATED_USER, text, account, partition, pieces[1], user_id=f"{account}:{pieces[1]}"
+        )
+    return None
 
 
 def not_principal_applies(names: PrincipalSet, principal: Principal, bounded: bool) -> bool:
@@ -120,7 +147,7 @@ def compile_principal(value: str | Mapping[Any, str | list[str]], location: Loca
                 else:
                     _add_aws(item, accounts, arns, where)
             elif kind == "Service":
-                if not SERVICE_NAME.match(item):
+                if not is_service_principal(item):
                     raise PolicyError(
                         f"invalid service principal `{item}`",
                         where,
@@ -132,7 +159,7 @@ def compile_principal(value: str | Mapping[Any, str | list[str]], location: Loca
                     raise PolicyError(f"federated principal `{item}` cannot contain wildcards", where)
                 federated.add(item)
             else:  # CanonicalUser
-                if not CANONICAL_USER.match(item):
+                if not CANONICAL_USER.fullmatch(item):
                     raise PolicyError(f"invalid canonical user id `{item}`", where, "64 lowercase hex characters")
                 canonical.add(item)
     return PrincipalSet(
@@ -146,7 +173,7 @@ def compile_principal(value: str | Mapping[Any, str | list[str]], location: Loca
 
 
 def _add_aws(item: str, accounts: set[str], arns: set[str], where: Location) -> None:
-    if ACCOUNT_ID.match(item):
+    if is_account_id(item):
         accounts.add(item)
         return
     if not item.startswith("arn:"):
@@ -164,10 +191,10 @@ def _add_aws(item: str, accounts: set[str], arns: set[str], where: Location) -> 
     arn = parse_arn(item, location=where)
     if arn.service == "iam" and arn.resource == "root":
         accounts.add(arn.account)
-    elif (arn.service == "iam" and IAM_PRINCIPAL_RESOURCE.match(arn.resource)) or (
-        arn.service == "sts" and STS_PRINCIPAL_RESOURCE.match(arn.resource)
+    elif (arn.service == "iam" and IAM_PRINCIPAL_RESOURCE.fullmatch(arn.resource)) or (
+        arn.service == "sts" and STS_PRINCIPAL_RESOURCE.fullmatch(arn.resource)
     ):
-        if not ACCOUNT_ID.match(arn.account):
+        if not is_account_id(arn.account):
             raise PolicyError(f"principal `{item}` must name a 12-digit account", where)
         arns.add(item)
     else:

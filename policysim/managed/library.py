@@ -24,11 +24,11 @@ from policysim.errors import InputError, Location, ParseError, SchemaError
 MAX_FILE_BYTES = 256 * 1024 * 1024
 
 _PARTITION = r"aws(?:-[a-z]+)*"
-_IAM_ARN = re.compile(rf"arn:({_PARTITION}):iam::(aws|\d{{12}}):policy(/(?:[^/]+/)*)([^/]+)")
+_IAM_ARN = re.compile(rf"arn:({_PARTITION}):iam::(aws|[0-9]{{12}}):policy(/(?:[^/]+/)*)([^/]+)")
 _ORG_ARN = re.compile(
     rf"arn:({_PARTITION}):organizations::aws:policy/(service_control_policy|resource_control_policy)/(p-\w+)"
 )
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _RECORD_KEYS = ("name", "arn", "path", "version_id", "updated", "kind", "source", "document")
 
 

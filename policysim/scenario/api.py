@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -15,6 +14,7 @@ from policysim.engine.outcome import Outcome
 from policysim.enums import PolicyKind
 from policysim.errors import Location, RequestError, UnsupportedError
 from policysim.flows.assume_role import AssumeParams, Via, assume_role
+from policysim.identifiers import is_account_id, is_action_name
 from policysim.ir.policy import CompiledPolicy
 from policysim.load import Document, load_file
 from policysim.managed import ManagedPolicyLibrary
@@ -29,7 +29,6 @@ from policysim.scenario.runner import TestResult, run_tests
 from policysim.scenario.world import World
 
 UNMODELLED_ASSUME_ACTIONS = frozenset({"sts:assumerolewithwebidentity", "sts:assumerolewithsaml"})
-REQUEST_ACTION = re.compile(r"^[A-Za-z0-9-]+:[A-Za-z0-9_-]+$")
 ContextArg = Mapping[str, ContextInput | None]
 
 
@@ -275,7 +274,7 @@ class Scenario:
 
 def check_request(action: str, resource_account: str | None, where: Location | None) -> None:
     """A request names one concrete action (`service:Name`, no wildcard) and, if any, a 12-digit account."""
-    if not REQUEST_ACTION.match(action):
+    if not is_action_name(action):
         raise RequestError(
             f"invalid request action `{action}`",
             where,
@@ -287,7 +286,7 @@ def check_request(action: str, resource_account: str | None, where: Location | N
         raise UnsupportedError(
             f"`{action}` (federated AssumeRole) is not modelled", where, "model the role session with `assume` instead"
         )
-    if resource_account is not None and not (len(resource_account) == 12 and resource_account.isdigit()):
+    if resource_account is not None and not is_account_id(resource_account):
         raise RequestError(f"`resource_account` `{resource_account}` must be a 12-digit account id", where)
 
 

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 
 from policysim.enums import PolicyKind
 from policysim.errors import PathPart, ReferenceError_, SchemaError
+from policysim.identifiers import is_account_id
 from policysim.ir.arn import PARTITIONS, parse_arn
 from policysim.ir.policy import CompiledPolicy
 from policysim.load import Document
@@ -84,7 +85,7 @@ def _named(info: AccountInfo, account: Account) -> AccountInfo:
 
 
 def _check_account_id(account_id: str, doc: Document, where: tuple[PathPart, ...]) -> None:
-    if not (len(account_id) == 12 and account_id.isdigit()):
+    if not is_account_id(account_id):
         raise SchemaError(f"account id `{account_id}` must be 12 digits", doc.locate(where))
 
 

@@ -18,7 +18,7 @@ from policysim.load import Document, load_file, load_json
 from policysim.managed import ManagedKind, ManagedPolicyLibrary
 
 MANAGED_ARN = re.compile(
-    r"^arn:(?P<partition>[\w-]+):iam::(?P<account>aws|\d{12}):policy/(?P<path>(?:[^/]+/)*)(?P<name>[^/]+)$"
+    r"^arn:(?P<partition>[\w-]+):iam::(?P<account>aws|[0-9]{12}):policy/(?P<path>(?:[^/]+/)*)(?P<name>[^/]+)$"
 )
 
 

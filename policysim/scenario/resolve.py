@@ -11,16 +11,17 @@ from policysim.context import RequestContext
 from policysim.engine.decide import PolicySet
 from policysim.enums import Gate
 from policysim.errors import Location, ReferenceError_, RequestError, UnsupportedError
+from policysim.identifiers import is_service_principal
 from policysim.ir.arn import Arn, parse_arn
 from policysim.ir.policy import CompiledPolicy
+from policysim.ir.principal import principal_of_arn
 from policysim.request import ANONYMOUS, Principal, PrincipalKind, Request
 from policysim.scenario.actor import Actor
 from policysim.scenario.world import AccountInfo, RoleInfo, World
 from policysim.services import kms
 from policysim.services.sts import TRUST_ACTIONS
 
-ROLE_ARN = re.compile(r"^arn:[\w-]+:iam::[^:]*:role/")
-SERVICE_PRINCIPAL = re.compile(r"^[a-z0-9][a-z0-9.-]*\.amazonaws\.com(\.cn)?$")
+ROLE_ARN = re.compile(r"arn:[a-z0-9-]+:iam::[^:]*:role/")
 DEFAULT_SESSION_NAME = "policysim"
 # RCPs "do not impact the kms:RetireGrant permission" (orgs_manage_policies_rcps.md).
 RCP_EXEMPT_ACTIONS = frozenset({"kms:retiregrant"})
@@ -104,7 +105,7 @@ def resolve_actor(world: World, ref: str, where: Location | None, session_name: 
     """The actor a test's `principal` names: a user or role (name or ARN), a root, a service, or anonymous."""
     if ref == "anonymous":
         return Actor(ANONYMOUS)
-    if SERVICE_PRINCIPAL.match(ref):
+    if is_service_principal(ref):
         return Actor(Principal(PrincipalKind.SERVICE, ref))
     if not ref.startswith("arn:"):
         arns = world.names.get(ref, ())
@@ -122,27 +123,15 @@ def resolve_actor(world: World, ref: str, where: Location | None, session_name: 
 
 
 def _actor_for_arn(world: World, ref: str, arn: Arn, where: Location | None, session_name: str | None) -> Actor:
-    if arn.service == "iam" and arn.resource == "root":
-        account = account_info(world, arn.account, arn.partition)
-        return Actor(
-            Principal(PrincipalKind.ROOT, ref, arn.account, arn.partition, user_id=arn.account),
-            root=True,
-            account=account,
-        )
-    if arn.service == "iam" and arn.resource.startswith("user/"):
+    bare = principal_of_arn(arn, ref, session_name or DEFAULT_SESSION_NAME)
+    if bare is not None and bare.kind is PrincipalKind.ROOT:
+        return Actor(bare, root=True, account=account_info(world, arn.account, arn.partition))
+    if bare is not None and bare.kind is PrincipalKind.USER:
         user = world.users.get(ref)
         if user is None:
             raise ReferenceError_(f"unknown user `{ref}`", where, _known(world.users))
         account = account_info(world, user.account, arn.partition)
-        principal = Principal(
-            PrincipalKind.USER,
-            ref,
-            user.account,
-            arn.partition,
-            user.name,
-            user_id=user.user_id,
-            tags=user.tags,
-        )
+        principal = replace(bare, name=user.name, user_id=user.user_id, tags=user.tags)
         return Actor(principal, user.identity, user.boundary, account=account)
     if arn.service == "iam" and arn.resource.startswith("role/"):
         return role_actor(world, find_role(world, ref, where), session_name or DEFAULT_SESSION_NAME)

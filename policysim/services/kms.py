@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-_KEY_ARN = re.compile(r"^arn:[\w-]+:kms:[\w-]*:[^:]*:key/")
+_KEY_ARN = re.compile(r"arn:[a-z0-9-]+:kms:[a-z0-9-]*:[^:]*:key/")
 
 
 def is_key(arn: str) -> bool:

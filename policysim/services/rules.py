@@ -16,6 +16,7 @@ import re
 
 from policysim.engine.outcome import Outcome, Reason
 from policysim.enums import Decision, Gate
+from policysim.identifiers import ACCOUNT_PATTERN
 from policysim.request import Request
 from policysim.services.sts import TRUST_ACTIONS, UNDENIABLE_ACTIONS
 
@@ -23,10 +24,10 @@ _MODIFYING = re.compile(
     r"^(create|delete|put|update|attach|detach|tag|untag|set|add|remove|upload|enable|disable|schedule|cancel"
     r"|rotate|replicate|import|associate|disassociate)"
 )
-_AWS_MANAGED_POLICY = re.compile(r"^arn:[\w-]+:iam::aws:policy/")
-_RESERVED_ROLE = re.compile(r"^arn:[\w-]+:iam::\d{12}:role/aws-reserved/")
-_SERVICE_LINKED_ROLE = re.compile(r"^arn:[\w-]+:iam::\d{12}:role/aws-service-role/")
-_AWS_KMS_ALIAS = re.compile(r"^arn:[\w-]+:kms:[\w-]*:\d{12}:alias/aws/")
+_AWS_MANAGED_POLICY = re.compile(r"arn:[a-z0-9-]+:iam::aws:policy/")
+_RESERVED_ROLE = re.compile(rf"arn:[a-z0-9-]+:iam::{ACCOUNT_PATTERN}:role/aws-reserved/")
+_SERVICE_LINKED_ROLE = re.compile(rf"arn:[a-z0-9-]+:iam::{ACCOUNT_PATTERN}:role/aws-service-role/")
+_AWS_KMS_ALIAS = re.compile(rf"arn:[a-z0-9-]+:kms:[a-z0-9-]*:{ACCOUNT_PATTERN}:alias/aws/")
 _SLR_SANCTIONED = frozenset({"iam:deleteservicelinkedrole", "iam:getservicelinkedroledeletionstatus"})
 
 

@@ -15,21 +15,22 @@ from typing import Any
 from policysim.compile import compile_policy
 from policysim.enums import Gate, PolicyKind
 from policysim.errors import Location, RequestError
+from policysim.identifiers import is_account_id, is_service_principal
 from policysim.ir.arn import parse_arn
 from policysim.ir.policy import CompiledPolicy
+from policysim.ir.principal import principal_of_arn
 from policysim.load import Document, load_json
 from policysim.managed import ManagedPolicyLibrary
 from policysim.model.validation import Locator, validate
 from policysim.request import ANONYMOUS, Principal, PrincipalKind
 from policysim.scenario.actor import Actor
 from policysim.scenario.evaluator import Clock, Evaluator, utc_now
-from policysim.scenario.resolve import SERVICE_PRINCIPAL, Target, is_role_arn, key_target, unknown_trust_target
+from policysim.scenario.resolve import Target, is_role_arn, key_target, unknown_trust_target
 from policysim.scenario.world import AccountInfo, World
 from policysim.services.sts import TRUST_ACTIONS
-from policysim.twins.input_model import CustomPolicyInput, context_values
+from policysim.twins.input_model import CustomPolicyInput, PrincipalPolicyInput, context_values
 from policysim.twins.output import Evaluation, Renderer, StatementSpan, page, statement_positions
 
-ACCOUNT = re.compile(r"^\d{12}$")
 UNNAMED_ACCOUNT = "000000000000"  # the account of an unnamed caller when no input names one
 UNNAMED_CALLER = "policysim-caller"
 DEFAULT_SESSION = "policysim"
@@ -62,24 +63,11 @@ def caller_principal(arn: str | None, account: str | None, where: Location | Non
         return Principal(PrincipalKind.USER, f"arn:aws:iam::{acct}:user/{UNNAMED_CALLER}", acct)
     if arn == "*":
         return ANONYMOUS
-    if SERVICE_PRINCIPAL.match(arn):
+    if is_service_principal(arn):
         return Principal(PrincipalKind.SERVICE, arn)
-    parsed = parse_arn(arn, location=where)
-    acct, part, res = parsed.account, parsed.partition, parsed.resource
-    if parsed.service == "iam" and res == "root":
-        return Principal(PrincipalKind.ROOT, arn, acct, part, user_id=acct)
-    if parsed.service == "iam" and res.startswith("user/"):
-        return Principal(PrincipalKind.USER, arn, acct, part, res.rsplit("/", 1)[1])
-    if parsed.service == "iam" and res.startswith("role/"):
-        name = res.rsplit("/", 1)[1]
-        session = f"arn:{part}:sts::{acct}:assumed-role/{name}/{DEFAULT_SESSION}"
-        return Principal(PrincipalKind.ROLE_SESSION, session, acct, part, name, arn, DEFAULT_SESSION)
-    pieces = res.split("/")
-    if parsed.service == "sts" and pieces[0] == "assumed-role" and len(pieces) == 3:
-        role = f"arn:{part}:iam::{acct}:role/{pieces[1]}"
-        return Principal(PrincipalKind.ROLE_SESSION, arn, acct, part, pieces[1], role, pieces[2])
-    if parsed.service == "sts" and pieces[0] == "federated-user" and len(pieces) == 2:
-        return Principal(PrincipalKind.FEDERATED_USER, arn, acct, part, pieces[1], user_id=f"{acct}:{pieces[1]}")
+    principal = principal_of_arn(parse_arn(arn, location=where), arn, DEFAULT_SESSION)
+    if principal is not None:
+        return principal
     raise RequestError(
         f"`{arn}` is not a caller",
         where,
@@ -91,10 +79,10 @@ def owner_account(value: str | None, where: Location | None) -> str | None:
     """`ResourceOwner` / `ResourceAccount`: an account id or `arn:aws:iam::ACCOUNT:root`."""
     if value is None:
         return None
-    if ACCOUNT.match(value):
+    if is_account_id(value):
         return value
     parsed = parse_arn(value, location=where) if value.startswith("arn:") else None
-    if parsed is None or parsed.service != "iam" or parsed.resource != "root" or not ACCOUNT.match(parsed.account):
+    if parsed is None or parsed.service != "iam" or parsed.resource != "root" or not is_account_id(parsed.account):
         raise RequestError(f"`{value}` is not an account", where, "write `arn:aws:iam::123456789012:root` or the id")
     return parsed.account
 
@@ -154,7 +142,7 @@ def _compile(doc: Document) -> Inputs:
         else book.many(wire.SessionPolicyInputList, "SessionPolicyInputList", PolicyKind.SESSION),
         scps=_levels(book, scp_key, scp_texts, PolicyKind.SCP),
         rcps=_levels(book, "ResourceControlPolicyInputList", wire.ResourceControlPolicyInputList, PolicyKind.RCP),
-        resource_policy=_resource_policy(book, wire, doc.locate),
+        resource_policy=resource_policy(book, wire, doc.locate),
         owner=owner or account,
         extra=context_values(wire.ContextEntries or [], doc.locate),
     )
@@ -183,7 +171,9 @@ def _rcp_full_access() -> CompiledPolicy:
     return compile_policy(load_json(text, "RCPFullAWSAccess"), "RCPFullAWSAccess", PolicyKind.RCP, text)
 
 
-def _resource_policy(book: PolicyBook, wire: CustomPolicyInput, locate: Locator) -> CompiledPolicy | None:
+def resource_policy(
+    book: PolicyBook, wire: CustomPolicyInput | PrincipalPolicyInput, locate: Locator
+) -> CompiledPolicy | None:
     """The `ResourcePolicy`; a role's only resource-based policy is its trust policy, compiled as one."""
     if wire.ResourcePolicy is None:
         return None
@@ -222,7 +212,8 @@ def simulate_document(doc: Document, clock: Clock = utc_now) -> dict[str, Any]:
     for a_index, action in enumerate(wire.ActionNames):
         _check_action(action, doc.locate(("ActionNames", a_index)))
         for resource, target in zip(resources, targets, strict=True):
-            outcome = evaluator.evaluate(actor, action, _for_action(target, action, inputs.resource_policy), extra)
+            governed = with_resource_policy(target, action, inputs.resource_policy)
+            outcome = evaluator.evaluate(actor, action, governed, extra)
             assert outcome.policies is not None  # the evaluator records what it evaluated
             results.append(renderer.result(Evaluation(action, resource, outcome, outcome.policies)))
     return page(results, wire.MaxItems, wire.Marker, doc.locate(("Marker",)))
@@ -259,28 +250,34 @@ def _arn_account(resource: str, where: Location) -> str | None:
     if resource == "*":
         return None
     account = parse_arn(resource, location=where).account
-    return account if ACCOUNT.match(account) else None
+    return account if is_account_id(account) else None
 
 
 def _target(resource: str, inputs: Inputs, caller: Principal, where: Location) -> Target:
-    """The resource with its owner and the input's `ResourcePolicy`; a KMS key's policy must allow."""
+    """The resource with its owner; a KMS key's policy must allow."""
     in_arn = _arn_account(resource, where)
     if in_arn and inputs.owner and in_arn != inputs.owner:
         raise RequestError(f"the resource owner `{inputs.owner}` disagrees with the ARN `{resource}`", where)
     account = in_arn or inputs.owner or caller.account or UNNAMED_ACCOUNT
     partition = parse_arn(resource, location=where).partition if resource != "*" else caller.partition
-    return key_target(Target(resource, account, partition, inputs.resource_policy))
+    return key_target(Target(resource, account, partition))
 
 
-def _for_action(target: Target, action: str, policy: CompiledPolicy | None) -> Target:
-    """A role's resource policy (its trust policy) governs the trust actions only, and for them it must allow."""
-    if not is_role_arn(target.arn):
-        return target
-    if action.lower() not in TRUST_ACTIONS:
-        return replace(target, policy=None)
+def with_resource_policy(target: Target, action: str, policy: CompiledPolicy | None) -> Target:
+    """`target` under the input's `ResourcePolicy` (None: not given), for `action`.
+
+    A role's only resource-based policy is its trust policy: it governs the trust actions, and for them it must
+    allow (a role whose trust policy is not known allows nobody); other actions on a role have no resource policy.
+    """
+    if is_role_arn(target.arn):
+        if action.lower() not in TRUST_ACTIONS:
+            return replace(target, policy=None, must_allow=False, gate=Gate.RESOURCE, absent=None)
+        if policy is not None:
+            return replace(target, policy=policy, must_allow=True, gate=Gate.TRUST, absent=None)
+        return target if target.gate is Gate.TRUST else unknown_trust_target(target)
     if policy is None:
-        return unknown_trust_target(target)
-    return replace(target, policy=policy, must_allow=True, gate=Gate.TRUST)
+        return target
+    return key_target(replace(target, policy=policy, absent=None))
 
 
 def simulate_custom_policy(data: Mapping[str, Any], *, clock: Clock = utc_now) -> dict[str, Any]:

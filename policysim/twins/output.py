@@ -16,6 +16,7 @@ from policysim.engine.outcome import Outcome
 from policysim.engine.scan import Findings, scan
 from policysim.enums import Decision, Effect, PolicyKind
 from policysim.errors import Location, RequestError
+from policysim.identifiers import is_ascii_digits
 from policysim.ir.policy import CompiledPolicy, StatementRef
 from policysim.load import Document
 
@@ -112,6 +113,9 @@ class Renderer:
             "MatchedStatements": matched,
             "MissingContextValues": missing,
         }
+        if ev.policies.resource is None and ev.policies.absent_resource_policy:
+            # policysim extension: the resource policy that must allow (a key policy, a trust policy) was not given
+            out["MissingResourcePolicy"] = ev.policies.absent_resource_policy
         if orgs is not None:
             out["OrganizationsDecisionDetail"] = {"AllowedByOrganizations": orgs}
         if boundary is not None:
@@ -184,7 +188,10 @@ def _details(ev: Evaluation) -> tuple[bool | None, bool | None, dict[str, str]]:
     details: dict[str, str] = {}
     identity = scan(ps.identity, request, scratch)
     details[IAM_POLICY] = Decision.ALLOWED.value if ps.root and not identity.denies else _verdict(identity)
-    details[RESOURCE_POLICY] = _verdict(scan((ps.resource,), request, scratch)) if ps.resource else "implicitDeny"
+    if ps.resource is not None:
+        details[RESOURCE_POLICY] = _verdict(scan((ps.resource,), request, scratch, ps.boundary is not None))
+    else:
+        details[RESOURCE_POLICY] = Decision.IMPLICIT_DENY.value
     boundary = None
     if ps.boundary is not None:
         found = scan((ps.boundary,), request, scratch)
@@ -199,7 +206,7 @@ def page(results: list[dict[str, Any]], max_items: int | None, marker: str | Non
     """The response, paged like AWS when `MaxItems` is given (the marker is the index of the next item)."""
     start = 0
     if marker is not None:
-        if not marker.isdigit() or int(marker) > len(results):
+        if not is_ascii_digits(marker) or int(marker) > len(results):
             raise RequestError(f"invalid `Marker` `{marker}`", where, "pass the `Marker` of the previous response")
         start = int(marker)
     if max_items is None:

@@ -18,8 +18,8 @@ from policysim.model.validation import validate
 from policysim.request import PrincipalKind
 from policysim.scenario.actor import Actor
 from policysim.scenario.api import Scenario
-from policysim.scenario.resolve import policy_set, request_target, resolve_actor
-from policysim.twins.custom import PolicyBook, caller_principal, owner_account
+from policysim.scenario.resolve import is_role_arn, request_target, resolve_actor
+from policysim.twins.custom import PolicyBook, caller_principal, owner_account, resource_policy, with_resource_policy
 from policysim.twins.input_model import PrincipalPolicyInput, context_values
 from policysim.twins.output import Evaluation, Renderer, StatementSpan, page, statement_positions
 
@@ -86,9 +86,7 @@ def simulate_principal_document(scenario: Scenario, doc: Document) -> dict[str, 
         actor = replace(
             actor, principal=caller.principal, account=caller.account, root=caller.principal.kind is PrincipalKind.ROOT
         )
-    resource_policy = None
-    if wire.ResourcePolicy is not None:
-        resource_policy = book.compile(wire.ResourcePolicy, ("ResourcePolicy",), "ResourcePolicy", PolicyKind.RESOURCE)
+    given_policy = resource_policy(book, wire, doc.locate)
     owner = owner_account(wire.ResourceOwner, doc.locate(("ResourceOwner",)))
     extra = context_values(wire.ContextEntries or [], doc.locate)
     world = scenario.world
@@ -96,11 +94,11 @@ def simulate_principal_document(scenario: Scenario, doc: Document) -> dict[str, 
     for action in wire.ActionNames:
         for index, resource in enumerate(wire.ResourceArns or ["*"]):
             target = request_target(world, action, resource, owner, actor, doc.locate(("ResourceArns", index)))
-            if resource_policy is not None:
-                target = replace(target, policy=resource_policy)
+            if given_policy is not None or is_role_arn(resource):
+                target = with_resource_policy(target, action, given_policy)
             outcome = scenario.evaluator.evaluate(actor, action, target, extra)
-            assert outcome.request is not None  # the evaluator always records its request
-            evaluations.append(Evaluation(action, resource, outcome, policy_set(world, actor, outcome.request, target)))
+            assert outcome.policies is not None  # the evaluator records what it evaluated
+            evaluations.append(Evaluation(action, resource, outcome, outcome.policies))
     compiled = [*actor.identity, *([actor.boundary] if actor.boundary else [])]
     compiled += [e.policies.resource for e in evaluations if e.policies.resource is not None]
     renderer = Renderer(_positions(compiled, book), policy_name)

@@ -586,6 +586,44 @@ def test_not_principal_naming_the_role_does_not_spare_its_sessions() -> None:
     assert w.evaluate("App", "s3:GetObject", OBJ, session_name="s1").decision is EXPLICIT
 
 
+@pytest.mark.parametrize("who", ["user", "role session"])
+def test_not_principal_deny_always_denies_a_principal_with_a_boundary(who: str) -> None:
+    # access_policies_boundaries.md (Important): "The NotPrincipal element with a Deny effect will always deny any
+    # IAM principal that has a permissions boundary policy attached, regardless of the values specified in the
+    # NotPrincipal element."
+    spared = [ALICE, APP_ROLE, f"arn:aws:sts::{A}:assumed-role/App/s1", A_ROOT]
+    stmt = {"Effect": "Deny", "NotPrincipal": {"AWS": spared}, "Action": "s3:*", "Resource": OBJ}
+    bounded = {"permissions_boundary": "Bound"}
+    w = world(
+        {
+            A: {
+                "policies": {"Bound": policy(allow("s3:*"))},
+                "users": {"Alice": user(allow("s3:*"), **bounded)},
+                "roles": {"App": role(None, allow("s3:*"), **bounded)},
+                "buckets": {BUCKET: {"policy": policy(stmt)}},
+            }
+        }
+    )
+    principal = "Alice" if who == "user" else "App"
+    out = w.evaluate(principal, "s3:GetObject", OBJ, session_name="s1")
+    assert out.decision is EXPLICIT
+    assert out.reasons[0].gate is Gate.RESOURCE
+
+
+def test_not_principal_spares_the_same_caller_without_a_boundary() -> None:
+    stmt = {"Effect": "Deny", "NotPrincipal": {"AWS": [ALICE, A_ROOT]}, "Action": "s3:*", "Resource": OBJ}
+    assert s3_world(user(allow("s3:*")), policy(stmt)).evaluate("Alice", "s3:GetObject", OBJ).decision is ALLOWED
+
+
+def test_not_principal_with_allow_is_refused() -> None:
+    # reference_policies_elements_notprincipal.md: "NotPrincipal must be used with "Effect":"Deny". Using it with
+    # "Effect":"Allow" is not supported."
+    stmt = {"Effect": "Allow", "NotPrincipal": {"AWS": ALICE}, "Action": "s3:*", "Resource": OBJ}
+    with pytest.raises(PolicyError, match='`NotPrincipal` must be used with `"Effect": "Deny"`') as raised:
+        s3_world(user(), policy(stmt))
+    assert raised.value.location is not None and raised.value.location.path[-1] == "NotPrincipal"
+
+
 def test_effect_is_case_sensitive() -> None:
     with pytest.raises(PolicysimError):
         s3_world(user({"Effect": "allow", "Action": "s3:*", "Resource": "*"}))
@@ -1073,11 +1111,84 @@ def test_aws_owned_resources_cannot_be_modified(action: str, resource: str) -> N
     assert out.gates == (Gate.SERVICE,)
 
 
+def test_an_explicit_deny_wins_over_the_refusal_of_aws_owned_resources() -> None:
+    # reference_policies_evaluation-logic.md: "If the code finds even one explicit deny that applies, the code
+    # returns a final decision of Deny."
+    alias = f"arn:aws:kms:us-east-1:{A}:alias/aws/s3"
+    out = s3_world(user(allow("*"), deny("kms:DeleteAlias"))).evaluate("Alice", "kms:DeleteAlias", alias)
+    assert out.decision is EXPLICIT and out.gates == (Gate.IDENTITY,)
+
+
 def test_service_linked_role_can_be_deleted_through_its_sanctioned_action() -> None:
     slr = f"arn:aws:iam::{A}:role/aws-service-role/elasticbeanstalk.amazonaws.com/AWSServiceRoleForElasticBeanstalk"
     assert s3_world(user(allow("*"))).evaluate("Alice", "iam:DeleteServiceLinkedRole", slr).decision is ALLOWED
 
 
+@pytest.mark.parametrize("caller", ["Alice", A_ROOT])
+def test_get_session_token_needs_no_permission_and_cannot_be_denied(caller: str) -> None:
+    # id_credentials_temp_control-access_getsessiontoken.md: "No permissions are required for a user to get a
+    # session token. ... You cannot use policies to control authentication operations."
+    w = s3_world(user(deny("*")))
+    out = w.evaluate(caller, "sts:GetSessionToken", "*")
+    assert out.decision is ALLOWED and out.gates == (Gate.SERVICE,)
+
+
+def test_a_role_session_cannot_get_a_session_token() -> None:
+    w = s3_world(user(), roles={"App": role(None, allow("*"))})
+    out = w.evaluate("App", "sts:GetSessionToken", "*")
+    assert out.decision is IMPLICIT and out.gates == (Gate.SERVICE,)
+
+
+@pytest.mark.parametrize("action", ["sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity"])
+def test_the_root_user_makes_no_trust_action(action: str) -> None:
+    # tutorial_cross-account-with-roles.md: "You cannot switch to a role when you sign in as the AWS account root
+    # user"
+    w = s3_world(user(), roles={"App": role(trust({"AWS": A}, ["sts:AssumeRole", "sts:TagSession"]))})
+    out = w.evaluate(A_ROOT, action, APP_ROLE)
+    assert out.decision is IMPLICIT and out.gates == (Gate.SERVICE,)
+
+
+def test_a_trust_action_on_a_role_the_model_does_not_declare_is_not_allowed() -> None:
+    # Every role has a trust policy and it must allow; one the model does not give allows nobody.
+    out = s3_world(user(allow("sts:*"))).evaluate("Alice", "sts:AssumeRole", f"arn:aws:iam::{A}:role/Elsewhere")
+    assert out.decision is IMPLICIT and out.gates == (Gate.TRUST,)
+    assert "was not given" in out.reasons[0].message
+
+
+def test_a_kms_key_the_model_does_not_declare_is_not_allowed_by_identity_policies() -> None:
+    # KMS developer guide: "Without permission from the key policy, IAM policies that allow permissions have no
+    # effect."
+    key = f"arn:aws:kms:us-east-1:{A}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    out = s3_world(user(allow("kms:*"))).evaluate("Alice", "kms:Decrypt", key)
+    assert out.decision is IMPLICIT and "no key policy was given" in out.reasons[0].message
+
+
 def test_reading_aws_owned_resources_is_decided_by_policies() -> None:
     arn = "arn:aws:iam::aws:policy/AdministratorAccess"
     assert s3_world(user(allow("iam:GetPolicy"))).evaluate("Alice", "iam:GetPolicy", arn).decision is ALLOWED
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Identifiers: one ASCII-only validator each (policysim/identifiers.py)
+# ---------------------------------------------------------------------------------------------------------------
+
+ARABIC_ACCOUNT = "\u0661" * 12  # twelve ARABIC-INDIC DIGIT ONE: `isdigit()` and `\d` accept them
+
+
+@pytest.mark.parametrize("account", [ARABIC_ACCOUNT, "11111111111\n", "1111111111111"])
+def test_account_ids_are_twelve_ascii_digits(account: str) -> None:
+    with pytest.raises(PolicysimError):
+        world({account: {}})
+    with pytest.raises(PolicysimError):
+        s3_world(user(), policy(grant({"AWS": account}, "s3:*", OBJ)))
+    with pytest.raises(PolicysimError):
+        s3_world(user()).evaluate("Alice", "s3:GetObject", "arn:aws:s3:::other/key", resource_account=account)
+
+
+def test_identifier_validators_are_ascii_only() -> None:
+    from policysim.identifiers import is_account_id, is_action_name, is_service_principal, is_session_name
+
+    assert is_account_id(A) and not is_account_id(ARABIC_ACCOUNT) and not is_account_id(A + "\n")
+    assert is_action_name("s3:GetObject") and not is_action_name("s3:GetObject\n") and not is_action_name("s3:Get*")
+    assert is_service_principal("lambda.amazonaws.com") and not is_service_principal("lambda.amazonaws.com\n")
+    assert is_session_name("David-ProdUpdate") and not is_session_name("s\u00e9ssion") and not is_session_name("x")
