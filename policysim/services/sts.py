@@ -17,8 +17,8 @@ evaluator applies them before the policies are read.
   GetSessionToken operation is to authenticate the user using MFA. You cannot use policies to control
   authentication operations." and "Although you can include GetSessionToken in a policy, it has no effect on the
   user's ability to perform GetSessionToken." (id_credentials_temp_control-access_getsessiontoken.md). It must be
-  called with long-term credentials of an IAM user or the root user, not from a session ("GetSessionToken must be
-  called by using the long-term AWS security credentials of an IAM user", STS API reference).
+  called with long-term credentials of an IAM user or the root user, not from a session ("The GetSessionToken
+  operation must be called by using the long-term AWS security credentials of an IAM user", STS API reference).
 """
 
 from __future__ import annotations
