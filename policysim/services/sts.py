@@ -10,6 +10,8 @@ evaluator applies them before the policies are read.
   resource-based policy.
 - The root user cannot make them: "You cannot switch to a role when you sign in as the AWS account root user"
   (tutorial_cross-account-with-roles.md); STS answers "Roles may not be assumed by root accounts".
+- A federated user (GetFederationToken credentials) cannot call STS operations other than GetCallerIdentity (STS
+  API reference, GetFederationToken, "Permissions"): policysim refuses its trust actions (denying can only be safe).
 - `sts:GetCallerIdentity`: "No permissions are required to perform this operation. If an administrator attaches a
   policy to your identity that explicitly denies access to the sts:GetCallerIdentity action, you can still perform
   this operation." (STS API reference, GetCallerIdentity)
@@ -53,6 +55,8 @@ def caller_refusal(principal: Principal, action_lower: str, request: Request | N
             )
         if kind is PrincipalKind.ANONYMOUS:
             return refused("MissingAuthenticationToken", "AssumeRole needs signed credentials", request)
+        if kind is PrincipalKind.FEDERATED_USER:
+            return refused("AccessDenied", "a federated user's credentials cannot call STS to assume a role", request)
         return None
     if action_lower in UNDENIABLE_ACTIONS:
         if kind is PrincipalKind.ANONYMOUS:
