@@ -10,6 +10,7 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -30,9 +31,12 @@ from policysim.commands.common import (
     write_output,
 )
 from policysim.config import Config, load_config
-from policysim.errors import PolicysimError
+from policysim.errors import InputError, Location, PolicysimError
+from policysim.load import is_scenario_file
 from policysim.model.scenario import ScenarioFile
 from policysim.report import FORMATS, render
+from policysim.report.common import visible
+from policysim.report.json_report import report_document
 from policysim.report.model import RunSummary, ScenarioRun
 from policysim.report.suppress import apply_suppressions
 from policysim.scenario.api import Scenario
@@ -46,17 +50,68 @@ app = typer.Typer(
 )
 
 
-def scenario_files(paths: Sequence[Path]) -> list[Path]:
-    """The scenario files named: files as given, directories searched for *.yaml / *.yml."""
-    files: list[Path] = []
+SCENARIO_SUFFIXES = (".yaml", ".yml")
+NOT_A_SCENARIO = "not a scenario: no top-level `scenario` key"
+
+
+@dataclass
+class Collected:
+    """What the PATHs name, in order: scenario files to run and, in their place, the paths that could not be
+    checked (each a run with an input error, so the run exits 2); and the YAML files skipped as not scenarios."""
+
+    entries: list[Path | ScenarioRun] = field(default_factory=list)
+    skipped: list[Path] = field(default_factory=list)
+
+
+def collect(paths: Sequence[Path]) -> Collected:
+    """The scenario files named: files as given, directories searched for *.yaml / *.yml.
+
+    Under a directory a YAML file is run when it is a scenario (`policysim.load.is_scenario_file`, the rule the
+    pytest plugin uses too) and skipped, listed, when it is not. A YAML path under a directory that cannot be read
+    (a broken symbolic link, a FIFO or device, no permission, too large) is an error, and so is a directory
+    without any scenario: a gate that checked less than it was given must not pass.
+    """
+    found = Collected()
     for path in paths:
         if path.is_dir():
-            files += sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
-        elif path.exists():
-            files.append(path)
+            _collect_directory(path, found)
+        elif path.exists() or path.is_symlink():
+            found.entries.append(path)  # named explicitly: loaded as a scenario, whatever it holds
         else:
             fail(f"{path}: no such file or directory")
-    return files
+    return found
+
+
+def _collect_directory(directory: Path, found: Collected) -> None:
+    before = len(found.entries)
+    skipped = 0
+    for path in sorted(p for p in directory.rglob("*") if p.suffix in SCENARIO_SUFFIXES):
+        if path.is_dir() and not path.is_symlink():
+            continue  # a directory named `x.yaml`: its files are searched like any other
+        try:
+            scenario = is_scenario_file(path)
+        except PolicysimError as error:
+            found.entries.append(ScenarioRun(str(path), "", (), error))
+            continue
+        if scenario:
+            found.entries.append(path)
+        else:
+            found.skipped.append(path)
+            skipped += 1
+    if len(found.entries) == before:
+        also = f" ({skipped} YAML file{'s' if skipped != 1 else ''} skipped: {NOT_A_SCENARIO})" if skipped else ""
+        found.entries.append(
+            ScenarioRun(
+                str(directory),
+                "",
+                (),
+                InputError(
+                    f"no scenario found under `{directory}`{also}",
+                    Location(str(directory)),
+                    hint="a scenario is a .yaml or .yml file with a top-level `scenario` key",
+                ),
+            )
+        )
 
 
 def run_file(path: Path, library_file: Path | None) -> ScenarioRun:
@@ -68,7 +123,14 @@ def run_file(path: Path, library_file: Path | None) -> ScenarioRun:
         return ScenarioRun(str(path), "", (), error)
 
 
-def _progress(files: list[Path], work: Callable[[Path], ScenarioRun]) -> list[ScenarioRun]:
+def run_entry(entry: Path | ScenarioRun, library_file: Path | None) -> ScenarioRun:
+    """Run a collected scenario file; a path that could not be checked is already its (failed) run."""
+    return entry if isinstance(entry, ScenarioRun) else run_file(entry, library_file)
+
+
+def _progress(
+    files: Sequence[Path | ScenarioRun], work: Callable[[Path | ScenarioRun], ScenarioRun]
+) -> list[ScenarioRun]:
     """Run `work` over the files, with a progress bar on a terminal when the run is long."""
     if not (sys.stderr.isatty() and len(files) > 3):
         return [work(f) for f in files]
@@ -109,9 +171,10 @@ def check(
     if not targets:
         fail("give a PATH or set `paths` in the configuration")
     library = managed_policies or config.managed_policies
-    runs = _progress(scenario_files(targets), lambda p: run_file(p, library))
+    found = collect(targets)
+    runs = _progress(found.entries, lambda entry: run_entry(entry, library))
     runs = _suppress(config, runs, partial=any(p.is_file() for p in paths or ()))  # files named: pre-commit
-    _write_reports(runs, reports, verbose)
+    _write_reports(runs, reports, verbose, found.skipped)
     summary = RunSummary(tuple(runs))
     if summary.errors:
         for run in runs:
@@ -129,11 +192,32 @@ def _suppress(config: Config, runs: list[ScenarioRun], partial: bool) -> list[Sc
     return runs
 
 
-def _write_reports(runs: list[ScenarioRun], targets: Sequence[tuple[str, Path | None]], verbose: bool) -> None:
-    """Render every format: to its --output file, or (at most one) to standard output."""
+def _write_reports(
+    runs: list[ScenarioRun], targets: Sequence[tuple[str, Path | None]], verbose: bool, skipped: Sequence[Path] = ()
+) -> None:
+    """Render every format: to its --output file, or (at most one) to standard output.
+
+    The YAML files skipped under a directory are listed in the text report (before the summary line) and as
+    `skipped_files` in the JSON report.
+    """
     for fmt, target in targets:
         color = target is None and fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-        write_output(render(fmt, runs, color=color, verbose=verbose), target)
+        if fmt == "json":
+            document = report_document(runs)
+            document["skipped_files"] = [{"file": str(path), "reason": NOT_A_SCENARIO} for path in skipped]
+            text = json.dumps(document, indent=2, ensure_ascii=True) + "\n"
+        else:
+            text = render(fmt, runs, color=color, verbose=verbose)
+            if fmt == "text" and skipped:
+                text = _with_skipped(text, skipped)
+        write_output(text, target)
+
+
+def _with_skipped(text: str, skipped: Sequence[Path]) -> str:
+    """The text report with one `skipped FILE: not a scenario ...` line per skipped file before its summary."""
+    lines = text.splitlines(keepends=True)
+    listed = [f"- skipped {visible(str(path))}: {NOT_A_SCENARIO}\n" for path in skipped]
+    return "".join([*lines[:-1], *listed, *lines[-1:]])
 
 
 @app.command()

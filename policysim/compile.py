@@ -25,6 +25,7 @@ from policysim.ir.policy import (
 )
 from policysim.ir.principal import PrincipalSet, compile_principal
 from policysim.ir.template import parse_template
+from policysim.limits import check_policy_size
 from policysim.load import Document
 from policysim.model.policy import PolicyDocument, PolicyStatement
 from policysim.model.validation import validate
@@ -62,6 +63,7 @@ KIND_RULES: dict[PolicyKind, KindRules] = {
 
 def compile_policy(doc: Document, policy_id: str, kind: PolicyKind, source_text: str | None = None) -> CompiledPolicy:
     """Validate and compile one policy document of a given kind."""
+    check_policy_size(doc.data, kind, doc.locate(()))  # first: a policy no AWS account could hold is not compiled
     _check_characters(doc.data, doc, ())
     wire = validate(PolicyDocument, doc.data, doc.locate, f"{kind.value} policy `{policy_id}`")
     variables = wire.Version == "2012-10-17"

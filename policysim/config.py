@@ -20,7 +20,7 @@ from typing import Any, Literal, get_args
 from pydantic import BaseModel, ConfigDict
 
 from policysim.errors import ConfigError, Location, ParseError, PathPart, SchemaError
-from policysim.load import load_file
+from policysim.load import load_file, read_limited
 from policysim.load.document import decode_input
 from policysim.model.validation import Locator, validate
 from policysim.report import FORMATS
@@ -159,11 +159,7 @@ def read_config(path: Path, cwd: Path) -> Config:
 
 
 def _read_text(path: Path, shown: str) -> str:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ParseError(f"cannot read file: {exc.strerror or type(exc).__name__}", Location(shown)) from None
-    return decode_input(raw, shown)
+    return decode_input(read_limited(path, shown), shown)
 
 
 def _toml_table(text: str, shown: str) -> Any:

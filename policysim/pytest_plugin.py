@@ -1,11 +1,12 @@
 """pytest plugin: `pytest scenarios/` collects scenario files and reports each of their tests as a test item.
 
-A YAML file is a scenario when it has a top-level `scenario:` key. Node ids are `file::test name`.
+A YAML file is a scenario when it has a top-level `scenario` key: `policysim.load.is_scenario_file`, the rule
+`policysim check DIR` uses too. A YAML file that cannot be read is collected, so that its error is reported rather
+than the file silently skipped. Node ids are `file::test name`.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,10 +14,9 @@ from typing import Any
 import pytest
 
 from policysim.errors import PolicysimError
+from policysim.load import is_scenario_file
 from policysim.scenario.api import Scenario
 from policysim.scenario.runner import TestResult
-
-_SCENARIO_KEY = re.compile(r"^scenario\s*:", re.MULTILINE)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -29,11 +29,10 @@ def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Col
     if file_path.suffix not in (".yaml", ".yml") or not parent.config.getini("policysim_collect"):
         return None
     try:
-        head = file_path.read_text(encoding="utf-8", errors="replace")[:65536]
-    except OSError:
-        return None
-    if not _SCENARIO_KEY.search(head):
-        return None
+        if not is_scenario_file(file_path):
+            return None
+    except PolicysimError:
+        pass  # unreadable: collected, and its load reports the error
     return ScenarioFile.from_parent(parent, path=file_path)
 
 

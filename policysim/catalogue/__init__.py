@@ -17,6 +17,7 @@ from functools import cache, cached_property
 from pathlib import Path
 
 from policysim.errors import InputError, Location
+from policysim.load import decode_input, read_limited
 
 BUILTIN = Path(__file__).with_name("data") / "actions.txt"
 PLACEHOLDER = re.compile(r"\$\{([A-Za-z0-9]+)\}")
@@ -126,10 +127,11 @@ class ActionCatalogue:
     def from_file(cls, path: Path) -> ActionCatalogue:
         """Read a catalogue file; a malformed line is an error naming file and line."""
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise InputError(f"cannot read action catalogue `{path}`: {error}") from None
-        return cls.parse(text, str(path))
+            raw = read_limited(path, str(path))
+        except InputError as error:
+            message = f"cannot read action catalogue `{path}`: {error.message}"
+            raise InputError(message, error.location, error.hint) from None
+        return cls.parse(decode_input(raw, str(path)), str(path))
 
     @classmethod
     def parse(cls, text: str, source: str) -> ActionCatalogue:

@@ -8,16 +8,16 @@ JSON (indent 4) on stdout, exit 0 whenever the simulation ran; invalid input exi
 from __future__ import annotations
 
 import json
+import os
 import re
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from policysim.errors import Location, ParseError, PolicysimError, SchemaError
-from policysim.load import Document, load_json
+from policysim.errors import Location, PolicysimError, SchemaError
+from policysim.load import Document, decode_input, load_json, read_limited, read_stream_limited
 from policysim.scenario.api import Scenario
 from policysim.twins.custom import simulate_document
 from policysim.twins.principal import simulate_principal_document
@@ -27,43 +27,47 @@ One = Annotated[str | None, typer.Option()]
 _SHORTHAND_KEYS = ("ContextKeyName", "ContextKeyValues", "ContextKeyType")
 
 
-def read_value(value: str, label: str) -> str:
-    """A flag value: literal text, `file://path`, or (for `--cli-input-json`) `-` for stdin or a plain path."""
-    if value.startswith(("file://", "fileb://")):
-        path = Path(value.split("://", 1)[1])
-        try:
-            return path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ParseError(f"cannot read `{path}`: {exc.strerror or type(exc).__name__}", Location(label)) from None
-    return value
+def _file_of(value: str) -> str | None:
+    """The path of a `file://` / `fileb://` value (the AWS CLI's file references), else None."""
+    return value.split("://", 1)[1] if value.startswith(("file://", "fileb://")) else None
+
+
+def read_value(value: str) -> str:
+    """A flag value: literal text or `file://path` (read with the input limits, as strict UTF-8)."""
+    path = _file_of(value)
+    if path is None:
+        return value
+    return decode_input(read_limited(path, path), path)
 
 
 def _input_document(value: str | None) -> Document:
+    """`--cli-input-json`: `file://path`, `-` (standard input), a path, or the JSON itself.
+
+    Files and standard input are read with the loader's limits (`policysim.load.read_limited`): a regular file
+    only, at most `MAX_INPUT_BYTES`, strict UTF-8; so `file:///dev/zero` or a FIFO is refused, never read.
+    """
     if value is None:
         return Document({}, "<flags>", {}, {})
     if value == "-":
-        return load_json(sys.stdin.read(), "<stdin>")
-    if value.startswith("file://"):
-        name = value[len("file://") :]
-        return load_json(read_value(value, name), name)
-    if not value.lstrip().startswith("{") and Path(value).is_file():
-        return load_json(Path(value).read_text(encoding="utf-8"), value)
+        return load_json(read_stream_limited(name="<stdin>"), "<stdin>")
+    path = _file_of(value)
+    if path is None and not value.lstrip().startswith("{") and os.path.lexists(value):
+        path = value
+    if path is not None:
+        return load_json(read_limited(path, path), path)
     return load_json(value, "--cli-input-json")
 
 
 def _json_flag(value: str, label: str) -> Any:
-    text = read_value(value, label)
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ParseError(f"{label} is not valid JSON: {exc.msg}", Location(label, exc.lineno, exc.colno)) from None
+    """A flag's JSON value, loaded by the strict located loader (duplicate keys, depth and size refused)."""
+    return load_json(value, label).data
 
 
 def context_entries(values: list[str]) -> list[Any]:
     """`--context-entries` values: JSON (an entry or a list) or AWS CLI shorthand, one entry per value."""
     out: list[Any] = []
     for value in values:
-        text = read_value(value, "--context-entries").strip()
+        text = read_value(value).strip()
         if text.startswith(("[", "{")):
             data = _json_flag(text, "--context-entries")
             out.extend(data if isinstance(data, list) else [data])
@@ -109,8 +113,8 @@ def _run(work: Callable[[], dict[str, Any]]) -> None:
     typer.echo(json.dumps(result, indent=4))
 
 
-def _texts(values: list[str] | None, label: str) -> list[str] | None:
-    return None if values is None else [read_value(v, label) for v in values]
+def _texts(values: list[str] | None) -> list[str] | None:
+    return None if values is None else [read_value(v) for v in values]
 
 
 def _common_flags(
@@ -126,12 +130,12 @@ def _common_flags(
     return {
         "ActionNames": action_names,
         "ResourceArns": resource_arns,
-        "ResourcePolicy": None if resource_policy is None else read_value(resource_policy, "--resource-policy"),
+        "ResourcePolicy": None if resource_policy is None else read_value(resource_policy),
         "ResourceOwner": resource_owner,
         "CallerArn": caller_arn,
         "ContextEntries": None if context is None else context_entries(context),
-        "PolicyInputList": _texts(policy_input_list, "--policy-input-list"),
-        "PermissionsBoundaryPolicyInputList": _texts(boundary, "--permissions-boundary-policy-input-list"),
+        "PolicyInputList": _texts(policy_input_list),
+        "PermissionsBoundaryPolicyInputList": _texts(boundary),
     }
 
 

@@ -137,11 +137,14 @@ def show(value: str, limit: int = 60) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
-def decode_input(text: str | bytes, file: str) -> str:
-    """Check the size cap and the encoding; return text without a BOM."""
+def decode_input(text: str | bytes, file: str, limit: int = MAX_INPUT_BYTES) -> str:
+    """Check the size cap (`limit` bytes) and the encoding (strict UTF-8); return text without a BOM.
+
+    Invalid UTF-8 is a located `ParseError` naming the bad byte and its byte offset.
+    """
     if isinstance(text, bytes | bytearray | memoryview):
         raw = bytes(text)
-        _check_size(len(raw), file)
+        _check_size(len(raw), file, limit)
         try:
             decoded = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -153,8 +156,8 @@ def decode_input(text: str | bytes, file: str) -> str:
                 hint="save the file as UTF-8",
             ) from None
     elif isinstance(text, str):
-        if len(text) > MAX_INPUT_BYTES // 4:
-            _check_size(len(text.encode("utf-8", "surrogatepass")), file)
+        if len(text) > limit // 4:
+            _check_size(len(text.encode("utf-8", "surrogatepass")), file, limit)
         decoded = text
         bad = _SURROGATE.search(decoded)
         if bad is not None:
@@ -165,11 +168,9 @@ def decode_input(text: str | bytes, file: str) -> str:
     return decoded[1:] if decoded.startswith("\ufeff") else decoded
 
 
-def _check_size(size: int, file: str) -> None:
-    if size > MAX_INPUT_BYTES:
-        raise ParseError(
-            f"input is too large: {size} bytes, the limit is {MAX_INPUT_BYTES} bytes", Location(file, 1, 1)
-        )
+def _check_size(size: int, file: str, limit: int = MAX_INPUT_BYTES) -> None:
+    if size > limit:
+        raise ParseError(f"input is too large: {size} bytes, the limit is {limit} bytes", Location(file, 1, 1))
 
 
 def empty_error(file: str) -> ParseError:

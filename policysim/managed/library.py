@@ -19,7 +19,8 @@ from enum import Enum
 from importlib import resources
 from typing import Any
 
-from policysim.errors import InputError, Location, ParseError, SchemaError
+from policysim.errors import Location, ParseError, SchemaError
+from policysim.load import decode_input, read_limited
 
 MAX_FILE_BYTES = 256 * 1024 * 1024
 
@@ -172,25 +173,17 @@ def _json(text: str, loc: Location, embedded: bool = False) -> Any:
         raise ParseError(f"invalid JSON: {exc.msg.lower()}", Location(loc.file, exc.lineno, exc.colno)) from None
     except _Duplicate as dup:
         raise SchemaError(f"duplicate key `{dup.key}`", loc) from None
+    except RecursionError:
+        raise ParseError("document is nested too deeply", loc) from None
 
 
 def _parse(raw: bytes, label: str) -> Any:
-    if len(raw) > MAX_FILE_BYTES:
-        raise ParseError(f"file is larger than {MAX_FILE_BYTES} bytes", Location(label))
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ParseError("file is not valid UTF-8", Location(label)) from None
-    return _json(text, Location(label))
+    return _json(decode_input(raw, label, MAX_FILE_BYTES), Location(label))
 
 
 def _load_file(path: pathlib.Path) -> list[ManagedPolicy]:
     label = str(path)
-    try:
-        raw = pathlib.Path(path).read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read file: {(exc.strerror or str(exc)).lower()}", Location(label)) from None
-    data, loc = _parse(raw, label), Location(label)
+    data, loc = _parse(read_limited(path, label, MAX_FILE_BYTES), label), Location(label)
     if not isinstance(data, dict):
         raise SchemaError(f"expected a JSON object at the top level, got {_type_name(data)}", loc)
     if "Policies" in data:

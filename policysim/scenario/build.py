@@ -11,6 +11,7 @@ from policysim.errors import PathPart, ReferenceError_, SchemaError
 from policysim.identifiers import is_account_id
 from policysim.ir.arn import PARTITIONS, parse_arn
 from policysim.ir.policy import CompiledPolicy
+from policysim.limits import check_inline_aggregate, check_managed_size
 from policysim.load import Document
 from policysim.model.scenario import Account, ScenarioFile
 from policysim.scenario.organization import org_levels
@@ -124,7 +125,7 @@ def _policy_ref(
                 f"policies defined in this account: {known}; AWS managed policies are given by ARN",
             )
         policy_arn = f"arn:{partition}:iam::{account_id}:policy/{ref}"
-        return compiler.inline(("accounts", account_id, "policies", ref), policy_arn, kind)
+        return _customer_managed(("accounts", account_id, "policies", ref), policy_arn, kind, compiler)
     if parsed["account"] == "aws":
         return compiler.managed(ref, kind, where)
     if parsed["account"] != account_id or parsed["name"] not in account.policies:
@@ -133,7 +134,17 @@ def _policy_ref(
             compiler.doc.locate(where),
             "a policy can be attached only in its own account; define it under that account's `policies`",
         )
-    return compiler.inline(("accounts", account_id, "policies", parsed["name"]), ref, kind)
+    return _customer_managed(("accounts", account_id, "policies", parsed["name"]), ref, kind, compiler)
+
+
+def _customer_managed(
+    path: tuple[PathPart, ...], policy_arn: str, kind: PolicyKind, compiler: PolicyCompiler
+) -> CompiledPolicy:
+    """A customer managed policy of the scenario, attached: compiled, and held to IAM's 6,144-character quota."""
+    policy = compiler.inline(path, policy_arn, kind)
+    document = compiler.document(path)
+    check_managed_size(document.data, document.locate(()))
+    return policy
 
 
 def _own_policies(
@@ -149,6 +160,10 @@ def _own_policies(
     policies = _attached(managed, account_id, account, account.partition, (*where, "managed_policies"), compiler)
     for name in inline:
         policies.append(compiler.inline((*where, "inline_policies", name), f"{arn}#{name}", PolicyKind.IDENTITY))
+    if inline:  # IAM's quota on the sum of one user's, group's or role's inline policies
+        entity = {"users": "user", "groups": "group", "roles": "role"}[str(where[-2])]
+        documents = [compiler.document((*where, "inline_policies", name)).data for name in inline]
+        check_inline_aggregate(entity, documents, compiler.doc.locate((*where, "inline_policies")))
     return policies
 
 

@@ -44,7 +44,7 @@ class PolicyCompiler:
             if self.base_dir is None:
                 raise SchemaError("`file:` policies need a scenario loaded from a file", self.doc.locate(path))
             target = (self.base_dir / data["file"]).resolve()
-            if not target.is_file():
+            if not (target.exists() or target.is_symlink()):  # anything else: refused by load_file
                 raise ReferenceError_(f"policy file `{data['file']}` not found", self.doc.locate((*path, "file")))
             return load_file(target, display=str(Path(self.doc.file).parent / data["file"]))
         return sub

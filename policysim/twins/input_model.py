@@ -12,10 +12,12 @@ import binascii
 import ipaddress
 import re
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
+from policysim import limits
 from policysim.conditions.dates import parse_date
 from policysim.conditions.numeric import parse_number
 from policysim.errors import RequestError
@@ -41,49 +43,112 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
+# ---------------------------------------------------------------- the API's member limits (policysim.limits)
+
+
+def _length_error(value: str, bound: limits.Bound, item: str = "") -> PydanticCustomError | None:
+    """The error for a string outside its botocore shape's length range (None when within it)."""
+    if bound.min <= len(value) <= bound.max:
+        return None
+    side = f"at most {bound.max}" if len(value) > bound.max else f"at least {bound.min}"
+    return PydanticCustomError(
+        "aws_length",
+        "{item}is {length} characters long; the simulate API allows {side} (botocore {shape})",
+        {"item": item, "length": len(value), "side": side, "shape": bound.shape},
+    )
+
+
+def _length(bound: limits.Bound) -> AfterValidator:
+    """A string member within its shape's length range."""
+
+    def check(value: str) -> str:
+        if (error := _length_error(value, bound)) is not None:
+            raise error
+        return value
+
+    return AfterValidator(check)
+
+
+def _items(bound: limits.Bound) -> AfterValidator:
+    """Every string of a list member (or of a list of levels) within the shape's length range."""
+
+    def check(values: list[Any]) -> list[Any]:
+        for i, value in enumerate(values):
+            rows = [(f"[{i}][{j}]", v) for j, v in enumerate(value)] if isinstance(value, list) else [(f"[{i}]", value)]
+            for index, text in rows:
+                if (error := _length_error(text, bound, f"item {index} ")) is not None:
+                    raise error
+        return values
+
+    return AfterValidator(check)
+
+
+def _at_most(limit: int, what: str) -> BeforeValidator:
+    """A list of at most `limit` items, checked before its items are validated (policysim's bound)."""
+
+    def check(values: Any) -> Any:
+        if isinstance(values, list) and len(values) > limit:
+            raise PydanticCustomError(
+                "too_many",
+                "has {count} {what}, the limit is {limit}",
+                {"count": len(values), "what": what, "limit": limit},
+            )
+        return values
+
+    return BeforeValidator(check)
+
+
+Policies = Annotated[list[str], _items(limits.POLICY_DOCUMENT)]
+Levels = Annotated[list[list[str]], _items(limits.POLICY_DOCUMENT)]
+Policy = Annotated[str, _length(limits.POLICY_DOCUMENT)]
+ResourceName = Annotated[str, _length(limits.RESOURCE_NAME)]
+
+
 class ContextEntry(_Strict):
     """One `ContextEntries` item."""
 
-    ContextKeyName: str = Field(min_length=1, max_length=256)
-    ContextKeyValues: list[str] = Field(default_factory=list)
+    ContextKeyName: Annotated[str, _length(limits.CONTEXT_KEY_NAME)]
+    ContextKeyValues: Annotated[list[str], _at_most(limits.MAX_CONTEXT_VALUES, "values")] = Field(
+        default_factory=list
+    )
     ContextKeyType: KeyType | None = None
 
 
 class OrganizationLevel(_Strict):
     """One `OrderedOrganizationPolicyInputList` item: the SCPs at one level of the organization."""
 
-    ServiceControlPolicyInputList: list[str] = Field(default_factory=list)
+    ServiceControlPolicyInputList: Policies = Field(default_factory=list)
 
 
 class _Common(_Strict):
-    PolicyInputList: list[str] | None = None
-    PermissionsBoundaryPolicyInputList: list[str] | None = None
-    ActionNames: list[str] = Field(min_length=1)
-    ResourceArns: list[str] | None = None
-    ResourcePolicy: str | None = None
-    ResourceOwner: str | None = None
-    CallerArn: str | None = None
-    ContextEntries: list[ContextEntry] | None = None
-    ResourceHandlingOption: str | None = None
+    PolicyInputList: Policies | None = None
+    PermissionsBoundaryPolicyInputList: Policies | None = None
+    ActionNames: Annotated[list[str], _items(limits.ACTION_NAME)] = Field(min_length=1)
+    ResourceArns: Annotated[list[str], _items(limits.RESOURCE_NAME)] | None = None
+    ResourcePolicy: Policy | None = None
+    ResourceOwner: ResourceName | None = None
+    CallerArn: ResourceName | None = None
+    ContextEntries: Annotated[list[ContextEntry], _at_most(limits.MAX_CONTEXT_ENTRIES, "entries")] | None = None
+    ResourceHandlingOption: Annotated[str, _length(limits.RESOURCE_HANDLING_OPTION)] | None = None
     MaxItems: int | None = Field(default=None, ge=1, le=1000)
-    Marker: str | None = None
+    Marker: Annotated[str, _length(limits.MARKER)] | None = None
 
 
 class CustomPolicyInput(_Common):
     """`SimulateCustomPolicy`'s request, plus the policysim extensions."""
 
-    PolicyInputList: list[str]  # required here
+    PolicyInputList: Policies  # required here
     OrderedOrganizationPolicyInputList: list[OrganizationLevel] | None = None
-    SessionPolicyInputList: list[str] | None = None
-    ServiceControlPolicyInputList: list[list[str]] | None = None
-    ResourceControlPolicyInputList: list[list[str]] | None = None
-    ResourceAccount: str | None = None
+    SessionPolicyInputList: Policies | None = None
+    ServiceControlPolicyInputList: Levels | None = None
+    ResourceControlPolicyInputList: Levels | None = None
+    ResourceAccount: ResourceName | None = None
 
 
 class PrincipalPolicyInput(_Common):
     """`SimulatePrincipalPolicy`'s request."""
 
-    PolicySourceArn: str
+    PolicySourceArn: Annotated[str, _length(limits.ARN)]
     PolicyExclusionList: list[dict[str, Any]] | None = None
 
 

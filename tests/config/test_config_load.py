@@ -327,11 +327,15 @@ def test_unreadable_file(project: Path) -> None:
 def test_unreadable_pyproject(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (project / "pyproject.toml").write_text('[tool.policysim]\nformat = "json"\n')
 
-    def refuse(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied")
+    real_open = os.open
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
-    with pytest.raises(ParseError, match=r"pyproject\.toml: cannot read file: Permission denied"):
+    def refuse(path: str | Path, flags: int, *args: int) -> int:
+        if Path(path).name == "pyproject.toml":
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(os, "open", refuse)  # the loader opens every user-named file with os.open
+    with pytest.raises(ParseError, match=r"pyproject\.toml: cannot read file: permission denied"):
         load_config(project, environ={})
 
 

@@ -379,4 +379,6 @@ def test_unreadable_and_undecodable_files(lib: ManagedPolicyLibrary, tmp_path: p
     binary.write_bytes(b'{"Policies": ["\xff"]}')
     with pytest.raises(ParseError) as parse_error:
         lib.with_file(binary)
-    assert str(parse_error.value) == f"{binary}: file is not valid UTF-8"
+    assert str(parse_error.value) == (
+        f"{binary}:1:16: input is not valid UTF-8: bad byte 0xff at byte offset 15\n  hint: save the file as UTF-8"
+    )

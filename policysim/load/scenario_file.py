@@ -1,0 +1,69 @@
+"""The one rule for "is this YAML file a policysim scenario?", shared by `policysim check DIR` and the pytest plugin.
+
+A file is a scenario when it has a top-level `scenario` key. The rule reads PyYAML's event stream (nothing is
+constructed, tags and anchors are only looked at), so it also sees a key written in flow style or quoted, and
+anywhere in the file. A file that is not YAML at all (a Helm template, a syntax error) cannot be read that way;
+for it the rule falls back to the text: a line that starts with `scenario:` (optionally quoted). A file that looks
+like a scenario is loaded, so its errors are reported; anything else is skipped (and listed by the caller).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+SCENARIO_KEY = "scenario"
+_LOADER: Any = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
+_TEXT_RULE = re.compile(r"""^(?:scenario|"scenario"|'scenario')[ \t]*:""", re.MULTILINE)
+
+
+def is_scenario_text(raw: str | bytes) -> bool:
+    """Whether a YAML text (or its bytes) has a top-level `scenario` key."""
+    if isinstance(raw, bytes):
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return _TEXT_RULE.search(raw.decode("utf-8", "replace")) is not None
+    else:
+        text = raw
+    text = text.removeprefix("\ufeff")
+    try:
+        return _has_top_level_key(text)
+    except yaml.YAMLError:
+        return _TEXT_RULE.search(text) is not None
+    except Exception:  # any other library failure: decide by the text, never crash the collection
+        return _TEXT_RULE.search(text) is not None
+
+
+def is_scenario_file(path: Path | str) -> bool:
+    """Whether the file at `path` is a scenario; unreadable files raise the loader's located `ParseError`."""
+    from policysim.load import read_limited  # the package imports this module
+
+    return is_scenario_text(read_limited(path))
+
+
+def _has_top_level_key(text: str) -> bool:
+    """True as soon as a document's top-level mapping has the key `scenario` (events only, no construction)."""
+    depth = 0  # collections open around the current event
+    in_root_mapping = False
+    expect_key = False
+    for event in yaml.parse(text, Loader=_LOADER):
+        if isinstance(event, yaml.DocumentStartEvent):
+            depth, in_root_mapping, expect_key = 0, False, False
+        elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            if depth == 0:
+                in_root_mapping = isinstance(event, yaml.MappingStartEvent)
+                expect_key = True
+            elif depth == 1 and in_root_mapping:
+                expect_key = not expect_key  # a collection as a key or a value of the root mapping
+            depth += 1
+        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            depth -= 1
+        elif isinstance(event, yaml.ScalarEvent | yaml.AliasEvent) and depth == 1 and in_root_mapping:
+            if expect_key and isinstance(event, yaml.ScalarEvent) and event.value == SCENARIO_KEY:
+                return True
+            expect_key = not expect_key
+    return False
