@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from policysim.engine.outcome import Outcome
-from policysim.enums import Gate
 from policysim.identifiers import is_external_id, is_session_name
 from policysim.ir.policy import CompiledPolicy
 from policysim.request import PrincipalKind
@@ -145,11 +144,6 @@ def assume_role(evaluator: Evaluator, actor: Actor, role: RoleInfo, params: Assu
     invalid = validate(actor, role, params)
     if invalid is not None:
         return HopResult(invalid, None)
-    if role.trust is None:
-        return HopResult(
-            refused("AccessDenied", f"role `{role.arn}` has no trust policy and cannot be assumed", gate=Gate.TRUST),
-            None,
-        )
     target = trust_target(role)
     extra = hop_context(actor, params)
     outcome = evaluator.evaluate(actor, "sts:AssumeRole", target, extra)

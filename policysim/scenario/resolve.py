@@ -206,8 +206,12 @@ def key_target(target: Target) -> Target:
 
 
 def trust_target(role: RoleInfo) -> Target:
-    """A role as the resource of a trust action: its trust policy is the resource policy, and it must allow."""
-    return Target(role.arn, role.account, role.arn.split(":")[1], role.trust, True, role.tags, Gate.TRUST)
+    """A role as the resource of a trust action: its trust policy is the resource policy, and it must allow.
+
+    A role without one allows nobody, but an explicit Deny still decides first (the request is evaluated).
+    """
+    absent = f"role `{role.arn}` has no trust policy and cannot be assumed" if role.trust is None else None
+    return Target(role.arn, role.account, role.arn.split(":")[1], role.trust, True, role.tags, Gate.TRUST, absent)
 
 
 def unknown_trust_target(target: Target) -> Target:

@@ -8,8 +8,7 @@ gives the same decision (`allowed` / `explicitDeny` / `implicitDeny`, or refuses
 say which decision is right; the table at the end does, for the known bugs, with the AWS sentence each follows.
 
 The mapping of a case to each entry point is in entry_points_support.py. The disagreements the property found are
-kept, minimised, as explicit examples (`KNOWN`); the trust shape is marked xfail (not strict) while its last one is
-under fix. Example counts are bounded so the suite stays fast; for a longer local run (the profile name the fuzz
+kept, minimised, as explicit examples (`KNOWN`). Example counts are bounded so the suite stays fast; for a longer local run (the profile name the fuzz
 tests use):
 
     HYPOTHESIS_PROFILE=fuzz-more python -m pytest tests/properties/test_entry_points.py
@@ -416,13 +415,7 @@ SHAPES: dict[str, Callable[[], st.SearchStrategy[Case]]] = {
 }
 
 
-# The property fails today on the trust shape (KNOWN["trust"][-1]); the others agree and guard their fixes.
-UNDER_FIX = pytest.mark.xfail(strict=False, reason="disagreements under fix, see issue 11")
-
-
-@pytest.mark.parametrize(
-    "shape", [pytest.param(shape, marks=UNDER_FIX) if shape == "trust" else shape for shape in sorted(SHAPES)]
-)
+@pytest.mark.parametrize("shape", sorted(SHAPES))
 def test_every_entry_point_gives_the_same_decision(shape: str) -> None:
     def agree(case: Case) -> None:
         assert_agreement(case)
