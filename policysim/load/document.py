@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -26,6 +27,43 @@ class Span:
     column: int
     end_line: int
     end_column: int
+
+
+class OffsetSpans(Mapping[Path_, Span]):
+    """A span table kept as character offsets (start, end) into `text`, made into `Span`s when looked up.
+
+    A loader of a large input records one pair of ints per value; only the few spans a message or a position
+    needs are ever turned into lines and columns (lines count `\\n`, columns characters, both from 1).
+    """
+
+    __slots__ = ("_breaks", "_offsets", "_text")
+
+    def __init__(self, text: str, offsets: dict[Path_, tuple[int, int]]) -> None:
+        self._text = text
+        self._offsets = offsets
+        self._breaks: list[int] | None = None
+
+    def _line_col(self, offset: int) -> tuple[int, int]:
+        if self._breaks is None:
+            self._breaks = [m.start() for m in re.finditer("\n", self._text)]
+        line = bisect.bisect_left(self._breaks, offset)  # breaks before `offset`: the 0-based line
+        start = self._breaks[line - 1] + 1 if line else 0
+        return line + 1, offset - start + 1
+
+    def __getitem__(self, path: Path_) -> Span:
+        start, end = self._offsets[path]
+        line, column = self._line_col(start)
+        end_line, end_column = self._line_col(end - 1)
+        return Span(line, column, end_line, end_column + 1)
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._offsets
+
+    def __iter__(self) -> Iterator[Path_]:
+        return iter(self._offsets)
+
+    def __len__(self) -> int:
+        return len(self._offsets)
 
 
 class _Rooted(Mapping[Path_, Span]):

@@ -1,21 +1,24 @@
-"""JSON -> Document with a lark LALR grammar (`grammars/json.lark`); every value has a start and end span."""
+"""JSON -> Document: a single-pass scanner (RFC 8259) that records the start and end span of every value and key.
+
+The scanner is iterative over the tokens of each collection and recursive only over nesting, which `_check_depth`
+bounds (MAX_DEPTH) before it runs; its work is linear in the input. Syntax errors name the token found and the
+tokens that could have come there (`expected a value or `]`, found `,``), with a hint for the usual mistakes
+(trailing commas, single quotes, comments, NaN). Duplicate keys, lone surrogates and numbers Python cannot hold are
+reported after the syntax check, so a syntax error anywhere wins, as with any parser that reads the whole text first.
+"""
 
 from __future__ import annotations
 
-import functools
 import json
 import re
-from typing import Any
-
-import lark
-from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+from typing import Any, NoReturn
 
 from policysim.errors import Location, ParseError, PolicysimError, SchemaError
-from policysim.grammars import grammar_path
 
 from .document import (
     MAX_DEPTH,
     Document,
+    OffsetSpans,
     Path_,
     Span,
     check_surrogates,
@@ -26,6 +29,8 @@ from .document import (
 )
 
 _SCAN = re.compile(r'"(?:[^"\\]|\\.)*"?|[\[\]{}]', re.S)
+_WS = re.compile(r"[ \t\n\r]*")
+_PUNCTUATION = {"{": "LBRACE", "}": "RBRACE", "[": "LSQB", "]": "RSQB", ",": "COMMA", ":": "COLON"}
 _VALUE_START = frozenset({"LBRACE", "LSQB", "STRING", "NUMBER", "TRUE", "FALSE", "NULL"})
 _NAMES = {
     "STRING": "a string",
@@ -43,12 +48,10 @@ _NAMES = {
 }
 _ORDER = list(_NAMES)
 _ESCAPES = frozenset('"\\/bfnrt')
-
-
-@functools.cache
-def _parser() -> lark.Lark:
-    grammar = grammar_path("json").read_text(encoding="utf-8")
-    return lark.Lark(grammar, parser="lalr", lexer="basic", propagate_positions=True, maybe_placeholders=False)
+_AFTER_OBJECT_VALUE = frozenset({"COMMA", "RBRACE"})
+_AFTER_ARRAY_VALUE = frozenset({"COMMA", "RSQB"})
+_OBJECT_START = frozenset({"STRING", "RBRACE"})
+_ARRAY_START = _VALUE_START | {"RSQB"}
 
 
 def _check_depth(text: str, file: str) -> None:
@@ -102,44 +105,40 @@ def _string_problem(text: str, start: int) -> tuple[str, int]:
     return "unterminated string", start
 
 
-def _syntax_error(exc: UnexpectedInput, text: str, file: str) -> ParseError:
-    if isinstance(exc, UnexpectedToken):
-        if exc.token.type == "$END":
-            line, col = position(text, len(text.rstrip()))
-        else:
-            line, col = exc.token.line or 1, exc.token.column or 1
-        try:
-            expected = set(exc.interactive_parser.accepts())  # type: ignore[no-untyped-call]
-        except Exception:
-            expected = set(exc.expected)
-        tok = exc.token.type
-        found = _NAMES[tok] if tok == "$END" else f"`{show(str(exc.token))}`"
-        hint = None
-        if tok in ("RBRACE", "RSQB") and ("STRING" in expected or "NUMBER" in expected):
-            hint = "JSON does not allow a trailing comma"
-        elif tok in _VALUE_START and "COMMA" in expected:
-            hint = "is a `,` missing?"
-        return ParseError(f"expected {_describe(expected)}, found {found}", Location(file, line, col), hint)
-    if isinstance(exc, UnexpectedCharacters):
-        offset = exc.pos_in_stream or 0
-        char = text[offset]
-        if char == '"':
-            message, at = _string_problem(text, offset)
-            line, col = position(text, at)
-            return ParseError(message, Location(file, line, col))
-        line, col = position(text, offset)
-        hint = None
-        if char == "'":
-            hint = "JSON strings use double quotes"
-        elif char == "/":
-            hint = "JSON does not allow comments"
-        elif char.isalpha() or char in "+-.":
-            word = re.match(r"[^\s,:\[\]{}]*", text[offset:])
-            token = word.group() if word else char
-            return ParseError(f"invalid value `{show(token)}`", Location(file, line, col), _value_hint(token))
-        shown = char if char.isprintable() else f"U+{ord(char):04X}"
-        return ParseError(f"unexpected character `{shown}`", Location(file, line, col), hint)
-    return ParseError("invalid JSON", Location(file, exc.line or None, exc.column or None))
+def _unexpected_token(
+    kind: str, raw: str, line: int, column: int, expected: frozenset[str], text: str, file: str
+) -> ParseError:
+    """`expected ..., found ...` for a token the grammar does not allow here."""
+    if kind == "$END":
+        line, column = position(text, len(text.rstrip()))
+    found = _NAMES[kind] if kind == "$END" else f"`{show(raw)}`"
+    hint = None
+    if kind in ("RBRACE", "RSQB") and ("STRING" in expected or "NUMBER" in expected):
+        hint = "JSON does not allow a trailing comma"
+    elif kind in _VALUE_START and "COMMA" in expected:
+        hint = "is a `,` missing?"
+    return ParseError(f"expected {_describe(set(expected))}, found {found}", Location(file, line, column), hint)
+
+
+def _unexpected_character(text: str, offset: int, file: str) -> ParseError:
+    """The error for a character that starts no JSON token."""
+    char = text[offset]
+    if char == '"':
+        message, at = _string_problem(text, offset)
+        line, col = position(text, at)
+        return ParseError(message, Location(file, line, col))
+    line, col = position(text, offset)
+    hint = None
+    if char == "'":
+        hint = "JSON strings use double quotes"
+    elif char == "/":
+        hint = "JSON does not allow comments"
+    elif char.isalpha() or char in "+-.":
+        word = re.match(r"[^\s,:\[\]{}]*", text[offset:])
+        token = word.group() if word else char
+        return ParseError(f"invalid value `{show(token)}`", Location(file, line, col), _value_hint(token))
+    shown = char if char.isprintable() else f"U+{ord(char):04X}"
+    return ParseError(f"unexpected character `{shown}`", Location(file, line, col), hint)
 
 
 def _value_hint(token: str) -> str:
@@ -152,72 +151,173 @@ def _value_hint(token: str) -> str:
     return 'strings must be quoted: `"' + show(token) + '"`'
 
 
-class _Converter:
-    """Turns the lark tree into plain values and span tables (depth is bounded before this runs)."""
+_TOKEN = re.compile(
+    r"[ \t\n\r]*(?:"
+    r'("(?:[^"\\\x00-\x1f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*")'  # 1: a string
+    r"|([{}\[\],:])"  # 2: punctuation
+    r"|(-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)"  # 3: a number
+    r"|(true|false|null)"  # 4: a literal
+    r"|\Z)"  # the end: no group
+)
+_KINDS = (None, "STRING", None, "NUMBER", None)
+_LITERAL_KINDS = {"true": "TRUE", "false": "FALSE", "null": "NULL"}
+_LITERAL_VALUES = {"true": True, "false": False, "null": None}
 
-    def __init__(self, file: str) -> None:
+
+class _Scanner:
+    """One pass over the text, one regex match per token; values and keys get their spans as offsets.
+
+    The spans become line/column `Span`s only when looked up (`OffsetSpans`): a big input costs one tuple per value.
+    """
+
+    def __init__(self, text: str, file: str) -> None:
+        self.text = text
         self.file = file
-        self.spans: dict[Path_, Span] = {}
-        self.key_spans: dict[Path_, Span] = {}
+        self.pos = 0
+        self.spans: dict[Path_, tuple[int, int]] = {}
+        self.key_spans: dict[Path_, tuple[int, int]] = {}
+        self.problem: PolicysimError | None = None  # the first error found after the syntax is known to be right
+        self.kind = ""  # the current token: its kind, raw text and start offset
+        self.raw = ""
+        self.start = 0
 
-    def value(self, node: lark.Tree[lark.Token], path: Path_) -> Any:
-        meta = node.meta
-        span = Span(meta.line, meta.column, meta.end_line, meta.end_column)
-        self.spans[path] = span
-        kind = node.data
-        if kind == "object":
-            result: dict[str, Any] = {}
-            first_line: dict[str, int] = {}
-            for pair in node.children:
-                assert isinstance(pair, lark.Tree)
-                key_token, child = pair.children
-                assert isinstance(key_token, lark.Token) and isinstance(child, lark.Tree)
-                key_span = Span(
-                    key_token.line or 0,
-                    key_token.column or 0,
-                    key_token.end_line or 0,
-                    key_token.end_column or 0,
-                )
-                key = self.string(key_token, key_span)
-                if key in first_line:
-                    raise SchemaError(
-                        f"duplicate key `{show(key)}` (first defined on line {first_line[key]})",
-                        Location(self.file, key_span.line, key_span.column),
-                    )
-                first_line[key] = key_span.line
-                self.key_spans[(*path, key)] = key_span
-                result[key] = self.value(child, (*path, key))
+    def advance(self) -> None:
+        """Read the next token (skipping white space) into `kind`, `raw` and `start`."""
+        match = _TOKEN.match(self.text, self.pos)
+        if match is None:
+            raise _unexpected_character(self.text, _WS.match(self.text, self.pos).end(), self.file)  # type: ignore[union-attr]
+        group = match.lastindex
+        self.pos = match.end()
+        if group is None:
+            self.kind, self.raw, self.start = "$END", "", self.pos
+            return
+        raw = match.group(group)
+        self.raw, self.start = raw, match.start(group)
+        if group == 2:
+            self.kind = _PUNCTUATION[raw]
+        elif group == 4:
+            self.kind = _LITERAL_KINDS[raw]
+        else:
+            self.kind = _KINDS[group]  # type: ignore[assignment]
+
+    def fail(self, expected: frozenset[str]) -> NoReturn:
+        line, column = position(self.text, self.start)
+        raise _unexpected_token(self.kind, self.raw, line, column, expected, self.text, self.file)
+
+    def later(self, error: PolicysimError) -> None:
+        """Keep the first non-syntax error; it is raised once the whole text has parsed."""
+        if self.problem is None:
+            self.problem = error
+
+    def location(self, offset: int) -> Location:
+        line, column = position(self.text, offset)
+        return Location(self.file, line, column)
+
+    # -------------------------------------------------------------- values
+
+    def document(self) -> Any:
+        self.advance()
+        if self.kind not in _VALUE_START:
+            self.fail(_VALUE_START)
+        data = self.value(())
+        self.advance()
+        if self.kind != "$END":
+            self.fail(frozenset({"$END"}))
+        if self.problem is not None:
+            raise self.problem
+        return data
+
+    def value(self, path: Path_) -> Any:
+        """The value whose first token is current (its kind is one of _VALUE_START)."""
+        kind = self.kind
+        if kind == "LBRACE":
+            return self.object(path)
+        if kind == "LSQB":
+            return self.array(path)
+        raw, start = self.raw, self.start
+        self.spans[path] = (start, start + len(raw))
+        if kind == "STRING":
+            return raw[1:-1] if "\\" not in raw else self.escaped(raw, start)
+        if kind == "NUMBER":
+            return self.number(raw, start)
+        return _LITERAL_VALUES[raw]
+
+    def object(self, path: Path_) -> dict[str, Any]:
+        begin = self.start
+        result: dict[str, Any] = {}
+        first: dict[str, int] = {}  # key -> offset of its first definition
+        self.advance()
+        if self.kind == "RBRACE":
+            self.spans[path] = (begin, self.start + 1)
             return result
-        if kind == "array":
-            items: list[Any] = []
-            for child in node.children:
-                assert isinstance(child, lark.Tree)
-                items.append(self.value(child, (*path, len(items))))
-            return items
-        if kind in ("true", "false", "null"):
-            return {"true": True, "false": False, "null": None}[str(kind)]
-        token = node.children[0]
-        assert isinstance(token, lark.Token)
-        if kind == "string":
-            return self.string(token, span)
-        return self.number(str(token), span)
+        while True:
+            if self.kind != "STRING":
+                self.fail(frozenset({"STRING"}) if first else _OBJECT_START)
+            raw, start = self.raw, self.start
+            key = raw[1:-1] if "\\" not in raw else self.escaped(raw, start)
+            if key in first:
+                line = position(self.text, first[key])[0]
+                message = f"duplicate key `{show(key)}` (first defined on line {line})"
+                self.later(SchemaError(message, self.location(start)))
+            else:
+                first[key] = start
+            child = (*path, key)
+            self.key_spans[child] = (start, start + len(raw))
+            self.advance()
+            if self.kind != "COLON":
+                self.fail(frozenset({"COLON"}))
+            self.advance()
+            if self.kind not in _VALUE_START:
+                self.fail(_VALUE_START)
+            result[key] = self.value(child)
+            self.advance()
+            if self.kind == "RBRACE":
+                self.spans[path] = (begin, self.start + 1)
+                return result
+            if self.kind != "COMMA":
+                self.fail(_AFTER_OBJECT_VALUE)
+            self.advance()
 
-    def string(self, token: lark.Token, span: Span) -> str:
-        raw = str(token)
-        text: str = json.loads(raw) if "\\" in raw else raw[1:-1]
-        check_surrogates(text, self.file, span)
+    def array(self, path: Path_) -> list[Any]:
+        begin = self.start
+        items: list[Any] = []
+        self.advance()
+        if self.kind == "RSQB":
+            self.spans[path] = (begin, self.start + 1)
+            return items
+        while True:
+            if self.kind not in _VALUE_START:
+                self.fail(_VALUE_START if items else _ARRAY_START)
+            items.append(self.value((*path, len(items))))
+            self.advance()
+            if self.kind == "RSQB":
+                self.spans[path] = (begin, self.start + 1)
+                return items
+            if self.kind != "COMMA":
+                self.fail(_AFTER_ARRAY_VALUE)
+            self.advance()
+
+    def escaped(self, raw: str, start: int) -> str:
+        """A string with escapes; an escape can make a lone surrogate (the raw input holds none: decode_input)."""
+        text: str = json.loads(raw)
+        if "\\u" in raw:
+            line, column = position(self.text, start)
+            try:
+                check_surrogates(text, self.file, Span(line, column, line, column + len(raw)))
+            except PolicysimError as error:
+                self.later(error)
         return text
 
-    def number(self, raw: str, span: Span) -> int | float:
-        where = Location(self.file, span.line, span.column)
+    def number(self, raw: str, start: int) -> int | float:
         try:
             if not any(c in raw for c in ".eE"):
                 return int(raw)
             number = float(raw)
         except ValueError:
-            raise ParseError(f"number `{show(raw)}` is too long", where) from None
+            self.later(ParseError(f"number `{show(raw)}` is too long", self.location(start)))
+            return 0
         if number in (float("inf"), float("-inf")):
-            raise ParseError(f"number `{show(raw)}` is out of range", where)
+            self.later(ParseError(f"number `{show(raw)}` is out of range", self.location(start)))
         return number
 
 
@@ -227,15 +327,11 @@ def load_json(text: str | bytes, file: str = "<string>") -> Document:
     if not source.strip(" \t\r\n"):
         raise empty_error(file)
     _check_depth(source, file)
-    parser = _parser()
+    scanner = _Scanner(source, file)
     try:
-        tree = parser.parse(source)
-        converter = _Converter(file)
-        data = converter.value(tree, ())
+        data = scanner.document()
     except PolicysimError:
         raise
-    except UnexpectedInput as exc:
-        raise _syntax_error(exc, source, file) from None
-    except Exception as exc:
+    except Exception as exc:  # a bug here must still be an input error, never a crash of the caller
         raise ParseError(f"cannot parse JSON: {type(exc).__name__}", Location(file)) from None
-    return Document(data, file, converter.spans, converter.key_spans)
+    return Document(data, file, OffsetSpans(source, scanner.spans), OffsetSpans(source, scanner.key_spans))

@@ -142,8 +142,7 @@ def _customer_managed(
 ) -> CompiledPolicy:
     """A customer managed policy of the scenario, attached: compiled, and held to IAM's 6,144-character quota."""
     policy = compiler.inline(path, policy_arn, kind)
-    document = compiler.document(path)
-    check_managed_size(document.data, document.locate(()))
+    check_managed_size(compiler.document(path).data, compiler.doc.locate(path))
     return policy
 
 

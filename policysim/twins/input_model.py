@@ -108,9 +108,7 @@ class ContextEntry(_Strict):
     """One `ContextEntries` item."""
 
     ContextKeyName: Annotated[str, _length(limits.CONTEXT_KEY_NAME)]
-    ContextKeyValues: Annotated[list[str], _at_most(limits.MAX_CONTEXT_VALUES, "values")] = Field(
-        default_factory=list
-    )
+    ContextKeyValues: Annotated[list[str], _at_most(limits.MAX_CONTEXT_VALUES, "values")] = Field(default_factory=list)
     ContextKeyType: KeyType | None = None
 
 

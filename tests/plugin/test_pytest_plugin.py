@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -44,3 +45,35 @@ def test_assert_helpers_carry_the_explanation() -> None:
     assert_denied(world, "Jane", "sts:AssumeRole", role, explicit=True)
     with pytest.raises(AssertionError, match="expected allowed, got explicitDeny"):
         assert_allowed(world, "Jane", "sts:AssumeRole", role)
+
+
+WORKFLOW = "name: CI\non: [push]\njobs: {test: {runs-on: ubuntu-latest}}\n"
+
+
+def test_collection_uses_the_scenario_rule_of_check(pytester: pytest.Pytester) -> None:
+    """A YAML file is a scenario when it has a top-level `scenario` key (`policysim.load.is_scenario_file`, the rule
+    `policysim check DIR` uses): a workflow file is not collected, a scenario in flow style or with its key after
+    64 KiB is."""
+    pytester.makefile(".yml", ci=WORKFLOW)
+    late = "# " + "padding " * 9000 + "\n" + FOUNDING.read_text()  # the key on a line after 72,000 characters
+    pytester.makefile(".yaml", late=late)
+    pytester.makefile(".yaml", flow='{"scenario": "flow", "accounts": {}, "tests": []}')
+    result = pytester.runpytest("--collect-only", "-q")
+    result.stdout.fnmatch_lines(["*late.yaml::David can switch to UpdateData*"])
+    assert "ci.yml" not in result.stdout.str()
+
+
+def test_an_unreadable_yaml_file_is_a_failing_item(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never silently skipped: a YAML file that cannot be read is collected and fails with the read error."""
+    pytester.makefile(".yaml", secret=FOUNDING.read_text())
+    real_open = os.open
+
+    def refuse(path: str, flags: int, *args: int) -> int:
+        if Path(path).name == "secret.yaml":
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(os, "open", refuse)
+    result = pytester.runpytest_inprocess()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*invalid scenario*cannot read file: permission denied*"])
