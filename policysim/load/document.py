@@ -38,7 +38,7 @@ class OffsetSpans(Mapping[Path_, Span]):
 
     __slots__ = ("_breaks", "_offsets", "_text")
 
-    def __init__(self, text: str, offsets: dict[Path_, tuple[int, int]]) -> None:
+    def __init__(self, text: str, offsets: Mapping[Path_, tuple[int, int]]) -> None:
         self._text = text
         self._offsets = offsets
         self._breaks: list[int] | None = None

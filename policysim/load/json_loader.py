@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator, Mapping
 from typing import Any, NoReturn
 
 from policysim.errors import Location, ParseError, PolicysimError, SchemaError
@@ -321,11 +322,161 @@ class _Scanner:
         return number
 
 
+class _Refused(Exception):
+    """The fast path cannot take this text: the scanner reads it and reports the exact error."""
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise _Refused
+    return result
+
+
+def _no_constant(name: str) -> Any:
+    raise _Refused  # NaN, Infinity, -Infinity: not JSON
+
+
+def _finite(raw: str) -> float:
+    number = float(raw)
+    if number in (float("inf"), float("-inf")):
+        raise _Refused
+    return number
+
+
+_FAST = json.JSONDecoder(object_pairs_hook=_no_duplicates, parse_constant=_no_constant, parse_float=_finite)
+_SKIP = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # one value (C), and its end offset
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abAB]")
+
+
+def _too_deep(data: Any, source: str) -> bool:
+    """Whether the collections of `data` nest deeper than MAX_DEPTH (walked level by level, collections only)."""
+    if source.count("[") + source.count("{") <= MAX_DEPTH:
+        return False
+    level: list[Any] = [data] if isinstance(data, dict | list) else []
+    for _ in range(MAX_DEPTH):
+        level = [
+            child
+            for value in level
+            for child in (value.values() if type(value) is dict else value)
+            if type(child) is dict or type(child) is list
+        ]
+        if not level:
+            return False
+    return True
+
+
+def _fast_data(source: str) -> Any:
+    """The data of a text that is plainly valid JSON, parsed by the C decoder; `_Refused` for anything else.
+
+    Anything the scanner refuses or treats specially is refused here too (duplicate keys, NaN, infinite numbers,
+    escapes that may form lone surrogates, nesting deeper than MAX_DEPTH, numbers too long for Python, any syntax
+    error), so the scanner reads it again and reports the located error.
+    """
+    if _SURROGATE_ESCAPE.search(source):
+        raise _Refused
+    try:
+        data, end = _FAST.raw_decode(source, len(source) - len(source.lstrip(" \t\n\r")))
+    except (ValueError, RecursionError):
+        raise _Refused from None
+    if source[end:].strip(" \t\n\r") or _too_deep(data, source):
+        raise _Refused
+    return data
+
+
+class _LazySpans:
+    """The spans of a valid JSON text, found when first asked for: a collection's children are located one level at
+    a time (its values skipped by the C decoder), so a lookup costs the siblings on its path, not the whole text."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        start = len(text) - len(text.lstrip(" \t\n\r"))
+        self.values: dict[Path_, tuple[int, int]] = {(): (start, len(text.rstrip(" \t\n\r")))}
+        self.keys: dict[Path_, tuple[int, int]] = {}
+        self.pending: set[Path_] = {()} if text[start] in "[{" else set()
+
+    def find(self, path: Path_) -> bool:
+        """Expand the collections on `path` until it is known (True) or cannot exist (False)."""
+        while path not in self.values:
+            for size in range(len(path) - 1, -1, -1):
+                if path[:size] in self.pending:
+                    self.expand(path[:size])
+                    break
+            else:
+                return False
+        return True
+
+    def expand_all(self) -> None:
+        while self.pending:
+            self.expand(next(iter(self.pending)))
+
+    def expand(self, path: Path_) -> None:
+        """Record the spans of the direct children of the collection at `path`."""
+        self.pending.discard(path)
+        text = self.text
+        start = self.values[path][0]
+        position = _WS.match(text, start + 1).end()  # type: ignore[union-attr]
+        closing = "}" if text[start] == "{" else "]"
+        index = 0
+        while text[position] != closing:
+            if closing == "}":
+                key, key_end = json.decoder.scanstring(text, position + 1)  # type: ignore[attr-defined]
+                child: Path_ = (*path, key)
+                self.keys[child] = (position, key_end)
+                position = _WS.match(text, _WS.match(text, key_end).end() + 1).end()  # type: ignore[union-attr]
+            else:
+                child = (*path, index)
+                index += 1
+            _, end = _SKIP(text, position)
+            self.values[child] = (position, end)
+            if text[position] in "[{":
+                self.pending.add(child)
+            position = _WS.match(text, end).end()  # type: ignore[union-attr]
+            if text[position] == ",":
+                position = _WS.match(text, position + 1).end()  # type: ignore[union-attr]
+
+
+class _LazyOffsets(Mapping[Path_, tuple[int, int]]):
+    """The value spans or the key spans of a `_LazySpans`, as an offsets table for `OffsetSpans`."""
+
+    def __init__(self, spans: _LazySpans, keys: bool) -> None:
+        self.spans = spans
+        self.table = spans.keys if keys else spans.values
+
+    def __getitem__(self, path: Path_) -> tuple[int, int]:
+        self.spans.find(path)  # a key's span is recorded with its value's
+        return self.table[path]
+
+    def __contains__(self, path: object) -> bool:
+        return isinstance(path, tuple) and self.spans.find(path) and path in self.table
+
+    def __iter__(self) -> Iterator[Path_]:
+        self.spans.expand_all()
+        return iter(self.table)
+
+    def __len__(self) -> int:
+        self.spans.expand_all()
+        return len(self.table)
+
+
 def load_json(text: str | bytes, file: str = "<string>") -> Document:
-    """Load one JSON document (RFC 8259; duplicate keys and deep nesting refused)."""
+    """Load one JSON document (RFC 8259; duplicate keys and deep nesting refused).
+
+    Valid JSON is parsed by Python's C decoder and its spans found lazily; anything else is read by `_Scanner`,
+    which reports the first problem with its place.
+    """
     source = decode_input(text, file)
     if not source.strip(" \t\r\n"):
         raise empty_error(file)
+    try:
+        data = _fast_data(source)
+    except _Refused:
+        pass
+    else:
+        lazy = _LazySpans(source)
+        return Document(
+            data, file, OffsetSpans(source, _LazyOffsets(lazy, False)), OffsetSpans(source, _LazyOffsets(lazy, True))
+        )
     _check_depth(source, file)
     scanner = _Scanner(source, file)
     try:

@@ -1,9 +1,10 @@
-"""The JSON scanner (issue 11, item 12): the same documents, spans and errors as the lark loader it replaced.
+"""The JSON loader (issue 11, item 12): the same documents, spans and errors as the lark loader it replaced.
 
 The lark grammar built every value as a parse-tree node: 100,000 `ContextEntries` (a 9 MB input) took 41 s and
-820 MB in `--cli-input-json`, and a 10 MiB input could take minutes. The scanner is one linear pass. The lark loader
-is kept beside this test (`json_lark_reference.py`) as the oracle: on arbitrary JSON-like text both must give the
-same data, value spans and key spans, or raise the same error with the same message and place.
+820 MB in `--cli-input-json`, and a 10 MiB input could take minutes. Now valid JSON goes through Python's C decoder
+with spans found lazily, and anything else through a linear scanner. The lark loader is kept beside this test
+(`json_lark_reference.py`) as the oracle: on arbitrary JSON-like text both paths must give the same data, value spans
+and key spans (all of them: comparing the tables expands every lazy span), or raise the same error in the same place.
 """
 
 from __future__ import annotations
@@ -64,6 +65,17 @@ def test_pinned_messages() -> None:
 def test_many_context_entries_are_read_in_one_pass() -> None:
     """100,000 entries (the 41-second input) load; the test asserts the result, never the time."""
     entries = [{"ContextKeyName": f"aws:key{i}", "ContextKeyValues": ["v"]} for i in range(100_000)]
-    doc = load_json(json.dumps({"ContextEntries": entries}), "big.json")
+    text = json.dumps({"ContextEntries": entries})
+    doc = load_json(text, "big.json")
     assert len(doc.data["ContextEntries"]) == 100_000
-    assert doc.spans[("ContextEntries", 99_999, "ContextKeyName")].line == 1
+    span = doc.spans[("ContextEntries", 99_999, "ContextKeyName")]
+    assert (span.line, span.column) == (1, text.rindex('"aws:key99999"') + 1)
+
+
+def test_lazy_spans_of_a_pretty_printed_document() -> None:
+    text = '{\n  "a": [\n    1,\n    {"b": "c"}\n  ],\n  "d": null\n}\n'
+    doc = load_json(text, "p.json")
+    assert doc.locate(("a", 1, "b")).line == 4
+    assert (doc.spans[("a",)].line, doc.spans[("a",)].end_line, doc.spans[("a",)].end_column) == (2, 5, 4)
+    assert ("a", 2) not in doc.spans and ("zz",) not in doc.key_spans
+    assert outcome(load_json, text) == outcome(load_json_lark, text)
