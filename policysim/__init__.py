@@ -9,6 +9,7 @@ The public API; everything else is private::
     outcome.decision, outcome.allowed, outcome.reasons, str(outcome.explain())
 """
 
+from policysim.compiled import StatementRef
 from policysim.diff import Change, ChangeKind, Exploration, diff_scenarios
 from policysim.engine.outcome import Explanation, Outcome, Reason
 from policysim.enums import Decision, Effect, Gate, PolicyKind
@@ -25,9 +26,8 @@ from policysim.errors import (
     SchemaError,
     UnsupportedError,
 )
-from policysim.ir.policy import StatementRef
 from policysim.scenario.api import Scenario, Session, load_scenario
-from policysim.scenario.runner import TestResult
+from policysim.scenario.results import TestResult
 
 __all__ = [
     "Change",

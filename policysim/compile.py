@@ -10,12 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from policysim.conditions import compile_condition
-from policysim.enums import Effect, PolicyKind
-from policysim.errors import Location, PathPart, PolicyError
-from policysim.ir.arn import check_resource_pattern
-from policysim.ir.pattern import Glob, PatternMatcher, compile_pattern
-from policysim.ir.policy import (
+from policysim.compiled import (
     ActionMatcher,
     CompiledPolicy,
     CompiledStatement,
@@ -23,6 +18,11 @@ from policysim.ir.policy import (
     ResourceMatcher,
     StatementRef,
 )
+from policysim.conditions import compile_condition
+from policysim.enums import Effect, PolicyKind
+from policysim.errors import Location, PathPart, PolicyError
+from policysim.ir.arn import check_resource_pattern
+from policysim.ir.pattern import Glob, PatternMatcher, compile_pattern
 from policysim.ir.principal import PrincipalSet, compile_principal
 from policysim.ir.template import parse_template
 from policysim.limits import check_policy_size

@@ -19,16 +19,17 @@ from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict
 
+from policysim.enums import ReportFormat
 from policysim.errors import ConfigError, Location, ParseError, PathPart, SchemaError
 from policysim.load import load_file, read_limited
 from policysim.load.document import decode_input
 from policysim.model.validation import Locator, validate
-from policysim.report import FORMATS
 
 YAML_NAMES = (".policysim.yaml", ".policysim.yml")
 PYPROJECT = "pyproject.toml"
-FailOnLevel = Literal["new-access", "any-change", "never"]  # policysim.diff.gate.FailOn; a test keeps them equal
+FailOnLevel = Literal["new-access", "any-change", "never"]  # the values of enums.FailOn; a test keeps them equal
 FAIL_ON: tuple[str, ...] = get_args(FailOnLevel)
+FORMATS = tuple(f.value for f in ReportFormat)
 TOML_TABLE = ("tool", "policysim")
 ENV_CONFIG = "POLICYSIM_CONFIG"
 

@@ -54,3 +54,29 @@ class Gate(StrEnum):
     def of(cls, kind: PolicyKind) -> Gate:
         """The gate a policy kind stands for."""
         return cls(kind.value)
+
+
+class ReportFormat(StrEnum):
+    """The output formats of `policysim check`."""
+
+    TEXT = "text"
+    JSON = "json"
+    JUNIT = "junit"
+    SARIF = "sarif"
+    GITHUB = "github"
+
+
+class FailOn(StrEnum):
+    """What fails the diff gate."""
+
+    NEW_ACCESS = "new-access"  # a request allowed now that was not before
+    ANY_CHANGE = "any-change"  # any decision that changed
+    NEVER = "never"  # report only
+
+
+class ChangeKind(StrEnum):
+    """How a request's decision changed between two models."""
+
+    NEW_ACCESS = "new-access"  # not allowed before, allowed now
+    REMOVED_ACCESS = "removed-access"  # allowed before, denied now
+    DENY_CHANGED = "deny-changed"  # denied both times, for a different kind of reason

@@ -12,17 +12,13 @@ from pathlib import Path
 
 import lark
 
-import policysim
-
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
 
 
 def grammar_dirs() -> tuple[Path, ...]:
     """Where grammars are looked for, in order."""
-    return (
-        Path(policysim.__file__).parent / "grammars",
-        Path(__file__).resolve().parent.parent / "grammars",
-    )
+    here = Path(__file__).resolve().parent  # the package folder, found without importing the package
+    return here / "grammars", here.parent / "grammars"
 
 
 def grammar_path(name: str) -> Path:

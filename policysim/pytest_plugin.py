@@ -16,7 +16,7 @@ import pytest
 from policysim.errors import PolicysimError
 from policysim.load import is_scenario_file
 from policysim.scenario.api import Scenario
-from policysim.scenario.runner import TestResult
+from policysim.scenario.results import TestResult
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

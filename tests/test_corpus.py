@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 import policysim
-from policysim.scenario.runner import TestResult
+from policysim.scenario.results import TestResult
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS_DIRS = (ROOT / "tests" / "cases", ROOT / "scenarios")

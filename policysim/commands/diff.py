@@ -18,13 +18,14 @@ from policysim.commands.common import EXIT_FAILED, EXIT_OK, fail, library_option
 from policysim.config import load_config
 from policysim.diff.accept import load_acceptances
 from policysim.diff.compare import Exploration, Progress, explore
-from policysim.diff.gate import FailOn, judge
+from policysim.diff.gate import judge
 from policysim.diff.render import DIFF_FORMATS, render_diff
 from policysim.diff.sources import FilePair, RevisionTrees, pair_files, pair_paths
+from policysim.enums import FailOn
 from policysim.load import load_file
 from policysim.managed import ManagedPolicyLibrary
 from policysim.scenario.api import Scenario
-from policysim.scenario.evaluator import utc_now
+from policysim.world.evaluator import utc_now
 
 
 def register(app: typer.Typer) -> None:

@@ -14,7 +14,8 @@ qualifiers, written once), one module per family (`strings`, `numeric`, `dates`,
 
 from __future__ import annotations
 
-from .block import Clause, CompiledCondition, compile_condition
+from .block import CompiledCondition, compile_condition
+from .clause import Clause
 from .explain import ClauseResult
 from .operators import Comparison, Family, OperatorSpec, SetQualifier, all_operator_names, parse_operator
 

@@ -29,64 +29,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any, TypeAlias
+from collections.abc import Mapping
+from typing import Any
 
 from policysim.context import RequestContext
 from policysim.errors import Location, PolicyError
 
+from .clause import Clause, Runner
 from .explain import ClauseResult, explain_clause
 from .null import build_null
 from .operators import Family, OperatorSpec, SetQualifier, parse_operator
 from .registry import BUILDERS
 from .values import BuildInput, Matcher, ValueTest, is_null_data_set, value_texts
-
-#: the clause result for a key that is present with these values
-Runner: TypeAlias = Callable[[tuple[str, ...], RequestContext], bool]
-
-
-class Clause:
-    """One (operator, key) pair with its compiled values."""
-
-    __slots__ = ("key", "name", "on_missing", "policy_values", "reports_missing", "run", "spec", "test")
-
-    key: str
-    name: str
-    spec: OperatorSpec
-    policy_values: tuple[str, ...]
-    run: Runner
-    on_missing: bool
-    reports_missing: bool
-    test: ValueTest | None
-
-    def __init__(
-        self,
-        name: str,
-        spec: OperatorSpec,
-        policy_values: tuple[str, ...],
-        run: Runner,
-        on_missing: bool,
-        test: ValueTest | None,
-    ) -> None:
-        setter = object.__setattr__
-        setter(self, "key", name.lower())
-        setter(self, "name", name)
-        setter(self, "spec", spec)
-        setter(self, "policy_values", policy_values)
-        setter(self, "run", run)
-        setter(self, "on_missing", on_missing)
-        setter(self, "reports_missing", spec.family is not Family.NULL)
-        setter(self, "test", test)
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"{type(self).__name__} is immutable")
-
-    def __repr__(self) -> str:
-        return f"Clause({self.spec.name!r}, {self.name!r}, {self.policy_values!r})"
-
-    def result(self, values: tuple[str, ...] | None, ctx: RequestContext) -> bool:
-        """This clause's result for the key's request values (None: absent)."""
-        return self.on_missing if values is None else self.run(values, ctx)
 
 
 class CompiledCondition:

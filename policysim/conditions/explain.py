@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from policysim.context import RequestContext
 
+from .clause import Clause
 from .operators import Family, SetQualifier
 from .values import is_null_data_set
-
-if TYPE_CHECKING:
-    from .block import Clause
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from policysim.catalogue import ActionCatalogue, catalogue_named
+from policysim.enums import ChangeKind
 from policysim.scenario.api import Scenario
 
-from .compare import Change, ChangeKind, Exploration, explore
+from .compare import Change, Exploration, explore
 
 
 def diff_scenarios(

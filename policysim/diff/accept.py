@@ -19,12 +19,13 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from policysim.enums import ChangeKind
 from policysim.errors import Location
 from policysim.ir.pattern import Glob
 from policysim.load import load_file
 from policysim.model.validation import validate
 
-from .compare import Change, ChangeKind
+from .compare import Change
 
 
 class _Entry(BaseModel):

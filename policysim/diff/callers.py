@@ -15,15 +15,15 @@ from enum import StrEnum
 from functools import cache
 
 from policysim.compile import compile_policy
+from policysim.compiled import CompiledPolicy
 from policysim.enums import PolicyKind
 from policysim.ir.arn import parse_arn
-from policysim.ir.policy import CompiledPolicy
 from policysim.ir.principal import principal_of_arn
 from policysim.load import Document
 from policysim.request import ANONYMOUS, Principal, PrincipalKind
-from policysim.scenario.actor import Actor
 from policysim.scenario.api import Scenario
-from policysim.scenario.resolve import DEFAULT_SESSION_NAME, account_info, resolve_actor, role_actor
+from policysim.world.actor import Actor
+from policysim.world.resolve import DEFAULT_SESSION_NAME, account_info, resolve_actor, role_actor
 
 from .harvest import Harvest
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from enum import StrEnum
 
 from policysim.catalogue import ActionCatalogue
 from policysim.engine.outcome import Outcome
-from policysim.enums import Decision
-from policysim.scenario.actor import Actor
+from policysim.enums import ChangeKind, Decision
 from policysim.scenario.api import Scenario
 from policysim.services.sts import TRUST_ACTIONS
+from policysim.world.actor import Actor
 
 from .callers import Caller, callers
 from .harvest import Harvest, harvest
@@ -19,14 +18,6 @@ from .resources import ResourcePool
 from .space import ActionClass, Probe, action_classes, context_values
 
 Progress = Callable[[int, int], None]  # action classes done, total
-
-
-class ChangeKind(StrEnum):
-    """How a request's decision changed."""
-
-    NEW_ACCESS = "new-access"  # not allowed before, allowed now
-    REMOVED_ACCESS = "removed-access"  # allowed before, denied now
-    DENY_CHANGED = "deny-changed"  # denied both times, for a different kind of reason
 
 
 @dataclass(frozen=True)

@@ -4,18 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import StrEnum
+
+from policysim.enums import ChangeKind, FailOn
 
 from .accept import Acceptance
-from .compare import Change, ChangeKind, Exploration
-
-
-class FailOn(StrEnum):
-    """What fails the gate."""
-
-    NEW_ACCESS = "new-access"  # a request allowed now that was not before
-    ANY_CHANGE = "any-change"  # any decision that changed
-    NEVER = "never"  # report only
+from .compare import Change, Exploration
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,13 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields
 
+from policysim.compiled import ActionMatcher, CompiledPolicy
 from policysim.conditions.operators import Family
 from policysim.context import context_value_text
 from policysim.identifiers import is_account_id
 from policysim.ir.pattern import Glob
-from policysim.ir.policy import ActionMatcher, CompiledPolicy
 from policysim.scenario.api import Scenario
-from policysim.scenario.world import World
+from policysim.world.world import World
 
 #: keys the model itself sets from the caller, the session or the resource: never explored as free context
 DERIVED_KEY_PREFIXES = ("aws:principal", "aws:resource")  # aws:PrincipalArn, aws:PrincipalTag/..., aws:ResourceTag/...

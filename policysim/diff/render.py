@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from policysim.compiled import StatementRef
 from policysim.engine.outcome import Outcome
-from policysim.ir.policy import StatementRef
+from policysim.enums import ChangeKind
 
-from .compare import ChangeKind, Exploration
+from .compare import Exploration
 from .gate import DiffResult, Row
 
 DIFF_FORMATS = ("text", "json", "markdown")

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from policysim.catalogue import ActionCatalogue, ArnFormat
 from policysim.conditions.operators import Family
 from policysim.ir.pattern import Glob
-from policysim.scenario.resolve import RCP_EXEMPT_ACTIONS
 from policysim.services.rules import rule_trait
 from policysim.services.sts import TRUST_ACTIONS, UNDENIABLE_ACTIONS
+from policysim.world.assemble import RCP_EXEMPT_ACTIONS
 
 from .callers import Caller
 from .harvest import Harvest, is_derived_key

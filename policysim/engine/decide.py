@@ -5,12 +5,11 @@ identity, boundary and session policies, with the same-account and cross-account
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from policysim.compiled import StatementRef
 from policysim.engine.outcome import Outcome, Reason
+from policysim.engine.policies import PolicySet
 from policysim.engine.scan import Findings, scan
 from policysim.enums import Decision, Gate
-from policysim.ir.policy import CompiledPolicy, StatementRef
 from policysim.ir.principal import PrincipalMatch
 from policysim.request import Request
 
@@ -18,26 +17,6 @@ from policysim.request import Request
 # ARN ... the implicit deny in the identity-based policy or permissions boundary does not affect" / session ARN
 # likewise overrides identity, boundary and session policy; "*" with aws:PrincipalArn is not limited by them either.
 BYPASS_ALL = frozenset({PrincipalMatch.USER, PrincipalMatch.SESSION, PrincipalMatch.WILDCARD})
-
-
-@dataclass(frozen=True, slots=True)
-class PolicySet:
-    """Every policy that applies to one request, by kind, as the world (or a flow) assembled them.
-
-    `session is None` means the caller is not limited by session policies; `()` means a session whose policies
-    allow nothing. Empty `scp_levels` / `rcp_levels` mean the organization's policies do not apply.
-    """
-
-    identity: tuple[CompiledPolicy, ...] = ()
-    boundary: CompiledPolicy | None = None
-    session: tuple[CompiledPolicy, ...] | None = None
-    scp_levels: tuple[tuple[str, tuple[CompiledPolicy, ...]], ...] = ()
-    rcp_levels: tuple[tuple[str, tuple[CompiledPolicy, ...]], ...] = ()
-    resource: CompiledPolicy | None = None
-    resource_must_allow: bool = False  # role trust policies and KMS key policies
-    root: bool = False  # the account root user: full access but for SCPs and explicit denies
-    resource_gate: Gate = Gate.RESOURCE  # TRUST when the resource policy is a role's trust policy
-    absent_resource_policy: str | None = None  # why no resource policy allows: the input did not give it
 
 
 def decide(request: Request, policies: PolicySet) -> Outcome:

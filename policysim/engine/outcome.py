@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
+from policysim.compiled import Diagnostic, StatementRef
+from policysim.engine.policies import PolicySet
 from policysim.enums import Decision, Gate
-from policysim.ir.policy import Diagnostic, StatementRef
 from policysim.request import Request
-
-if TYPE_CHECKING:
-    from policysim.engine.decide import PolicySet
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from policysim.compiled import CompiledPolicy, StatementRef
 from policysim.enums import Effect
-from policysim.ir.policy import CompiledPolicy, StatementRef
 from policysim.ir.principal import PrincipalMatch
 from policysim.request import Request
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from policysim.compiled import CompiledPolicy, CompiledStatement, StatementRef
 from policysim.conditions import ClauseResult
-from policysim.engine.decide import PolicySet
-from policysim.ir.policy import CompiledPolicy, CompiledStatement, StatementRef
+from policysim.engine.policies import PolicySet
 from policysim.request import Request
 
 

@@ -8,15 +8,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from policysim.compiled import CompiledPolicy
 from policysim.engine.outcome import Outcome
 from policysim.identifiers import is_external_id, is_session_name
-from policysim.ir.policy import CompiledPolicy
 from policysim.request import PrincipalKind
-from policysim.scenario.actor import Actor
-from policysim.scenario.evaluator import Evaluator
-from policysim.scenario.resolve import DEFAULT_SESSION_NAME, role_actor, trust_target
-from policysim.scenario.world import RoleInfo
 from policysim.services.sts import caller_refusal, refused
+from policysim.world.actor import Actor
+from policysim.world.evaluator import Evaluator
+from policysim.world.resolve import DEFAULT_SESSION_NAME, role_actor, trust_target
+from policysim.world.world import RoleInfo
 
 MAX_SESSION_POLICY_CHARS = 2048
 MAX_SESSION_POLICY_ARNS = 10

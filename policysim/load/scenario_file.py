@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+from .files import read_limited
+
 SCENARIO_KEY = "scenario"
 _LOADER: Any = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
 _TEXT_RULE = re.compile(r"""^(?:scenario|"scenario"|'scenario')[ \t]*:""", re.MULTILINE)
@@ -40,7 +42,6 @@ def is_scenario_text(raw: str | bytes) -> bool:
 
 def is_scenario_file(path: Path | str) -> bool:
     """Whether the file at `path` is a scenario; unreadable files raise the loader's located `ParseError`."""
-    from policysim.load import read_limited  # the package imports this module
 
     return is_scenario_text(read_limited(path))
 

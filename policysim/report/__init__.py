@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from policysim.enums import ReportFormat
 from policysim.report.github import render_github
 from policysim.report.json_report import render_json
 from policysim.report.junit import render_junit
@@ -14,7 +15,7 @@ from policysim.report.model import RunSummary, ScenarioRun
 from policysim.report.sarif import render_sarif
 from policysim.report.text import render_text
 
-FORMATS = ("text", "json", "junit", "sarif", "github")
+FORMATS = tuple(f.value for f in ReportFormat)
 
 __all__ = [
     "FORMATS",

@@ -5,11 +5,11 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
+from policysim.compiled import StatementRef
 from policysim.engine.outcome import Outcome
 from policysim.errors import Location
-from policysim.ir.policy import StatementRef
 from policysim.report.model import RunSummary, ScenarioRun
-from policysim.scenario.runner import TestResult
+from policysim.scenario.results import TestResult
 
 
 def summarize(runs: Sequence[ScenarioRun]) -> RunSummary:

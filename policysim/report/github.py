@@ -18,7 +18,7 @@ from policysim.report.common import (
     visible,
 )
 from policysim.report.model import ScenarioRun
-from policysim.scenario.runner import TestResult
+from policysim.scenario.results import TestResult
 
 
 def escape_data(text: str) -> str:

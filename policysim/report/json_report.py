@@ -6,11 +6,11 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from policysim.compiled import StatementRef
 from policysim.errors import Location, PolicysimError
-from policysim.ir.policy import StatementRef
 from policysim.report.common import deciding_statements, summarize
 from policysim.report.model import ScenarioRun
-from policysim.scenario.runner import TestResult
+from policysim.scenario.results import TestResult
 
 FORMAT_VERSION = "1"
 

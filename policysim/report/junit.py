@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from policysim.report.common import expectation_line, explanation_lines, skip_line, source_file, summarize, visible
 from policysim.report.model import ScenarioRun
-from policysim.scenario.runner import TestResult
+from policysim.scenario.results import TestResult
 
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 LOAD_ERROR_NAME = "load scenario"

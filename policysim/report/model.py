@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from policysim.errors import PolicysimError
-from policysim.scenario.runner import TestResult
+from policysim.scenario.results import TestResult
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from policysim.report.common import (
     source_file,
 )
 from policysim.report.model import ScenarioRun
-from policysim.scenario.runner import TestResult
+from policysim.scenario.results import TestResult
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT_KEY = "policysim/v1"

@@ -15,7 +15,7 @@ from pathlib import Path
 from policysim.config import Config, Suppression
 from policysim.ir.pattern import Glob
 from policysim.report.model import ScenarioRun
-from policysim.scenario.runner import TestResult
+from policysim.scenario.results import TestResult
 
 _Compiled = tuple[Suppression, Glob, Glob | None]
 

@@ -17,7 +17,7 @@ from policysim.report.common import (
     visible,
 )
 from policysim.report.model import ScenarioRun
-from policysim.scenario.runner import TestResult
+from policysim.scenario.results import TestResult
 
 PASS_MARK = "✓"
 FAIL_MARK = "✗"

@@ -9,24 +9,25 @@ from pathlib import Path
 from typing import Any
 
 from policysim.compile import compile_policy
+from policysim.compiled import CompiledPolicy
 from policysim.context import ContextInput, context_value_text
 from policysim.engine.outcome import Outcome
 from policysim.enums import PolicyKind
 from policysim.errors import Location, RequestError, UnsupportedError
 from policysim.flows.assume_role import AssumeParams, Via, assume_role
 from policysim.identifiers import is_account_id, is_action_name
-from policysim.ir.policy import CompiledPolicy
 from policysim.load import Document, load_file
 from policysim.managed import ManagedPolicyLibrary
 from policysim.model.scenario import ScenarioFile
 from policysim.model.validation import validate
-from policysim.scenario.actor import Actor
 from policysim.scenario.build import build_world
-from policysim.scenario.evaluator import Clock, Evaluator, utc_now
 from policysim.scenario.policies import PolicyCompiler
-from policysim.scenario.resolve import find_role, request_target, resolve_actor
-from policysim.scenario.runner import TestResult, run_tests
-from policysim.scenario.world import World
+from policysim.scenario.results import TestResult
+from policysim.scenario.runner import run_tests
+from policysim.world.actor import Actor
+from policysim.world.evaluator import Clock, Evaluator, utc_now
+from policysim.world.resolve import find_role, request_target, resolve_actor
+from policysim.world.world import World
 
 UNMODELLED_ASSUME_ACTIONS = frozenset({"sts:assumerolewithwebidentity", "sts:assumerolewithsaml"})
 ContextArg = Mapping[str, ContextInput | None]
@@ -133,6 +134,10 @@ class Scenario:
     def principal_arn(self, principal: str, session_name: str | None = None) -> str:
         """The ARN a principal reference resolves to (`anonymous` for the anonymous caller)."""
         return str(resolve_actor(self.world, principal, None, session_name).principal)
+
+    def policy_document(self, path: tuple[str | int, ...]) -> Document:
+        """The policy document at `path` of the scenario file (inline or `{file: ...}`)."""
+        return self.compiler.document(path)
 
     def run_tests(self) -> list[TestResult]:
         """Run the scenario's own tests."""

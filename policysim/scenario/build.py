@@ -6,17 +6,17 @@ import base64
 import hashlib
 from collections.abc import Mapping, Sequence
 
+from policysim.compiled import CompiledPolicy
 from policysim.enums import PolicyKind
 from policysim.errors import PathPart, ReferenceError_, SchemaError
 from policysim.identifiers import is_account_id
 from policysim.ir.arn import PARTITIONS, parse_arn
-from policysim.ir.policy import CompiledPolicy
 from policysim.limits import check_inline_aggregate, check_managed_size
 from policysim.load import Document
 from policysim.model.scenario import Account, ScenarioFile
 from policysim.scenario.organization import org_levels
 from policysim.scenario.policies import PolicyCompiler, parse_managed_arn
-from policysim.scenario.world import AccountInfo, ResourceInfo, RoleInfo, UserInfo, World
+from policysim.world.world import AccountInfo, ResourceInfo, RoleInfo, UserInfo, World
 
 
 def unique_id(prefix: str, arn: str) -> str:

@@ -10,12 +10,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 
+from policysim.compiled import CompiledPolicy
 from policysim.enums import PolicyKind
 from policysim.errors import PathPart, ReferenceError_, SchemaError
-from policysim.ir.policy import CompiledPolicy
 from policysim.model.scenario import Account, Organization
 from policysim.scenario.policies import PolicyCompiler
-from policysim.scenario.world import AccountInfo, Levels
+from policysim.world.world import AccountInfo, Levels
 
 ROOT = "root"
 

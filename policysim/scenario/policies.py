@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from policysim.compile import compile_policy
+from policysim.compiled import CompiledPolicy
 from policysim.enums import PolicyKind
 from policysim.errors import PathPart, ReferenceError_, SchemaError
-from policysim.ir.policy import CompiledPolicy
 from policysim.load import Document, load_file, load_json
 from policysim.managed import ManagedKind, ManagedPolicyLibrary
 

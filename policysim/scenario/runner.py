@@ -3,65 +3,57 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
 
 from policysim.compile import compile_policy
+from policysim.compiled import CompiledPolicy
+from policysim.context import ContextInput
 from policysim.engine.outcome import Outcome
-from policysim.enums import Decision, PolicyKind
+from policysim.enums import PolicyKind
 from policysim.errors import Location, UnsupportedError
-from policysim.ir.policy import CompiledPolicy
-from policysim.model.scenario import Expectation, Test
-
-if TYPE_CHECKING:
-    from policysim.scenario.api import Scenario
-
-MATCHES: dict[str, frozenset[Decision]] = {
-    "allowed": frozenset({Decision.ALLOWED}),
-    "denied": frozenset({Decision.EXPLICIT_DENY, Decision.IMPLICIT_DENY}),
-    "explicitDeny": frozenset({Decision.EXPLICIT_DENY}),
-    "implicitDeny": frozenset({Decision.IMPLICIT_DENY}),
-}
+from policysim.load import Document
+from policysim.model.scenario import ScenarioFile, Test
+from policysim.scenario.results import TestResult
 
 
-@dataclass(frozen=True)
-class TestResult:
-    """One evaluated expectation."""
+class Scenario(Protocol):
+    """What the runner needs of a scenario: `policysim.scenario.api.Scenario`, which calls the runner (the runner
+    knows it only through this protocol, so the two modules import one way)."""
 
-    __test__ = False  # not a pytest test class
-
-    file: str
-    scenario: str
-    name: str
-    principal: str
-    action: str
-    resource: str
-    expected: Expectation
-    outcome: Outcome
-    location: Location | None
-    skip_reason: str | None = None  # set when a configured suppression matched the test (see docs/configuration.md)
-    test_name: str = ""  # the test's own name, when `name` is one `NAME [ACTION on RESOURCE]` result of it
+    wire: ScenarioFile
+    doc: Document
 
     @property
-    def decision(self) -> Decision:
-        """The decision policysim reached."""
-        return self.outcome.decision
+    def file(self) -> str: ...
 
     @property
-    def passed(self) -> bool:
-        """Did the decision meet the expectation? (Also computed for a skipped test.)"""
-        return self.outcome.decision in MATCHES[self.expected]
+    def title(self) -> str: ...
 
-    @property
-    def skipped(self) -> bool:
-        """Was the test suppressed? A skipped test is reported with its reason and never counts as failed."""
-        return self.skip_reason is not None
+    def principal_arn(self, principal: str, session_name: str | None = None) -> str: ...
 
-    @property
-    def failed(self) -> bool:
-        """Is this an unmet expectation that counts: not passed and not skipped."""
-        return not self.passed and not self.skipped
+    def policy_document(self, path: tuple[str | int, ...]) -> Document: ...
 
+    def evaluate(
+        self,
+        principal: str,
+        action: str,
+        resource: str,
+        context: Mapping[str, ContextInput | None] | None = None,
+        *,
+        assume: Sequence[str] = (),
+        session_name: str | None = None,
+        external_id: str | None = None,
+        mfa: bool | None = None,
+        session_policy: Mapping[str, Any] | CompiledPolicy | None = None,
+        duration_seconds: int | None = None,
+        resource_account: str | None = None,
+        via: str = "api",
+        session_tags: Mapping[str, str] | None = None,
+        transitive_tag_keys: Sequence[str] = (),
+        source_identity: str | None = None,
+        where: Location | None = None,
+    ) -> Outcome: ...
 
 def _listify(value: str | list[str]) -> list[str]:
     return [value] if isinstance(value, str) else value
@@ -125,6 +117,6 @@ def _session_policy(scenario: Scenario, test: Test, index: int) -> CompiledPolic
     if test.session_policy is None:
         return None
     path = ("tests", index, "session_policy")
-    doc = scenario.compiler.document(path)
+    doc = scenario.policy_document(path)
     text = json.dumps(doc.data, separators=(",", ":"))
     return compile_policy(doc, f"session policy of test `{test.name}`", PolicyKind.SESSION, source_text=text)

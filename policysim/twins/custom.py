@@ -13,23 +13,23 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from policysim.compile import compile_policy
+from policysim.compiled import CompiledPolicy
 from policysim.enums import Gate, PolicyKind
 from policysim.errors import Location, RequestError
 from policysim.identifiers import is_account_id, is_service_principal
 from policysim.ir.arn import parse_arn
-from policysim.ir.policy import CompiledPolicy
 from policysim.ir.principal import principal_of_arn
 from policysim.load import Document, load_json
 from policysim.managed import ManagedPolicyLibrary
 from policysim.model.validation import Locator, validate
 from policysim.request import ANONYMOUS, Principal, PrincipalKind
-from policysim.scenario.actor import Actor
-from policysim.scenario.evaluator import Clock, Evaluator, utc_now
-from policysim.scenario.resolve import Target, is_role_arn, key_target, unknown_trust_target
-from policysim.scenario.world import AccountInfo, World
 from policysim.services.sts import TRUST_ACTIONS
 from policysim.twins.input_model import CustomPolicyInput, PrincipalPolicyInput, context_values
 from policysim.twins.output import Evaluation, Renderer, StatementSpan, page, statement_positions
+from policysim.world.actor import Actor
+from policysim.world.evaluator import Clock, Evaluator, utc_now
+from policysim.world.resolve import Target, is_role_arn, key_target, unknown_trust_target
+from policysim.world.world import AccountInfo, World
 
 UNNAMED_ACCOUNT = "000000000000"  # the account of an unnamed caller when no input names one
 UNNAMED_CALLER = "policysim-caller"

@@ -11,13 +11,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from policysim.engine.decide import PolicySet
+from policysim.compiled import CompiledPolicy, StatementRef
 from policysim.engine.outcome import Outcome
+from policysim.engine.policies import PolicySet
 from policysim.engine.scan import Findings, scan
 from policysim.enums import Decision, Effect, PolicyKind
 from policysim.errors import Location, RequestError
 from policysim.identifiers import is_ascii_digits
-from policysim.ir.policy import CompiledPolicy, StatementRef
 from policysim.load import Document
 
 Position = tuple[int, int]

@@ -10,18 +10,18 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
+from policysim.compiled import CompiledPolicy
 from policysim.enums import PolicyKind
 from policysim.errors import Location, ReferenceError_, UnsupportedError
-from policysim.ir.policy import CompiledPolicy
 from policysim.load import Document, load_json
 from policysim.model.validation import validate
 from policysim.request import PrincipalKind
-from policysim.scenario.actor import Actor
 from policysim.scenario.api import Scenario
-from policysim.scenario.resolve import is_role_arn, request_target, resolve_actor
 from policysim.twins.custom import PolicyBook, caller_principal, owner_account, resource_policy, with_resource_policy
 from policysim.twins.input_model import PrincipalPolicyInput, context_values
 from policysim.twins.output import Evaluation, Renderer, StatementSpan, page, statement_positions
+from policysim.world.actor import Actor
+from policysim.world.resolve import is_role_arn, request_target, resolve_actor
 
 
 def policy_name(policy_id: str) -> str:

@@ -19,7 +19,8 @@ from typing import Any
 
 import policysim
 from policysim.engine.decide import decide
-from policysim.scenario.resolve import build_request, policy_set, resolve_actor, resolve_target
+from policysim.world.assemble import build_request, policy_set
+from policysim.world.resolve import resolve_actor, resolve_target
 
 ACCOUNT = "111111111111"
 SERVICES = {

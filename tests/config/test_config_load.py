@@ -348,3 +348,10 @@ def test_config_that_is_not_utf8(project: Path) -> None:
 def test_suppression_string_names_its_place() -> None:
     suppression = Suppression("a*", "x.yaml", "why", None)
     assert str(suppression) == "suppression of test `a*` in file `x.yaml`"
+
+
+def test_the_fail_on_levels_of_the_configuration_are_the_gates() -> None:
+    from policysim.config import FAIL_ON
+    from policysim.enums import FailOn
+
+    assert tuple(level.value for level in FailOn) == FAIL_ON

@@ -234,6 +234,6 @@ def test_a_configured_base_ref_does_not_change_a_two_path_diff(
 
 def test_the_gate_levels_are_the_configuration_levels() -> None:
     from policysim.config import FAIL_ON
-    from policysim.diff.gate import FailOn
+    from policysim.enums import FailOn
 
     assert tuple(level.value for level in FailOn) == FAIL_ON

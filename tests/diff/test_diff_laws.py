@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from policysim.catalogue import builtin_catalogue
-from policysim.diff.compare import ChangeKind, explore
+from policysim.diff.compare import explore
+from policysim.enums import ChangeKind
 from policysim.scenario.api import Scenario
 
 ROOT = Path(__file__).parents[2]

@@ -12,8 +12,9 @@ import pytest
 from policysim.catalogue import builtin_catalogue
 from policysim.diff.accept import load_acceptances
 from policysim.diff.compare import explore
-from policysim.diff.gate import DiffResult, FailOn, judge
+from policysim.diff.gate import DiffResult, judge
 from policysim.diff.render import DIFF_FORMATS, render_diff
+from policysim.enums import FailOn
 from policysim.load import load_file
 from policysim.scenario.api import Scenario
 

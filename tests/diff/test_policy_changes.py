@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from diff_models import base_model, changed, explore_models, rows, user_policy
 
-from policysim.diff.compare import ChangeKind
+from policysim.enums import ChangeKind
 
 ALICE = "arn:aws:iam::111111111111:user/alice"
 BOB = "arn:aws:iam::111111111111:user/bob"

@@ -1058,14 +1058,16 @@ def test_rcps_do_not_restrict_kms_retire_grant() -> None:
 def test_rcp_that_does_not_allow_is_implicit_deny_with_gate_rcp() -> None:
     # RCPFullAWSAccess cannot be detached, so only the engine can be shown an RCP level that allows nothing
     from policysim.compile import compile_policy
-    from policysim.engine.decide import PolicySet, decide
+    from policysim.engine.decide import decide
+    from policysim.engine.policies import PolicySet
     from policysim.enums import PolicyKind
     from policysim.load import Document
 
     w = _rcp_world()
     rcp_only_get = policy({"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"})
     level = compile_policy(Document(rcp_only_get, "<rcp>", {}, {}), "OnlyGet", PolicyKind.RCP)
-    from policysim.scenario.resolve import build_request, resolve_actor, resolve_target
+    from policysim.world.assemble import build_request
+    from policysim.world.resolve import resolve_actor, resolve_target
 
     actor = resolve_actor(w.world, BOB, None)
     target = resolve_target(w.world, OBJ, None, actor, None)

@@ -6,37 +6,20 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from policysim.catalogue.resource_tags import builtin_resource_tag_keys
-from policysim.context import RequestContext
-from policysim.engine.decide import PolicySet
+from policysim.compiled import CompiledPolicy
 from policysim.enums import Gate
 from policysim.errors import Location, ReferenceError_, RequestError, UnsupportedError
 from policysim.identifiers import is_service_principal
 from policysim.ir.arn import Arn, parse_arn
-from policysim.ir.policy import CompiledPolicy
 from policysim.ir.principal import principal_of_arn
-from policysim.request import ANONYMOUS, Principal, PrincipalKind, Request
-from policysim.scenario.actor import Actor
-from policysim.scenario.world import AccountInfo, RoleInfo, World
+from policysim.request import ANONYMOUS, Principal, PrincipalKind
 from policysim.services import kms
 from policysim.services.sts import TRUST_ACTIONS
+from policysim.world.actor import Actor
+from policysim.world.world import AccountInfo, RoleInfo, World
 
 ROLE_ARN = re.compile(r"arn:[a-z0-9-]+:iam::[^:]*:role/")
 DEFAULT_SESSION_NAME = "policysim"
-# RCPs "do not impact the kms:RetireGrant permission" (orgs_manage_policies_rcps.md).
-RCP_EXEMPT_ACTIONS = frozenset({"kms:retiregrant"})
-
-
-def rcps_apply(principal: Principal, action_lower: str) -> bool:
-    """Whether the resource account's RCPs govern this caller and action.
-
-    "RCPs do not apply to calls made by service-linked roles" (orgs_manage_policies_rcps.md); they do apply to
-    AWS service principals. RCPs are applied to every service: AWS lists the services RCPs cover, and skipping an
-    RCP Deny on a service wrongly thought uncovered would allow too much, while applying one too widely only denies.
-    """
-    return not principal.service_linked and action_lower not in RCP_EXEMPT_ACTIONS
-
-
 @dataclass(frozen=True)
 class Target:
     """The resource of a request: owner account, partition, tags and resource-based policy.
@@ -235,57 +218,3 @@ def request_target(
 def is_role_arn(resource: str) -> bool:
     """Is `resource` an IAM role ARN?"""
     return ROLE_ARN.match(resource) is not None
-
-
-def build_request(
-    world: World,
-    actor: Actor,
-    action: str,
-    target: Target,
-    extra: Mapping[str, tuple[str, ...] | None],
-    now: tuple[str, str],
-) -> Request:
-    """The request with its full context: derived keys, then the flow's and the caller's keys on top."""
-    keys = dict(actor.principal_keys)
-    keys["aws:currenttime"] = (now[0],)
-    keys["aws:epochtime"] = (now[1],)
-    if target.account:
-        keys["aws:resourceaccount"] = (target.account,)
-        owner = world.account(target.account)
-        if owner is not None and owner.org_id:
-            keys["aws:resourceorgid"] = (owner.org_id,)
-            if owner.org_path:
-                keys["aws:resourceorgpaths"] = (owner.org_path,)
-    if target.tags:
-        # aws:ResourceTag/* always; the service's own keys (iam:ResourceTag/*, ...) where the reference lists them
-        service = action.split(":", 1)[0].lower()
-        prefixes = ("aws:resourcetag/", *builtin_resource_tag_keys().prefixes(service, target.arn))
-        for tag, value in target.tags.items():
-            for prefix in prefixes:
-                keys[prefix + tag.lower()] = (value,)
-    context = RequestContext(keys).with_values(extra)
-    return Request(actor.principal, action, target.arn, target.account, context, target.partition)
-
-
-def policy_set(world: World, actor: Actor, request: Request, target: Target) -> PolicySet:
-    """Every policy that governs `request`: the caller's, the organization's and the resource's."""
-    principal = actor.principal
-    scps: tuple[tuple[str, tuple[CompiledPolicy, ...]], ...] = ()
-    if actor.account is not None and principal.is_aws_account_identity and not principal.service_linked:
-        scps = actor.account.scp_levels
-    rcps: tuple[tuple[str, tuple[CompiledPolicy, ...]], ...] = ()
-    owner = world.account(target.account) if target.account else None
-    if owner is not None and rcps_apply(principal, request.action_lower):
-        rcps = owner.rcp_levels
-    return PolicySet(
-        identity=actor.identity,
-        boundary=actor.boundary,
-        session=actor.session,
-        scp_levels=scps,
-        rcp_levels=rcps,
-        resource=target.policy,
-        resource_must_allow=target.must_allow,
-        root=actor.root,
-        resource_gate=target.gate,
-        absent_resource_policy=target.absent,
-    )

@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from policysim.ir.policy import CompiledPolicy
+from policysim.compiled import CompiledPolicy
 from policysim.request import Principal, PrincipalKind
-from policysim.scenario.world import AccountInfo
+from policysim.world.world import AccountInfo
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from policysim.compiled import CompiledPolicy
 from policysim.errors import Location
-from policysim.ir.policy import CompiledPolicy
 
 Levels = tuple[tuple[str, tuple[CompiledPolicy, ...]], ...]
 

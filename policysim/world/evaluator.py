@@ -9,15 +9,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from policysim.engine.decide import PolicySet, decide
+from policysim.engine.decide import decide
 from policysim.engine.outcome import Outcome
+from policysim.engine.policies import PolicySet
 from policysim.enums import Decision
 from policysim.request import Request
-from policysim.scenario.actor import Actor
-from policysim.scenario.resolve import Target, build_request, policy_set
-from policysim.scenario.world import World
 from policysim.services.rules import owned_resource_refusal
 from policysim.services.sts import caller_refusal, undeniable
+from policysim.world.actor import Actor
+from policysim.world.assemble import build_request, policy_set
+from policysim.world.resolve import Target
+from policysim.world.world import World
 
 Clock = Callable[[], datetime]
 _LAST_SECOND: dict[int, tuple[str, str]] = {}
