@@ -32,7 +32,7 @@ from policysim.commands.common import (
 )
 from policysim.config import Config, load_config
 from policysim.errors import InputError, Location, PolicysimError
-from policysim.load import is_scenario_file
+from policysim.load import NOT_A_SCENARIO, scan_directory
 from policysim.model.scenario import ScenarioFile
 from policysim.report import FORMATS, render
 from policysim.report.common import visible
@@ -50,8 +50,6 @@ app = typer.Typer(
 )
 
 
-SCENARIO_SUFFIXES = (".yaml", ".yml")
-NOT_A_SCENARIO = "not a scenario: no top-level `scenario` key"
 
 
 @dataclass
@@ -83,35 +81,19 @@ def collect(paths: Sequence[Path]) -> Collected:
 
 
 def _collect_directory(directory: Path, found: Collected) -> None:
-    before = len(found.entries)
-    skipped = 0
-    for path in sorted(p for p in directory.rglob("*") if p.suffix in SCENARIO_SUFFIXES):
-        if path.is_dir() and not path.is_symlink():
-            continue  # a directory named `x.yaml`: its files are searched like any other
-        try:
-            scenario = is_scenario_file(path)
-        except PolicysimError as error:
-            found.entries.append(ScenarioRun(str(path), "", (), error))
-            continue
-        if scenario:
-            found.entries.append(path)
-        else:
-            found.skipped.append(path)
-            skipped += 1
-    if len(found.entries) == before:
-        also = f" ({skipped} YAML file{'s' if skipped != 1 else ''} skipped: {NOT_A_SCENARIO})" if skipped else ""
-        found.entries.append(
-            ScenarioRun(
-                str(directory),
-                "",
-                (),
-                InputError(
-                    f"no scenario found under `{directory}`{also}",
-                    Location(str(directory)),
-                    hint="a scenario is a .yaml or .yml file with a top-level `scenario` key",
-                ),
-            )
+    scan = scan_directory(directory)
+    found.entries += [ScenarioRun(str(path), "", (), error) for path, error in scan.unreadable]
+    found.entries += scan.scenarios
+    found.skipped += scan.skipped
+    if not scan.scenarios and not scan.unreadable:
+        count = len(scan.skipped)
+        also = f" ({count} YAML file{'s' if count != 1 else ''} skipped: {NOT_A_SCENARIO})" if count else ""
+        error = InputError(
+            f"no scenario found under `{directory}`{also}",
+            Location(str(directory)),
+            hint="a scenario is a .yaml or .yml file with a top-level `scenario` key",
         )
+        found.entries.append(ScenarioRun(str(directory), "", (), error))
 
 
 def run_file(path: Path, library_file: Path | None) -> ScenarioRun:

@@ -124,7 +124,9 @@ def _named(cwd: Path, path: Path, via: str) -> Path:
 
 def _search(cwd: Path) -> Path | None:
     for directory in (cwd, *cwd.parents):
-        found = [directory / name for name in YAML_NAMES if (directory / name).is_file()]
+        # anything by that name counts (a broken link, a FIFO): reading it then fails, located, instead of the
+        # configuration being silently ignored
+        found = [directory / name for name in YAML_NAMES if os.path.lexists(directory / name)]
         pyproject = directory / PYPROJECT
         if pyproject.is_file() and _has_table(pyproject, _shown(pyproject, cwd)):
             found.append(pyproject)

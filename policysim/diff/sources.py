@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from policysim.errors import InputError
-
-SUFFIXES = (".yaml", ".yml")
+from policysim.load import scan_directory
 
 
 @dataclass(frozen=True)
@@ -23,12 +22,19 @@ class FilePair:
 
 
 def scenario_files_under(root: Path) -> dict[str, Path]:
-    """Scenario files by path relative to `root` (a file is its own `.`); nothing when `root` does not exist."""
-    if root.is_file():
+    """Scenario files by path relative to `root` (a file is its own `.`); nothing when `root` does not exist.
+
+    Under a directory the files are those `policysim check DIR` runs (`policysim.load.scan_directory`): YAML
+    without a top-level `scenario` key is not a model; a YAML path that cannot be read is an error, never skipped.
+    """
+    if root.is_file() or (root.is_symlink() and not root.exists()):
         return {".": root}
     if not root.is_dir():
         return {}
-    return {p.relative_to(root).as_posix(): p for p in sorted(root.rglob("*")) if p.suffix in SUFFIXES and p.is_file()}
+    scan = scan_directory(root)
+    if scan.unreadable:
+        raise scan.unreadable[0][1]
+    return {p.relative_to(root).as_posix(): p for p in scan.scenarios}
 
 
 def pair_files(base: Path, new: Path, base_label: str, new_label: str) -> list[FilePair]:
@@ -53,7 +59,7 @@ def pair_paths(base: Path, new: Path) -> list[FilePair]:
         if not path.exists():
             raise InputError(f"{side} `{path}`: no such file or directory")
         if not scenario_files_under(path):
-            raise InputError(f"{side} `{path}` holds no scenario files (*.yaml, *.yml)")
+            raise InputError(f"{side} `{path}` holds no scenario files (*.yaml, *.yml with a top-level `scenario` key)")
     return pair_files(base, new, str(base), str(new))
 
 

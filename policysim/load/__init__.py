@@ -15,12 +15,14 @@ from policysim.errors import Location, ParseError
 from .document import MAX_DEPTH, MAX_INPUT_BYTES, Document, Path_, Span, decode_input
 from .files import read_limited, read_stream_limited
 from .json_loader import load_json
-from .scenario_file import is_scenario_file, is_scenario_text
+from .scenario_file import NOT_A_SCENARIO, DirectoryScan, is_scenario_file, is_scenario_text, scan_directory
 from .yaml_loader import load_yaml
 
 __all__ = [
     "MAX_DEPTH",
     "MAX_INPUT_BYTES",
+    "NOT_A_SCENARIO",
+    "DirectoryScan",
     "Document",
     "Path_",
     "Span",
@@ -33,6 +35,7 @@ __all__ = [
     "load_yaml",
     "read_limited",
     "read_stream_limited",
+    "scan_directory",
 ]
 
 _BY_SUFFIX = {".json": load_json, ".yaml": load_yaml, ".yml": load_yaml}

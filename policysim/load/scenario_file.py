@@ -10,14 +10,19 @@ like a scenario is loaded, so its errors are reported; anything else is skipped 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from policysim.errors import PolicysimError
+
 from .files import read_limited
 
 SCENARIO_KEY = "scenario"
+SCENARIO_SUFFIXES = (".yaml", ".yml")
+NOT_A_SCENARIO = "not a scenario: no top-level `scenario` key"
 _LOADER: Any = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
 _TEXT_RULE = re.compile(r"""^(?:scenario|"scenario"|'scenario')[ \t]*:""", re.MULTILINE)
 
@@ -44,6 +49,34 @@ def is_scenario_file(path: Path | str) -> bool:
     """Whether the file at `path` is a scenario; unreadable files raise the loader's located `ParseError`."""
 
     return is_scenario_text(read_limited(path))
+
+
+@dataclass(frozen=True)
+class DirectoryScan:
+    """The YAML files under a directory, sorted: scenarios, files that could not be read, and non-scenarios."""
+
+    scenarios: tuple[Path, ...]
+    unreadable: tuple[tuple[Path, PolicysimError], ...]
+    skipped: tuple[Path, ...]
+
+
+def scan_directory(directory: Path) -> DirectoryScan:
+    """Every `*.yaml` / `*.yml` under `directory`, by the one rule (`check DIR` and `diff DIR DIR` both use it).
+
+    A path that cannot be read (a broken symbolic link, a FIFO or device, no permission, too large) is listed with
+    its located error rather than skipped: a caller that checked less than it was given must not pass.
+    """
+    scenarios: list[Path] = []
+    unreadable: list[tuple[Path, PolicysimError]] = []
+    skipped: list[Path] = []
+    for path in sorted(p for p in directory.rglob("*") if p.suffix in SCENARIO_SUFFIXES):
+        if path.is_dir() and not path.is_symlink():
+            continue  # a directory named `x.yaml`: its files are searched like any other
+        try:
+            (scenarios if is_scenario_file(path) else skipped).append(path)
+        except PolicysimError as error:
+            unreadable.append((path, error))
+    return DirectoryScan(tuple(scenarios), tuple(unreadable), tuple(skipped))
 
 
 def _has_top_level_key(text: str) -> bool:

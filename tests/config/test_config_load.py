@@ -355,3 +355,10 @@ def test_the_fail_on_levels_of_the_configuration_are_the_gates() -> None:
     from policysim.enums import FailOn
 
     assert tuple(level.value for level in FailOn) == FAIL_ON
+
+
+def test_a_configuration_that_is_not_a_regular_file_is_not_ignored(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".policysim.yaml").symlink_to(tmp_path / "missing.yaml")
+    with pytest.raises(PolicysimError, match="broken symbolic link"):
+        load_config(tmp_path, None, {})

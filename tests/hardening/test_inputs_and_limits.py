@@ -206,9 +206,24 @@ def test_the_scenario_key_can_come_late(tmp_path: Path) -> None:
     assert policysim.load.is_scenario_file(path)
 
 
-def test_one_scenario_rule_for_check_and_the_plugin() -> None:
-    assert policysim.cli.is_scenario_file is policysim.load.is_scenario_file
+def test_one_scenario_rule_for_check_diff_and_the_plugin() -> None:
+    import policysim.diff.sources
+
+    assert policysim.cli.scan_directory is policysim.load.scan_directory
+    assert policysim.diff.sources.scan_directory is policysim.load.scan_directory
     assert policysim.pytest_plugin.is_scenario_file is policysim.load.is_scenario_file
+
+
+def test_diff_refuses_a_directory_with_a_broken_link(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    base, new = tmp_path / "base", tmp_path / "new"
+    for side in (base, new):
+        side.mkdir()
+        (side / "m.yaml").write_text("scenario: m\n", encoding="utf-8")
+    (new / "gone.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    with pytest.raises(SystemExit) as stop:
+        main(["diff", str(base), str(new)])
+    assert stop.value.code == 2
+    assert "broken symbolic link" in capsys.readouterr().err
 
 
 # ================================================================== 10. bounded reads of every user-named file
