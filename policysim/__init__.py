@@ -28,6 +28,7 @@ from policysim.errors import (
 )
 from policysim.scenario.api import Scenario, Session, load_scenario
 from policysim.scenario.results import TestResult
+from policysim.scenario.spec import RequestSpec
 
 __all__ = [
     "Change",
@@ -49,6 +50,7 @@ __all__ = [
     "Reason",
     "ReferenceError_",
     "RequestError",
+    "RequestSpec",
     "Scenario",
     "SchemaError",
     "Session",

@@ -13,6 +13,7 @@ from policysim.engine.outcome import Outcome
 from policysim.engine.trace import PolicyTrace, StatementTrace, trace
 from policysim.load import load_file
 from policysim.scenario.api import Scenario
+from policysim.scenario.spec import RequestSpec
 
 
 def _mark(value: bool | None) -> str:
@@ -89,7 +90,7 @@ def render_json(outcome: Outcome, traces: list[PolicyTrace]) -> str:
     return json.dumps(document, indent=2)
 
 
-def _tags(items: list[str] | None) -> dict[str, str] | None:
+def _tags(items: list[str] | None) -> dict[str, str]:
     """`KEY=VALUE` options into session tags."""
     tags: dict[str, str] = {}
     for item in items or []:
@@ -97,7 +98,7 @@ def _tags(items: list[str] | None) -> dict[str, str] | None:
         if not sep or not key:
             fail(f"session tag `{item}` must be written `KEY=VALUE`")
         tags[key] = value
-    return tags or None
+    return tags
 
 
 def register(app: typer.Typer) -> None:
@@ -127,23 +128,24 @@ def register(app: typer.Typer) -> None:
         """Explain one request: every policy considered, every statement matched, the decision."""
         if format not in ("text", "json"):
             fail(f"unknown format `{format}`; choose from text, json")
-        world = Scenario.load(scenario, library=library_option(managed_policies))
-        outcome = world.evaluate(
-            principal,
-            action,
-            resource,
-            parse_context(context),
-            assume=assume or (),
+        model = Scenario.load(scenario, library=library_option(managed_policies))
+        request = RequestSpec(
+            principal=principal,
+            action=action,
+            resource=resource,
+            context=parse_context(context),
+            assume=tuple(assume or ()),
             session_name=session_name,
             external_id=external_id,
             mfa=mfa,
+            session_policy=load_file(session_policy).data if session_policy is not None else None,
             duration_seconds=duration_seconds,
+            resource_account=resource_account,
             via=via,
             session_tags=_tags(session_tag),
-            transitive_tag_keys=transitive_tag_key or (),
+            transitive_tag_keys=tuple(transitive_tag_key or ()),
             source_identity=source_identity,
-            session_policy=load_file(session_policy).data if session_policy is not None else None,
-            resource_account=resource_account,
         )
+        outcome = model.evaluate_spec(request)
         traces = trace(outcome.request, outcome.policies) if outcome.request and outcome.policies else []
         print(render_json(outcome, traces) if format == "json" else render_text(outcome, traces))

@@ -182,7 +182,7 @@ def _harvest_principal_values(values: tuple[str, ...], found: Harvest) -> None:
 
 
 def _harvest_tests(scenario: Scenario, found: Harvest) -> None:
-    for test in scenario.wire.tests:
+    for test in scenario.tests:
         actions = [test.action] if isinstance(test.action, str) else test.action
         found.actions.update((a.lower(), a) for a in actions)
         if test.context:

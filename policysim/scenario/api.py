@@ -10,7 +10,7 @@ from typing import Any
 
 from policysim.compile import compile_policy
 from policysim.compiled import CompiledPolicy
-from policysim.context import ContextInput, context_value_text
+from policysim.context import context_value_text
 from policysim.engine.outcome import Outcome
 from policysim.enums import PolicyKind
 from policysim.errors import Location, RequestError, UnsupportedError
@@ -18,19 +18,19 @@ from policysim.flows.assume_role import AssumeParams, Via, assume_role
 from policysim.identifiers import is_account_id, is_action_name
 from policysim.load import Document, load_file
 from policysim.managed import ManagedPolicyLibrary
-from policysim.model.scenario import ScenarioFile
+from policysim.model.scenario import ScenarioFile, Test
 from policysim.model.validation import validate
 from policysim.scenario.build import build_world
 from policysim.scenario.policies import PolicyCompiler
 from policysim.scenario.results import TestResult
 from policysim.scenario.runner import run_tests
+from policysim.scenario.spec import ContextArg, RequestSpec
 from policysim.world.actor import Actor
 from policysim.world.evaluator import Clock, Evaluator, utc_now
 from policysim.world.resolve import find_role, request_target, resolve_actor
 from policysim.world.world import World
 
 UNMODELLED_ASSUME_ACTIONS = frozenset({"sts:assumerolewithwebidentity", "sts:assumerolewithsaml"})
-ContextArg = Mapping[str, ContextInput | None]
 
 
 def context_keys(context: ContextArg | None) -> dict[str, tuple[str, ...] | None]:
@@ -73,25 +73,48 @@ class Session:
 
 
 class Scenario:
-    """A compiled scenario: build with `load_scenario`, `Scenario.load` or `Scenario.from_dict`."""
+    """A compiled scenario: build with `load_scenario`, `Scenario.load` or `Scenario.from_dict`.
+
+    Its parts are private; tools read the compiled model through `world`, the file's tests through `tests`, and
+    evaluate through `evaluate`, `evaluate_spec`, `answer` or `evaluator` (docs/api.md, "The surface for tools").
+    """
 
     def __init__(self, wire: ScenarioFile, compiler: PolicyCompiler, world: World, *, clock: Clock = utc_now) -> None:
-        self.wire = wire
-        self.compiler = compiler
-        self.doc = compiler.doc
-        self.world = world
-        self.evaluator = Evaluator(world, clock)
+        self._wire = wire
+        self._compiler = compiler
+        self._doc = compiler.doc
+        self._world = world
+        self._evaluator = Evaluator(world, clock)
         self._actors: dict[tuple[str, str | None], Actor] = {}
 
     @property
     def title(self) -> str:
         """The scenario's title."""
-        return self.wire.scenario
+        return self._wire.scenario
 
     @property
     def file(self) -> str:
         """The file the scenario came from (or `<dict>`)."""
-        return self.doc.file
+        return self._doc.file
+
+    @property
+    def world(self) -> World:
+        """The compiled model: accounts, users, roles, buckets and resources, every policy compiled (read only)."""
+        return self._world
+
+    @property
+    def evaluator(self) -> Evaluator:
+        """The evaluator of this model, with the scenario's clock: the one way to answer one request of an actor."""
+        return self._evaluator
+
+    @property
+    def tests(self) -> tuple[Test, ...]:
+        """The scenario file's own tests, as validated (`policysim.model.scenario.Test`)."""
+        return tuple(self._wire.tests)
+
+    def locate(self, path: Sequence[str | int]) -> Location:
+        """Where the value at key `path` of the scenario file is written (`("tests", 0, "principal")`)."""
+        return self._doc.locate(path)
 
     @classmethod
     def from_document(
@@ -106,7 +129,7 @@ class Scenario:
         wire = validate(ScenarioFile, doc.data, doc.locate, "scenario")
         compiler = PolicyCompiler(doc, base_dir, library or ManagedPolicyLibrary.builtin())
         scenario = cls(wire, compiler, build_world(wire, compiler), clock=clock)
-        scenario.check_references()
+        scenario._check_references()
         return scenario
 
     @classmethod
@@ -123,21 +146,21 @@ class Scenario:
         doc = Document(json.loads(json.dumps(data)), "<dict>", {}, {})
         return cls.from_document(doc, library=library, clock=clock)
 
-    def check_references(self) -> None:
+    def _check_references(self) -> None:
         """Resolve every test's principal and roles now, so a bad reference is a load-time error."""
-        for index, test in enumerate(self.wire.tests):
+        for index, test in enumerate(self._wire.tests):
             where = ("tests", index)
-            resolve_actor(self.world, test.principal, self.doc.locate((*where, "principal")))
+            resolve_actor(self._world, test.principal, self.locate((*where, "principal")))
             for hop, role in enumerate(test.assume):
-                find_role(self.world, role, self.doc.locate((*where, "assume", hop)))
+                find_role(self._world, role, self.locate((*where, "assume", hop)))
 
     def principal_arn(self, principal: str, session_name: str | None = None) -> str:
         """The ARN a principal reference resolves to (`anonymous` for the anonymous caller)."""
-        return str(resolve_actor(self.world, principal, None, session_name).principal)
+        return str(resolve_actor(self._world, principal, None, session_name).principal)
 
     def policy_document(self, path: tuple[str | int, ...]) -> Document:
         """The policy document at `path` of the scenario file (inline or `{file: ...}`)."""
-        return self.compiler.document(path)
+        return self._compiler.document(path)
 
     def run_tests(self) -> list[TestResult]:
         """Run the scenario's own tests."""
@@ -166,56 +189,70 @@ class Scenario:
         where: Location | None = None,
     ) -> Outcome:
         """Would AWS allow `principal` (after walking the `assume` chain) to do `action` on `resource`?"""
-        check_request(action, resource_account, where)
-        actor = self._actor(principal, where, session_name)
-        if mfa is not None:
-            actor = replace(actor, mfa=mfa)
-        extra = context_keys(context)
-        final_is_hop = action.lower() == "sts:assumerole" and resource in self.world.roles
-        if not assume and not final_is_hop:
-            given = {
-                "external_id": external_id,
-                "session_policy": session_policy,
-                "duration_seconds": duration_seconds,
-                "session_tags": session_tags or None,
-                "source_identity": source_identity,
-                "transitive_tag_keys": transitive_tag_keys or None,
-                "via": None if via == "api" else via,
-            }
-            for name, value in given.items():
-                if value is not None:
-                    raise RequestError(
-                        f"`{name}` describes an AssumeRole request, but this request assumes no role",
-                        where,
-                        "add `assume: [ROLE]`, or make the action `sts:AssumeRole` on a role of the scenario",
-                    )
-            return self.answer(actor, action, resource, extra, resource_account, where)
-        policy = self._session_policy(session_policy)
-        base = AssumeParams(
+        spec = RequestSpec(
+            principal=principal,
+            action=action,
+            resource=resource,
+            context=context or {},
+            assume=tuple(assume),
             session_name=session_name,
             external_id=external_id,
+            mfa=mfa,
+            session_policy=session_policy,
             duration_seconds=duration_seconds,
-            via=_via(via, external_id, duration_seconds, policy, session_tags, where),
+            resource_account=resource_account,
+            via=via,
+            session_tags=session_tags or {},
+            transitive_tag_keys=tuple(transitive_tag_keys),
+            source_identity=source_identity,
+            where=where,
+        )
+        return self.evaluate_spec(spec)
+
+    def evaluate_spec(self, spec: RequestSpec) -> Outcome:
+        """The outcome of one request given as a value: `evaluate`'s keywords, a test, `explain`'s flags."""
+        where = spec.where
+        check_request(spec.action, spec.resource_account, where)
+        actor = self._actor(spec.principal, where, spec.session_name)
+        if spec.mfa is not None:
+            actor = replace(actor, mfa=spec.mfa)
+        extra = context_keys(spec.context)
+        final_is_hop = spec.action.lower() == "sts:assumerole" and spec.resource in self._world.roles
+        if not spec.assume and not final_is_hop:
+            given = spec.assume_role_options()
+            if given:
+                raise RequestError(
+                    f"`{next(iter(given))}` describes an AssumeRole request, but this request assumes no role",
+                    where,
+                    "add `assume: [ROLE]`, or make the action `sts:AssumeRole` on a role of the scenario",
+                )
+            return self.answer(actor, spec.action, spec.resource, extra, spec.resource_account, where)
+        policy = self._session_policy(spec.session_policy)
+        base = AssumeParams(
+            session_name=spec.session_name,
+            external_id=spec.external_id,
+            duration_seconds=spec.duration_seconds,
+            via=_via(spec, policy[0], where),
             context=extra,
         )
         last = replace(
             base,
             session_policy=policy[0],
             session_policy_chars=policy[1],
-            session_tags=dict(session_tags or {}),
-            transitive_tag_keys=tuple(transitive_tag_keys),
-            source_identity=source_identity,
+            session_tags=dict(spec.session_tags),
+            transitive_tag_keys=spec.transitive_tag_keys,
+            source_identity=spec.source_identity,
         )
-        for hop, role_ref in enumerate(assume):
-            role = find_role(self.world, role_ref, where)
-            params = last if hop == len(assume) - 1 and not final_is_hop else base
-            result = assume_role(self.evaluator, actor, role, params)
+        for hop, role_ref in enumerate(spec.assume):
+            role = find_role(self._world, role_ref, where)
+            params = last if hop == len(spec.assume) - 1 and not final_is_hop else base
+            result = assume_role(self._evaluator, actor, role, params)
             if result.session is None:
                 return result.outcome.with_hop(hop)
             actor = result.session
         if final_is_hop:
-            return assume_role(self.evaluator, actor, self.world.roles[resource], last).outcome
-        return self.answer(actor, action, resource, extra, resource_account, where)
+            return assume_role(self._evaluator, actor, self._world.roles[spec.resource], last).outcome
+        return self.answer(actor, spec.action, spec.resource, extra, spec.resource_account, where)
 
     def answer(
         self,
@@ -227,18 +264,18 @@ class Scenario:
         where: Location | None = None,
     ) -> Outcome:
         """The outcome of `actor` doing `action` on `resource`; AssumeRole on a role of the model is a full hop."""
-        role = self.world.roles.get(resource) if action.lower() == "sts:assumerole" else None
+        role = self._world.roles.get(resource) if action.lower() == "sts:assumerole" else None
         if role is not None:
-            return assume_role(self.evaluator, actor, role, AssumeParams(context=extra)).outcome
-        target = request_target(self.world, action, resource, resource_account, actor, where)
-        return self.evaluator.evaluate(actor, action, target, extra)
+            return assume_role(self._evaluator, actor, role, AssumeParams(context=extra)).outcome
+        target = request_target(self._world, action, resource, resource_account, actor, where)
+        return self._evaluator.evaluate(actor, action, target, extra)
 
     def _actor(self, principal: str, where: Location | None, session_name: str | None) -> Actor:
         """The actor a principal reference names, resolved once per reference."""
         key = (principal, session_name)
         actor = self._actors.get(key)
         if actor is None:
-            actor = resolve_actor(self.world, principal, where, session_name)
+            actor = resolve_actor(self._world, principal, where, session_name)
             self._actors[key] = actor
         return actor
 
@@ -251,7 +288,7 @@ class Scenario:
 
     def try_assume_role(self, principal: str, role: str, **options: Any) -> tuple[Outcome, Session | None]:
         """The AssumeRole outcome and, when allowed, the minted session (options as for `evaluate`)."""
-        actor = resolve_actor(self.world, principal, None)
+        actor = resolve_actor(self._world, principal, None)
         mfa = options.pop("mfa", None)
         if mfa is not None:
             actor = replace(actor, mfa=mfa)
@@ -262,7 +299,7 @@ class Scenario:
             context=context_keys(options.pop("context", None)),
             **options,
         )
-        result = assume_role(self.evaluator, actor, find_role(self.world, role, None), params)
+        result = assume_role(self._evaluator, actor, find_role(self._world, role, None), params)
         if result.session is None:
             return result.outcome, None
         return result.outcome, Session(self, result.session, result.outcome)
@@ -295,28 +332,22 @@ def check_request(action: str, resource_account: str | None, where: Location | N
         raise RequestError(f"`resource_account` `{resource_account}` must be a 12-digit account id", where)
 
 
-def _via(
-    via: str,
-    external_id: str | None,
-    duration: int | None,
-    policy: tuple[CompiledPolicy | None, int],
-    tags: Mapping[str, str] | None,
-    where: Location | None,
-) -> Via:
+def _via(spec: RequestSpec, session_policy: CompiledPolicy | None, where: Location | None) -> Via:
+    """The request's `via`, and what the console's Switch Role cannot do."""
     try:
-        mode = Via(via)
+        mode = Via(spec.via)
     except ValueError:
-        raise RequestError(f"`via` must be `api`, `cli` or `console`, got `{via}`", where) from None
+        raise RequestError(f"`via` must be `api`, `cli` or `console`, got `{spec.via}`", where) from None
     if mode is Via.CONSOLE:
-        if external_id is not None:
+        if spec.external_id is not None:
             raise RequestError(
                 "the console's Switch Role cannot pass an ExternalId",
                 where,
                 "remove `external_id`, or use `via: api` / `via: cli`",
             )
-        if duration is not None and duration != 3600:
+        if spec.duration_seconds is not None and spec.duration_seconds != 3600:
             raise RequestError("the console's Switch Role gives 1-hour sessions", where, "remove `duration_seconds`")
-        if policy[0] is not None or tags:
+        if session_policy is not None or spec.session_tags:
             raise RequestError("the console's Switch Role cannot pass session policies or tags", where)
     return mode
 
