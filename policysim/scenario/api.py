@@ -283,7 +283,8 @@ class Scenario:
         """Assume `role` as `principal` and keep the session; raises RequestError when refused."""
         outcome, session = self.try_assume_role(principal, role, **options)
         if session is None:
-            raise RequestError(f"AssumeRole refused: {outcome.explain()}")
+            declared = find_role(self._world, role, None).location  # where the refusing role is written
+            raise RequestError(f"AssumeRole refused: {outcome.explain()}", declared)
         return session
 
     def try_assume_role(self, principal: str, role: str, **options: Any) -> tuple[Outcome, Session | None]:

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from policysim.compiled import CompiledPolicy
 from policysim.enums import PolicyKind
 from policysim.errors import PathPart, ReferenceError_, SchemaError
+from policysim.load import Document
 from policysim.model.scenario import Account, Organization
 from policysim.scenario.policies import PolicyCompiler
 from policysim.world.world import AccountInfo, Levels
@@ -51,7 +52,7 @@ def org_levels(org: Organization, accounts: Mapping[str, Account], compiler: Pol
             if account_id in placed:
                 raise SchemaError(f"account `{account_id}` is placed in the organization twice", doc.locate(where))
             placed[account_id] = where
-            chains[account_id] = [] if unit_name == ROOT else _ancestry(unit_name, org, doc.locate(where))
+            chains[account_id] = [] if unit_name == ROOT else _ancestry(unit_name, org, doc)
     info: dict[str, AccountInfo] = {}
     for account_id, chain in chains.items():
         management = account_id == org.management_account
@@ -103,15 +104,20 @@ def _check_attachments(org: Organization, compiler: PolicyCompiler) -> None:
         _org_policies(list(scps or []), PolicyKind.SCP, (*where, "scps"), org, compiler)
         _org_policies(list(rcps), PolicyKind.RCP, (*where, "rcps"), org, compiler)
     for name in org.units:
-        _ancestry(name, org, None)
+        _ancestry(name, org, compiler.doc)
 
 
-def _ancestry(unit_name: str, org: Organization, where: object) -> list[str]:
-    """Unit names from the top of the tree down to `unit_name`; cycles are errors."""
+def _ancestry(unit_name: str, org: Organization, doc: Document) -> list[str]:
+    """Unit names from the top of the tree down to `unit_name`; a cycle is an error at the `parent` that closes it."""
     chain = [unit_name]
     while (parent := org.units[chain[-1]].parent) != ROOT:
         if parent in chain:
-            raise SchemaError(f"organization units form a cycle through `{parent}`", None)
+            cycle = " -> ".join(f"`{name}`" for name in [*chain[chain.index(parent) :], parent])
+            raise SchemaError(
+                f"organization units form a cycle through `{parent}`: {cycle}",
+                doc.locate(("organization", "units", chain[-1], "parent"), value=True),
+                "every unit's chain of parents must end at `root`",
+            )
         chain.append(parent)
     return list(reversed(chain))
 
