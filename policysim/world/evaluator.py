@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from policysim.engine.decide import decide
@@ -22,7 +22,6 @@ from policysim.world.resolve import Target
 from policysim.world.world import World
 
 Clock = Callable[[], datetime]
-_LAST_SECOND: dict[int, tuple[str, str]] = {}
 
 
 def utc_now() -> datetime:
@@ -42,16 +41,18 @@ class Evaluator:
 
     world: World
     clock: Clock = utc_now
+    # the last second `now` formatted, and its values: this evaluator's own (a clock is per evaluator)
+    _last_second: dict[int, tuple[str, str]] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def now(self) -> tuple[str, str]:
         """The clock's current aws:CurrentTime and aws:EpochTime values (formatted once per second)."""
         moment = self.clock()
         second = int(moment.timestamp())
-        cached = _LAST_SECOND.get(second)
+        cached = self._last_second.get(second)
         if cached is None:
             cached = clock_values(moment)
-            _LAST_SECOND.clear()
-            _LAST_SECOND[second] = cached
+            self._last_second.clear()
+            self._last_second[second] = cached
         return cached
 
     def evaluate(

@@ -90,3 +90,14 @@ def test_the_scenario_parts_are_private_behind_a_small_surface(scenario: Scenari
     for read_only in ("world", "evaluator", "tests"):
         with pytest.raises(AttributeError):
             setattr(scenario, read_only, None)
+
+
+def test_the_clock_cache_lives_on_the_evaluator(scenario: Scenario) -> None:
+    import policysim.world.evaluator as module
+    from policysim.world.evaluator import Evaluator
+
+    assert not [n for n, v in vars(module).items() if isinstance(v, dict | list | set) and not n.startswith("__")]
+    first, second = Evaluator(scenario.world), Evaluator(scenario.world)
+    assert first.now() == second.now()
+    assert first._last_second is not second._last_second
+    assert first == second  # the cache is not part of the evaluator's value
