@@ -24,6 +24,7 @@ from policysim.errors import (
     ReferenceError_,
     RequestError,
     SchemaError,
+    UnresolvedReferenceError,
     UnsupportedError,
 )
 from policysim.scenario.api import Scenario, Session, load_scenario
@@ -56,6 +57,7 @@ __all__ = [
     "Session",
     "StatementRef",
     "TestResult",
+    "UnresolvedReferenceError",
     "UnsupportedError",
     "diff_scenarios",
     "load_scenario",

@@ -2,16 +2,16 @@
 
 ::
 
-    PolicysimError                 anything policysim refuses (CLI exit code 2 unless noted)
-     +-- InputError                 the input is invalid
-     |    +-- ParseError            YAML / JSON / grammar syntax, encoding, size caps
-     |    +-- SchemaError           wrong type, unknown or missing key, duplicate key
-     |    +-- PolicyError           a policy document AWS would reject
-     |    +-- ReferenceError_       a name or ARN that does not resolve in the model
-     |    +-- RequestError          a request (test, API call) that cannot be evaluated
-     |    +-- ConfigError           a configuration file or environment variable policysim cannot use
-     +-- UnsupportedError           a construct policysim does not model (never skipped)
-     +-- EvaluationError            an error while evaluating: the evaluation fails, it never "does not match"
+    PolicysimError                     anything policysim refuses (CLI exit code 2 unless noted)
+     +-- InputError                    the input is invalid
+     |    +-- ParseError               YAML / JSON / grammar syntax, encoding, size caps
+     |    +-- SchemaError              wrong type, unknown or missing key, duplicate key
+     |    +-- PolicyError              a policy document AWS would reject
+     |    +-- UnresolvedReferenceError a name or ARN that does not resolve in the model (old name: ReferenceError_)
+     |    +-- RequestError             a request (test, API call) that cannot be evaluated
+     |    +-- ConfigError              a configuration file or environment variable policysim cannot use
+     +-- UnsupportedError              a construct policysim does not model (never skipped)
+     +-- EvaluationError               an error while evaluating: the evaluation fails, it never "does not match"
 
 Messages follow one style: lowercase, no trailing period, user input in backticks.
 """
@@ -101,10 +101,14 @@ class PolicyError(InputError):
     code = "invalid-policy"
 
 
-class ReferenceError_(InputError):
+class UnresolvedReferenceError(InputError):
     """A name or ARN that does not resolve in the model."""
 
     code = "unresolved-reference"
+
+
+ReferenceError_ = UnresolvedReferenceError
+"""Deprecated: the old name of `UnresolvedReferenceError`, the same class (existing `except` clauses still match)."""
 
 
 class RequestError(InputError):

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 
 from policysim.compiled import CompiledPolicy
 from policysim.enums import PolicyKind
-from policysim.errors import PathPart, ReferenceError_, SchemaError
+from policysim.errors import PathPart, SchemaError, UnresolvedReferenceError
 from policysim.identifiers import is_account_id
 from policysim.ir.arn import PARTITIONS, parse_arn
 from policysim.limits import check_inline_aggregate, check_managed_size
@@ -119,7 +119,7 @@ def _policy_ref(
     if parsed is None:
         if ref not in account.policies:
             known = ", ".join(f"`{n}`" for n in account.policies) or "none"
-            raise ReferenceError_(
+            raise UnresolvedReferenceError(
                 f"unknown policy `{ref}` in account `{account_id}`",
                 compiler.doc.locate(where),
                 f"policies defined in this account: {known}; AWS managed policies are given by ARN",
@@ -129,7 +129,7 @@ def _policy_ref(
     if parsed["account"] == "aws":
         return compiler.managed(ref, kind, where)
     if parsed["account"] != account_id or parsed["name"] not in account.policies:
-        raise ReferenceError_(
+        raise UnresolvedReferenceError(
             f"customer managed policy `{ref}` is not defined in account `{account_id}`",
             compiler.doc.locate(where),
             "a policy can be attached only in its own account; define it under that account's `policies`",
@@ -202,7 +202,7 @@ def _build_identities(
         )
         for index, group_name in enumerate(user.groups):
             if group_name not in group_policies:
-                raise ReferenceError_(
+                raise UnresolvedReferenceError(
                     f"unknown group `{group_name}` in account `{account_id}`",
                     doc.locate((*uwhere, "groups", index)),
                     "groups: " + (", ".join(f"`{g}`" for g in group_policies) or "none defined"),

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 
 from policysim.compiled import CompiledPolicy
 from policysim.enums import PolicyKind
-from policysim.errors import PathPart, ReferenceError_, SchemaError
+from policysim.errors import PathPart, SchemaError, UnresolvedReferenceError
 from policysim.load import Document
 from policysim.model.scenario import Account, Organization
 from policysim.scenario.policies import PolicyCompiler
@@ -31,7 +31,7 @@ def org_levels(org: Organization, accounts: Mapping[str, Account], compiler: Pol
     units = org.units
     for name, unit in units.items():
         if unit.parent != ROOT and unit.parent not in units:
-            raise ReferenceError_(
+            raise UnresolvedReferenceError(
                 f"unknown parent unit `{unit.parent}` of `{name}`",
                 doc.locate(("organization", "units", name, "parent")),
                 "a unit's parent is `root` or another unit's name",
@@ -86,7 +86,7 @@ def org_levels(org: Organization, accounts: Mapping[str, Account], compiler: Pol
         rcp: Levels = () if management else tuple(rcp_levels)
         info[account_id] = AccountInfo(account_id, display, partition, True, management, scp, rcp, path, org.id)
     if org.management_account is not None and org.management_account not in info:
-        raise ReferenceError_(
+        raise UnresolvedReferenceError(
             f"management account `{org.management_account}` is not placed in the organization",
             doc.locate(("organization", "management_account")),
             "list it under `organization.root.accounts` or a unit's `accounts`",
@@ -139,7 +139,7 @@ def _org_policies(
             out.append(compiler.inline(("organization", "policies", ref), ref, kind))
         else:
             known = ", ".join(f"`{n}`" for n in org.policies) or "none"
-            raise ReferenceError_(
+            raise UnresolvedReferenceError(
                 f"unknown {kind.value.upper()} `{ref}`",
                 compiler.doc.locate((*where, index - offset)),
                 f"organization policies: {known}; built in: `FullAWSAccess`, `RCPFullAWSAccess`",

@@ -13,7 +13,7 @@ from typing import Any
 from policysim.compile import compile_policy
 from policysim.compiled import CompiledPolicy
 from policysim.enums import PolicyKind
-from policysim.errors import PathPart, ReferenceError_, SchemaError
+from policysim.errors import PathPart, SchemaError, UnresolvedReferenceError
 from policysim.load import Document, load_file, load_json
 from policysim.managed import ManagedKind, ManagedPolicyLibrary
 
@@ -45,7 +45,9 @@ class PolicyCompiler:
                 raise SchemaError("`file:` policies need a scenario loaded from a file", self.doc.locate(path))
             target = (self.base_dir / data["file"]).resolve()
             if not (target.exists() or target.is_symlink()):  # anything else: refused by load_file
-                raise ReferenceError_(f"policy file `{data['file']}` not found", self.doc.locate((*path, "file")))
+                raise UnresolvedReferenceError(
+                    f"policy file `{data['file']}` not found", self.doc.locate((*path, "file"))
+                )
             return load_file(target, display=str(Path(self.doc.file).parent / data["file"]))
         return sub
 
@@ -62,7 +64,7 @@ class PolicyCompiler:
         if key not in self._cache:
             policy = self.library.lookup_arn(arn)
             if policy is None or policy.kind is not ManagedKind.IAM:
-                raise ReferenceError_(
+                raise UnresolvedReferenceError(
                     f"unknown AWS managed policy `{arn}`",
                     self.doc.locate(where),
                     "load it with --managed-policies FILE (output of `aws iam get-account-authorization-details`)",

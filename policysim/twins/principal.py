@@ -12,7 +12,7 @@ from typing import Any
 
 from policysim.compiled import CompiledPolicy
 from policysim.enums import PolicyKind
-from policysim.errors import Location, ReferenceError_, UnsupportedError
+from policysim.errors import Location, UnresolvedReferenceError, UnsupportedError
 from policysim.load import Document, load_json
 from policysim.model.validation import validate
 from policysim.request import PrincipalKind
@@ -45,7 +45,7 @@ def _source_actor(scenario: Scenario, arn: str, where: Location) -> Actor:
         )
     if arn not in world.users and arn not in world.roles:
         known = [*world.users, *world.roles][:8]
-        raise ReferenceError_(
+        raise UnresolvedReferenceError(
             f"`{arn}` is not a user or role of the scenario", where, "known: " + ", ".join(f"`{k}`" for k in known)
         )
     return resolve_actor(world, arn, where)

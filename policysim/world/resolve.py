@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 
 from policysim.compiled import CompiledPolicy
 from policysim.enums import Gate
-from policysim.errors import Location, ReferenceError_, RequestError, UnsupportedError
+from policysim.errors import Location, RequestError, UnresolvedReferenceError, UnsupportedError
 from policysim.identifiers import is_service_principal
 from policysim.ir.arn import Arn, parse_arn
 from policysim.ir.principal import principal_of_arn
@@ -20,6 +20,8 @@ from policysim.world.world import AccountInfo, RoleInfo, World
 
 ROLE_ARN = re.compile(r"arn:[a-z0-9-]+:iam::[^:]*:role/")
 DEFAULT_SESSION_NAME = "policysim"
+
+
 @dataclass(frozen=True)
 class Target:
     """The resource of a request: owner account, partition, tags and resource-based policy.
@@ -70,13 +72,13 @@ def find_role(world: World, ref: str, where: Location | None) -> RoleInfo:
     if ref.startswith("arn:"):
         role = world.roles.get(ref)
         if role is None:
-            raise ReferenceError_(f"unknown role `{ref}`", where, _known(world.roles))
+            raise UnresolvedReferenceError(f"unknown role `{ref}`", where, _known(world.roles))
         return role
     arns = [a for a in world.names.get(ref, ()) if a in world.roles]
     if not arns:
-        raise ReferenceError_(f"unknown role `{ref}`", where, _known(world.roles))
+        raise UnresolvedReferenceError(f"unknown role `{ref}`", where, _known(world.roles))
     if len(arns) > 1:
-        raise ReferenceError_(f"role name `{ref}` is ambiguous", where, "use the role ARN: " + ", ".join(arns))
+        raise UnresolvedReferenceError(f"role name `{ref}` is ambiguous", where, "use the role ARN: " + ", ".join(arns))
     return world.roles[arns[0]]
 
 
@@ -93,13 +95,15 @@ def resolve_actor(world: World, ref: str, where: Location | None, session_name: 
     if not ref.startswith("arn:"):
         arns = world.names.get(ref, ())
         if not arns:
-            raise ReferenceError_(
+            raise UnresolvedReferenceError(
                 f"unknown principal `{ref}`",
                 where,
                 "name a user or role of the scenario, give a principal ARN, a service principal or `anonymous`",
             )
         if len(arns) > 1:
-            raise ReferenceError_(f"principal name `{ref}` is ambiguous", where, "use the ARN: " + ", ".join(arns))
+            raise UnresolvedReferenceError(
+                f"principal name `{ref}` is ambiguous", where, "use the ARN: " + ", ".join(arns)
+            )
         ref = arns[0]
     arn = parse_arn(ref, location=where)
     return _actor_for_arn(world, ref, arn, where, session_name)
@@ -112,7 +116,7 @@ def _actor_for_arn(world: World, ref: str, arn: Arn, where: Location | None, ses
     if bare is not None and bare.kind is PrincipalKind.USER:
         user = world.users.get(ref)
         if user is None:
-            raise ReferenceError_(f"unknown user `{ref}`", where, _known(world.users))
+            raise UnresolvedReferenceError(f"unknown user `{ref}`", where, _known(world.users))
         account = account_info(world, user.account, arn.partition)
         principal = replace(bare, name=user.name, user_id=user.user_id, tags=user.tags)
         return Actor(principal, user.identity, user.boundary, account=account)
@@ -126,7 +130,9 @@ def _actor_for_arn(world: World, ref: str, arn: Arn, where: Location | None, ses
             )
         roles = [r for r in world.roles.values() if r.account == arn.account and r.name == parts[1]]
         if not roles:
-            raise ReferenceError_(f"unknown role `{parts[1]}` in account `{arn.account}`", where, _known(world.roles))
+            raise UnresolvedReferenceError(
+                f"unknown role `{parts[1]}` in account `{arn.account}`", where, _known(world.roles)
+            )
         return role_actor(world, roles[0], parts[2])
     if arn.service == "sts" and arn.resource.startswith("federated-user/"):
         raise UnsupportedError(

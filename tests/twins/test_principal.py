@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from policysim.errors import ReferenceError_, UnsupportedError
+from policysim.errors import UnresolvedReferenceError, UnsupportedError
 from policysim.scenario.api import Scenario
 from policysim.twins import simulate_principal_policy
 
@@ -67,7 +67,7 @@ def test_extra_policies_and_caller(scenario: Scenario) -> None:
 
 
 def test_unknown_principals(scenario: Scenario) -> None:
-    with pytest.raises(ReferenceError_, match="is not a user or role of the scenario"):
+    with pytest.raises(UnresolvedReferenceError, match="is not a user or role of the scenario"):
         simulate_principal_policy(
             scenario, {"PolicySourceArn": "arn:aws:iam::222222222222:user/nobody", "ActionNames": ["s3:GetObject"]}
         )
