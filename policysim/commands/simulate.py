@@ -47,7 +47,7 @@ def _input_document(value: str | None) -> Document:
     only, at most `MAX_INPUT_BYTES`, strict UTF-8; so `file:///dev/zero` or a FIFO is refused, never read.
     """
     if value is None:
-        return Document({}, "<flags>", {}, {})
+        return Document.from_data({}, "<flags>")
     if value == "-":
         return load_json(read_stream_limited(name="<stdin>"), "<stdin>")
     path = _file_of(value)

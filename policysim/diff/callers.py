@@ -76,7 +76,7 @@ class Caller:
 @cache
 def allow_all() -> CompiledPolicy:
     """The identity policy a stand-in for an outside principal gets: its own account is assumed to allow."""
-    doc = Document(ALLOW_ALL, "<outside principal>", {}, {})
+    doc = Document.from_data(ALLOW_ALL, "<outside principal>")
     return compile_policy(doc, "outside principal: own permissions assumed to allow", PolicyKind.IDENTITY)
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import bisect
+import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from policysim.errors import Location, ParseError
+from policysim.errors import Location, ParseError, SchemaError
 
 MAX_INPUT_BYTES = 10 * 1024 * 1024
 """Inputs larger than this are refused before parsing."""
@@ -106,6 +107,16 @@ class Document:
     file: str
     spans: Mapping[Path_, Span]
     key_spans: Mapping[Path_, Span]
+
+    @classmethod
+    def from_data(cls, data: Any, name: str) -> Document:
+        """A document built in memory (a dict from code, not a file): a JSON copy of `data`, named `name` (such as
+        `<dict>` or `<input>`), with no source positions. Data JSON cannot hold (a set, a datetime) is a SchemaError."""
+        try:
+            copied = json.loads(json.dumps(data))
+        except (TypeError, ValueError) as error:
+            raise SchemaError(f"in-memory input is not JSON data: {error}", Location(name)) from None
+        return cls(copied, name, {}, {})
 
     def span(self, path: Sequence[str | int]) -> Span | None:
         """The span of the value at `path`, if it exists."""

@@ -143,8 +143,7 @@ class Scenario:
         cls, data: Mapping[str, Any], *, library: ManagedPolicyLibrary | None = None, clock: Clock = utc_now
     ) -> Scenario:
         """The same model built in memory, with the same keys as the YAML."""
-        doc = Document(json.loads(json.dumps(data)), "<dict>", {}, {})
-        return cls.from_document(doc, library=library, clock=clock)
+        return cls.from_document(Document.from_data(data, "<dict>"), library=library, clock=clock)
 
     def _check_references(self) -> None:
         """Resolve every test's principal and roles now, so a bad reference is a load-time error."""
@@ -310,9 +309,9 @@ class Scenario:
             return None, 0
         if isinstance(value, CompiledPolicy):
             return value, len(value.source_text or "")
-        data = json.loads(json.dumps(value))
-        doc = Document(data, "<session policy>", {}, {})
-        return compile_policy(doc, "session policy", PolicyKind.SESSION), len(json.dumps(data, separators=(",", ":")))
+        doc = Document.from_data(value, "<session policy>")
+        chars = len(json.dumps(doc.data, separators=(",", ":")))
+        return compile_policy(doc, "session policy", PolicyKind.SESSION), chars
 
 
 def check_request(action: str, resource_account: str | None, where: Location | None) -> None:

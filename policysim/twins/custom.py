@@ -6,7 +6,6 @@ kind; each action x resource becomes one `Request` + `PolicySet` for `decide`, a
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -286,5 +285,5 @@ def simulate_custom_policy(data: Mapping[str, Any], *, clock: Clock = utc_now) -
     Raises `policysim.errors.InputError` (located) for invalid input; a completed simulation returns whatever
     the decisions. `clock` fixes `aws:CurrentTime` / `aws:EpochTime` unless `ContextEntries` gives them.
     """
-    doc = Document(json.loads(json.dumps(data)), "<input>", {}, {})
+    doc = Document.from_data(data, "<input>")
     return simulate_document(doc, clock)

@@ -5,7 +5,6 @@ the resources' own policies and owners), evaluated through the scenario's own re
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
@@ -111,4 +110,4 @@ def simulate_principal_policy(scenario: Scenario, data: Mapping[str, Any]) -> di
     `PolicySourceArn` names a user or role of the scenario; the scenario's clock gives `aws:CurrentTime`.
     Raises `policysim.errors.PolicysimError` subclasses (located) for invalid input.
     """
-    return simulate_principal_document(scenario, Document(json.loads(json.dumps(data)), "<input>", {}, {}))
+    return simulate_principal_document(scenario, Document.from_data(data, "<input>"))

@@ -1065,7 +1065,7 @@ def test_rcp_that_does_not_allow_is_implicit_deny_with_gate_rcp() -> None:
 
     w = _rcp_world()
     rcp_only_get = policy({"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"})
-    level = compile_policy(Document(rcp_only_get, "<rcp>", {}, {}), "OnlyGet", PolicyKind.RCP)
+    level = compile_policy(Document.from_data(rcp_only_get, "<rcp>"), "OnlyGet", PolicyKind.RCP)
     from policysim.world.assemble import build_request
     from policysim.world.resolve import resolve_actor, resolve_target
 
