@@ -18,7 +18,7 @@ Messages follow one style: lowercase, no trailing period, user input in backtick
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 PathPart = str | int
 
@@ -44,7 +44,7 @@ class Location:
 
     def child(self, *parts: PathPart) -> Location:
         """The same place, one level deeper in the key path (line and column unchanged)."""
-        return Location(self.file, self.line, self.column, self.path + parts)
+        return replace(self, path=self.path + parts)
 
 
 def format_path(path: tuple[PathPart, ...]) -> str:

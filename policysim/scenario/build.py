@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from policysim.compiled import CompiledPolicy
 from policysim.enums import PolicyKind
@@ -72,17 +73,8 @@ def build_world(wire: ScenarioFile, compiler: PolicyCompiler) -> World:
 
 
 def _named(info: AccountInfo, account: Account) -> AccountInfo:
-    return AccountInfo(
-        info.id,
-        account.name,
-        account.partition,
-        info.in_organization,
-        info.management,
-        info.scp_levels,
-        info.rcp_levels,
-        info.org_path,
-        info.org_id,
-    )
+    """An organization member's AccountInfo with the name and partition its `accounts` entry gives."""
+    return replace(info, name=account.name, partition=account.partition)
 
 
 def _check_account_id(account_id: str, doc: Document, where: tuple[PathPart, ...]) -> None:
@@ -283,4 +275,6 @@ def _build_resources(
         if resource.policy is not None:
             policy = compiler.inline((*rwhere, "policy"), f"{resource.arn}#policy", PolicyKind.RESOURCE)
         must_allow = parsed.service == "kms" and parsed.resource.startswith("key/")
-        resources[resource.arn] = ResourceInfo(resource.arn, account_id, partition, policy, resource.tags, must_allow)
+        resources[resource.arn] = ResourceInfo(
+            resource.arn, account_id, partition, policy, resource.tags, must_allow=must_allow
+        )

@@ -84,7 +84,17 @@ def org_levels(org: Organization, accounts: Mapping[str, Account], compiler: Pol
         display = account.name if account else None
         scp: Levels = () if management else tuple(scp_levels)
         rcp: Levels = () if management else tuple(rcp_levels)
-        info[account_id] = AccountInfo(account_id, display, partition, True, management, scp, rcp, path, org.id)
+        info[account_id] = AccountInfo(
+            id=account_id,
+            name=display,
+            partition=partition,
+            in_organization=True,
+            management=management,
+            scp_levels=scp,
+            rcp_levels=rcp,
+            org_path=path,
+            org_id=org.id,
+        )
     if org.management_account is not None and org.management_account not in info:
         raise UnresolvedReferenceError(
             f"management account `{org.management_account}` is not placed in the organization",

@@ -172,7 +172,14 @@ def resolve_target(
             )
         tags = declared.tags if declared.arn == resource else {}
         return key_target(
-            Target(resource, declared.account, declared.partition, declared.policy, declared.must_allow, tags)
+            Target(
+                resource,
+                declared.account,
+                declared.partition,
+                policy=declared.policy,
+                must_allow=declared.must_allow,
+                tags=tags,
+            )
         )
     role = world.roles.get(resource)
     if role is not None:
@@ -200,7 +207,17 @@ def trust_target(role: RoleInfo) -> Target:
     A role without one allows nobody, but an explicit Deny still decides first (the request is evaluated).
     """
     absent = f"role `{role.arn}` has no trust policy and cannot be assumed" if role.trust is None else None
-    return Target(role.arn, role.account, role.arn.split(":")[1], role.trust, True, role.tags, Gate.TRUST, absent)
+    partition = role.arn.split(":")[1]
+    return Target(
+        role.arn,
+        role.account,
+        partition,
+        policy=role.trust,
+        must_allow=True,
+        tags=role.tags,
+        gate=Gate.TRUST,
+        absent=absent,
+    )
 
 
 def unknown_trust_target(target: Target) -> Target:
