@@ -112,14 +112,17 @@ def build_scenario(seed: int) -> policysim.Scenario:
     """8 users in one account, 200 identity statements, two boundaries, tagged buckets with policies."""
     rng = random.Random(seed)
     users: dict[str, Any] = {}
+    managed: dict[str, Any] = {}
     index = 0
     for number in range(8):
         statements = []
         for _ in range(25):
             statements.append(_statement(rng, index))
             index += 1
+        # a customer managed policy each (25 statements exceed the 2,048-character quota of a user's inline policies)
+        managed[f"user{number}-main"] = {"Version": "2012-10-17", "Statement": statements}
         user: dict[str, Any] = {
-            "inline_policies": {"main": {"Version": "2012-10-17", "Statement": statements}},
+            "managed_policies": [f"user{number}-main"],
             "tags": {"team": TEAMS[number % 3], "env": "prod" if number % 2 else "dev"},
         }
         if number < 2:
@@ -152,7 +155,7 @@ def build_scenario(seed: int) -> policysim.Scenario:
     }
     data = {
         "scenario": "benchmark",
-        "accounts": {ACCOUNT: {"policies": {"boundary": boundary}, "users": users, "buckets": buckets}},
+        "accounts": {ACCOUNT: {"policies": {"boundary": boundary, **managed}, "users": users, "buckets": buckets}},
     }
     return policysim.Scenario.from_dict(data, clock=lambda: datetime(2026, 11, 27, tzinfo=UTC))
 
