@@ -63,9 +63,7 @@ class ScenarioItem(pytest.Item):
             raise ScenarioFailure(f"invalid scenario: {self.error.render()}")
         assert self.result is not None
         if not self.result.passed:
-            raise ScenarioFailure(
-                f"expected {self.result.expected}, got {self.result.decision.value}\n{self.result.outcome.explain()}"
-            )
+            raise ScenarioFailure(f"{self.result.expectation}\n{self.result.outcome.explain()}")
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         if isinstance(excinfo.value, ScenarioFailure):

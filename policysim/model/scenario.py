@@ -9,6 +9,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from policysim.enums import Gate
+
 Doc = Any  # a policy document written inline, or {"file": "relative/path.json"}
 # IAM policy names: "1-128 characters ... alphanumeric characters plus `+=,.@-_`" (IAM API, PolicyName)
 PolicyName = Annotated[str, Field(pattern=r"^[A-Za-z0-9_+=,.@-]{1,128}$")]
@@ -135,6 +137,10 @@ class Test(_Strict):
     resource_account: str | None = None
     context: dict[str, ContextValue] = {}
     expect: Expectation
+    # why, beyond what: a gate among the outcome's deciding gates, and a statement its reasons name
+    # (`SID`, `#N` for a statement without a Sid, or `POLICY_ID#SID`; scenario-format.md, Expectations)
+    expect_gate: Annotated[Gate, Field(strict=False)] | None = None
+    expect_statement: Annotated[str, Field(min_length=1)] | None = None
 
 
 class ScenarioFile(_Strict):

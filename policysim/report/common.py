@@ -53,8 +53,8 @@ def deciding_statements(outcome: Outcome) -> list[StatementRef]:
 
 
 def expectation_line(result: TestResult) -> str:
-    """`expected X, got Y`."""
-    return f"expected {result.expected}, got {result.decision.value}"
+    """`expected X, got Y`, and an `expect_gate` / `expect_statement` the outcome did not meet."""
+    return result.expectation
 
 
 def skip_line(result: TestResult) -> str:

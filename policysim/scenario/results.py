@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from policysim.compiled import StatementRef
 from policysim.engine.outcome import Outcome
-from policysim.enums import Decision
+from policysim.enums import Decision, Gate
 from policysim.errors import Location
 from policysim.model.scenario import Expectation
 
@@ -17,9 +18,15 @@ MATCHES: dict[str, frozenset[Decision]] = {
 }
 
 
+def statement_names(ref: StatementRef) -> tuple[str, str]:
+    """The two ways `expect_statement` names a statement: its label (Sid, or `#N` without one) and
+    `POLICY_ID#LABEL` (scenario-format.md, Expectations)."""
+    return ref.label, f"{ref.policy_id}#{ref.label}"
+
+
 @dataclass(frozen=True)
 class TestResult:
-    """One evaluated expectation."""
+    """One evaluated expectation: the decision, and where the test asks for them, the deciding gate and statement."""
 
     __test__ = False  # not a pytest test class
 
@@ -34,6 +41,8 @@ class TestResult:
     location: Location | None
     skip_reason: str | None = None  # set when a configured suppression matched the test (see docs/configuration.md)
     test_name: str = ""  # the test's own name, when `name` is one `NAME [ACTION on RESOURCE]` result of it
+    expected_gate: Gate | None = None  # `expect_gate`: a gate that must be among the outcome's deciding gates
+    expected_statement: str | None = None  # `expect_statement`: a statement the reasons must name
 
     @property
     def decision(self) -> Decision:
@@ -41,9 +50,39 @@ class TestResult:
         return self.outcome.decision
 
     @property
+    def deciding_statements(self) -> tuple[StatementRef, ...]:
+        """The statements the outcome's reasons name, in order, without repeats."""
+        refs: list[StatementRef] = []
+        for reason in self.outcome.reasons:
+            if reason.statement is not None and reason.statement not in refs:
+                refs.append(reason.statement)
+        return tuple(refs)
+
+    @property
+    def unmet(self) -> tuple[str, ...]:
+        """What the test asked beyond the decision that the outcome does not show, in words (empty when met)."""
+        out: list[str] = []
+        gates = self.outcome.gates
+        if self.expected_gate is not None and self.expected_gate not in gates:
+            got = ", ".join(f"`{g.value}`" for g in gates) or "none"
+            out.append(f"expected gate `{self.expected_gate.value}`, got {got}")
+        if self.expected_statement is not None:
+            refs = self.deciding_statements
+            if not any(self.expected_statement in statement_names(ref) for ref in refs):
+                got = ", ".join(f"`{statement_names(ref)[1]}`" for ref in refs) or "none"
+                out.append(f"expected deciding statement `{self.expected_statement}`, got {got}")
+        return tuple(out)
+
+    @property
+    def expectation(self) -> str:
+        """`expected X, got Y`, then what else was expected and not met (`; expected gate `trust`, got `identity``)."""
+        return "; ".join([f"expected {self.expected}, got {self.decision.value}", *self.unmet])
+
+    @property
     def passed(self) -> bool:
-        """Did the decision meet the expectation? (Also computed for a skipped test.)"""
-        return self.outcome.decision in MATCHES[self.expected]
+        """Did the outcome meet the expectation: the decision, and the gate and statement where the test names them?
+        (Also computed for a skipped test.)"""
+        return self.outcome.decision in MATCHES[self.expected] and not self.unmet
 
     @property
     def skipped(self) -> bool:

@@ -75,6 +75,8 @@ def run_tests(scenario: Scenario) -> list[TestResult]:
                         outcome=scenario.evaluate_spec(spec),
                         location=where,
                         test_name=test.name,
+                        expected_gate=test.expect_gate,
+                        expected_statement=test.expect_statement,
                     )
                 )
     return results
