@@ -16,7 +16,9 @@ from policysim.enums import PolicyKind
 from policysim.errors import Location, RequestError, UnsupportedError
 from policysim.flows.assume_role import AssumeParams, Via, assume_role
 from policysim.identifiers import is_account_id, is_action_name
+from policysim.limits import ACTION_NAME, RESOURCE_NAME
 from policysim.load import Document, load_file
+from policysim.load.document import show
 from policysim.managed import ManagedPolicyLibrary
 from policysim.model.scenario import ScenarioFile, Test
 from policysim.model.validation import validate
@@ -68,7 +70,7 @@ class Session:
         resource_account: str | None = None,
     ) -> Outcome:
         """The outcome of this session doing `action` on `resource`; AssumeRole on a role is a full chained hop."""
-        check_request(action, resource_account, None)
+        check_request(action, resource, resource_account, None)
         return self.scenario.answer(self.actor, action, resource, context_keys(context), resource_account)
 
 
@@ -211,7 +213,7 @@ class Scenario:
     def evaluate_spec(self, spec: RequestSpec) -> Outcome:
         """The outcome of one request given as a value: `evaluate`'s keywords, a test, `explain`'s flags."""
         where = spec.where
-        check_request(spec.action, spec.resource_account, where)
+        check_request(spec.action, spec.resource, spec.resource_account, where)
         actor = self._actor(spec.principal, where, spec.session_name)
         if spec.mfa is not None:
             actor = replace(actor, mfa=spec.mfa)
@@ -314,8 +316,18 @@ class Scenario:
         return compile_policy(doc, "session policy", PolicyKind.SESSION), chars
 
 
-def check_request(action: str, resource_account: str | None, where: Location | None) -> None:
-    """A request names one concrete action (`service:Name`, no wildcard) and, if any, a 12-digit account."""
+def check_request(action: str, resource: str, resource_account: str | None, where: Location | None) -> None:
+    """A request names one concrete action (`service:Name`, no wildcard) and, if any, a 12-digit account; its action
+    name and resource are no longer than AWS accepts (`policysim.limits`: botocore's ActionNameType, 128 characters,
+    and ResourceNameType, 2,048), as the simulate twins enforce for `ActionNames` and `ResourceArns`."""
+    for what, value, bound in (("action", action, ACTION_NAME), ("resource", resource, RESOURCE_NAME)):
+        if len(value) > bound.max:
+            raise RequestError(
+                f"request {what} is {len(value)} characters long; AWS allows at most {bound.max} "
+                f"(botocore {bound.shape})",
+                where,
+                f"the {what} begins `{show(value, 40)}`",
+            )
     if not is_action_name(action):
         raise RequestError(
             f"invalid request action `{action}`",

@@ -99,3 +99,84 @@ def test_a_refused_assume_role_names_the_role(tmp_path: Path) -> None:
     with pytest.raises(policysim.RequestError) as from_file:
         policysim.load_scenario(path).assume_role("alice", "Locked")
     assert str(from_file.value.location).startswith(f"{path}:6:7")
+
+
+# ------------------------------------------------------------------ AWS's lengths of a request's action and resource
+# botocore ActionNameType (max 128) and ResourceNameType (max 2,048), as the simulate twins enforce (policysim.limits)
+
+LONG_ACTION = "s3:" + "G" * 126  # 129 characters
+LONGEST_ACTION = LONG_ACTION[:-1]  # 128
+LONG_RESOURCE = "arn:aws:s3:::bucket/" + "k" * 2029  # 2,049 characters
+LONGEST_RESOURCE = LONG_RESOURCE[:-1]  # 2,048
+
+
+@pytest.mark.parametrize(
+    ("action", "resource", "words"),
+    [
+        (LONG_ACTION, '"*"', "request action is 129 characters long; AWS allows at most 128 (botocore ActionNameType)"),
+        (f"[s3:GetObject, {LONG_ACTION}]", '"*"', "request action is 129 characters long"),
+        (
+            "s3:GetObject",
+            LONG_RESOURCE,
+            "request resource is 2049 characters long; AWS allows at most 2048 (botocore ResourceNameType)",
+        ),
+    ],
+    ids=["action", "action-in-a-list", "resource"],
+)
+def test_a_request_longer_than_aws_accepts_is_refused_at_its_test(
+    action: str, resource: str, words: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = scenario_text(action=action, resource=resource)
+    err, error, path = refused(tmp_path, capsys, text)
+    line, column = position(text, "name: the request")  # the test (the list item)
+    assert f"policysim: error: {path}:{line}:{column}" in err, err
+    assert words in err
+    assert (error["line"], error["column"], error["code"]) == (line, column, "invalid-request")
+
+
+def test_the_longest_action_and_resource_aws_accepts_are_evaluated(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "scenario.yaml"
+    path.write_text(scenario_text(action=LONGEST_ACTION, resource=LONGEST_RESOURCE), encoding="utf-8")
+    with pytest.raises(SystemExit) as exited:
+        main(["check", str(path), "--format", "json"])
+    assert exited.value.code == 0, capsys.readouterr().err
+
+
+def test_explain_and_the_api_refuse_them_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "scenario.yaml"
+    path.write_text(scenario_text(), encoding="utf-8")
+    with pytest.raises(SystemExit) as exited:
+        main(["explain", str(path), "--principal", "alice", "--action", LONG_ACTION])
+    captured = capsys.readouterr()
+    assert exited.value.code == 2 and "request action is 129 characters long" in captured.err
+    assert "Traceback" not in captured.out + captured.err
+    loaded = policysim.load_scenario(path)
+    with pytest.raises(policysim.RequestError, match="request resource is 2049 characters long"):
+        loaded.evaluate("alice", "s3:GetObject", LONG_RESOURCE)
+    session_scenario = policysim.Scenario.from_dict(
+        {
+            "scenario": "s",
+            "accounts": {
+                "111111111111": {
+                    "users": {"alice": {}},
+                    "roles": {
+                        "R": {
+                            "trust_policy": {
+                                "Version": "2012-10-17",
+                                "Statement": {
+                                    "Effect": "Allow",
+                                    "Principal": {"AWS": "arn:aws:iam::111111111111:user/alice"},
+                                    "Action": "sts:AssumeRole",
+                                },
+                            }
+                        }
+                    },
+                }
+            },
+        }
+    )
+    session = session_scenario.assume_role("alice", "R")
+    with pytest.raises(policysim.RequestError, match="request action is 129 characters long"):
+        session.evaluate(LONG_ACTION, "*")
