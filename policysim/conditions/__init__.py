@@ -9,7 +9,8 @@ Public API::
 
 Modules: `operators` (names -> `OperatorSpec`), `block` (AND / OR / NOR, missing keys, IfExists, set
 qualifiers, written once), one module per family (`strings`, `numeric`, `dates`, `boolean`, `binary`, `ip`,
-`arn`, `null`), `registry` (family -> builder, checked at import), `values` (shared types), `explain`.
+`arn`, `null`), `registry` (per-family facts: builder, whether values may hold policy
+variables; checked at import), `values` (shared types), `explain`.
 """
 
 from __future__ import annotations

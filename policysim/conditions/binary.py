@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from policysim.context import RequestContext
 
-from .values import BuildInput, Matcher, ValueTest, contains_variable
+from .values import BuildInput, Matcher, ValueTest
 
 
 def parse_base64(text: str) -> bytes | None:
@@ -32,8 +32,6 @@ def build_binary(spec: BuildInput) -> Matcher:
     """Compile BinaryEquals values."""
     values: set[bytes] = set()
     for text in spec.texts:
-        if contains_variable(text) and spec.variables_enabled:
-            raise spec.error(f"policy variables are not allowed in `{spec.spec.name}` values: `{text}`")
         value = parse_base64(text)
         if value is None:
             raise spec.invalid(text, "base64 value")

@@ -38,9 +38,9 @@ from policysim.errors import Location, PolicyError
 from .clause import Clause, Runner
 from .explain import ClauseResult, explain_clause
 from .null import build_null
-from .operators import Family, OperatorSpec, SetQualifier, parse_operator
-from .registry import BUILDERS
-from .values import BuildInput, Matcher, ValueTest, is_null_data_set, value_texts
+from .operators import OperatorSpec, SetQualifier, parse_operator
+from .registry import FAMILIES, VARIABLES_HINT
+from .values import BuildInput, Matcher, ValueTest, contains_variable, is_null_data_set, value_texts
 
 
 class CompiledCondition:
@@ -122,11 +122,24 @@ def compile_condition(raw: Mapping[str, Any], *, variables_enabled: bool, locati
 
 def _compile_clause(spec: BuildInput) -> Clause:
     op = spec.spec
-    if op.family is Family.NULL:
+    family = FAMILIES[op.family]
+    if spec.variables_enabled and not family.variables:
+        _refuse_variables(spec)
+    if family.build is None:
         expected = build_null(spec)
         return Clause(spec.key, op, spec.texts, _null_runner(expected), True in expected, None)
-    matcher = BUILDERS[op.family](spec)
+    matcher = family.build(spec)
     return Clause(spec.key, op, spec.texts, make_runner(op, matcher), missing_result(op), matcher.test)
+
+
+def _refuse_variables(spec: BuildInput) -> None:
+    """The one guard for families whose values may not hold policy variables (a registry fact)."""
+    for text in spec.texts:
+        if contains_variable(text):
+            raise spec.error(
+                f"policy variables are not allowed in `{spec.spec.name}` values: `{text}`",
+                hint=VARIABLES_HINT,
+            )
 
 
 def missing_result(op: OperatorSpec) -> bool:

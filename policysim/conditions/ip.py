@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from policysim.context import RequestContext
 
-from .values import BuildInput, Matcher, ValueTest, contains_variable
+from .values import BuildInput, Matcher, ValueTest
 
 IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 IpAddr = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -45,8 +45,6 @@ def build_ip(spec: BuildInput) -> Matcher:
     v4: list[ipaddress.IPv4Network] = []
     v6: list[ipaddress.IPv6Network] = []
     for text in spec.texts:
-        if contains_variable(text) and spec.variables_enabled:
-            raise spec.error(f"policy variables are not allowed in `{spec.spec.name}` values: `{text}`")
         network = parse_network(text)
         if network is None:
             raise spec.invalid(text, "IP address or CIDR range")

@@ -12,7 +12,7 @@ result is ``is_null(values) in expected``.
 
 from __future__ import annotations
 
-from .values import BuildInput, contains_variable
+from .values import BuildInput
 
 _NULL_VALUES = {"true": True, "false": False}
 
@@ -21,8 +21,6 @@ def build_null(spec: BuildInput) -> frozenset[bool]:
     """The expected null-ness values (`true` -> key absent, `false` -> key present with a value)."""
     expected: set[bool] = set()
     for text in spec.texts:
-        if contains_variable(text) and spec.variables_enabled:
-            raise spec.error(f"policy variables are not allowed in `{spec.spec.name}` values: `{text}`")
         value = _NULL_VALUES.get(text.lower())
         if value is None:
             raise spec.invalid(text, "Null value (`true` or `false`)")

@@ -23,7 +23,7 @@ from functools import lru_cache
 from policysim.context import RequestContext
 
 from .operators import Comparison
-from .values import BuildInput, Matcher, ValueTest, contains_variable
+from .values import BuildInput, Matcher, ValueTest
 
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
 
@@ -49,11 +49,6 @@ def build_ordered(spec: BuildInput, parse_policy: Parser, parse_request: Parser,
     """Type the policy values with `parse_policy`; test request values parsed with `parse_request`."""
     values: list[Decimal] = []
     for text in spec.texts:
-        if contains_variable(text) and spec.variables_enabled:
-            raise spec.error(
-                f"policy variables are not allowed in `{spec.spec.name}` values: `{text}`",
-                hint="variables work with String, Arn and Bool operators only",
-            )
         value = parse_policy(text)
         if value is None:
             raise spec.invalid(text, expected)

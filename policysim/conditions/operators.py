@@ -70,13 +70,6 @@ class OperatorSpec:
     negated: bool
     if_exists: bool
 
-    @property
-    def variables_allowed(self) -> bool:
-        """Policy variables are allowed in String, Arn and Bool values only."""
-        return self.family in _VARIABLE_FAMILIES
-
-
-_VARIABLE_FAMILIES = frozenset({Family.STRING, Family.ARN, Family.BOOL})
 
 _ORDER = (
     ("Equals", Comparison.EQUALS, False),

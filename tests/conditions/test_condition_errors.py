@@ -8,6 +8,7 @@ import pytest
 
 from policysim.conditions import all_operator_names, compile_condition, parse_operator
 from policysim.conditions.operators import Comparison, Family, SetQualifier
+from policysim.conditions.registry import FAMILIES, VARIABLES_HINT
 from policysim.errors import Location, PolicyError
 
 WHERE = Location("policy.json", 7, 9, ("Statement", 0, "Condition"))
@@ -97,7 +98,19 @@ def test_malformed_values(operator: str, value: Any, message: str) -> None:
 def test_variables_not_allowed(operator: str) -> None:
     error = error_of({operator: {"k": "${aws:username}"}})
     assert error.message == f"policy variables are not allowed in `{operator}` values: `${{aws:username}}`"
+    assert error.hint == VARIABLES_HINT == "variables work with String, Arn and Bool operators only"
     assert error.location == WHERE.child(operator, "k")
+
+
+def test_every_family_that_refuses_variables_refuses_them_in_every_value() -> None:
+    # one registry fact, checked once for every family: the second value holds the variable
+    for family, facts in FAMILIES.items():
+        operator = next(name for name in all_operator_names() if parse_operator(name, WHERE).family is family)
+        raw = {operator: {"k": ["true", "${aws:username}"]}}
+        if facts.variables:
+            compile_condition(raw, variables_enabled=True, location=WHERE)
+        else:
+            assert "policy variables are not allowed" in error_of(raw).message
 
 
 def test_variable_text_without_variables_enabled_is_just_a_bad_value() -> None:
@@ -182,5 +195,5 @@ def test_operator_parts() -> None:
     )
     assert parse_operator("ArnEquals", WHERE).comparison is parse_operator("ArnLike", WHERE).comparison
     assert parse_operator("NotIpAddress", WHERE).negated
-    assert parse_operator("Bool", WHERE).variables_allowed
-    assert parse_operator("NumericEquals", WHERE).variables_allowed is False
+    assert FAMILIES[parse_operator("Bool", WHERE).family].variables
+    assert FAMILIES[parse_operator("NumericEquals", WHERE).family].variables is False
