@@ -19,7 +19,7 @@ from policysim.compiled import (
     StatementRef,
 )
 from policysim.conditions import compile_condition
-from policysim.enums import Effect, PolicyKind
+from policysim.enums import DiagnosticCode, Effect, PolicyKind
 from policysim.errors import Location, PathPart, PolicyError
 from policysim.ir.arn import check_resource_pattern
 from policysim.ir.pattern import Glob, PatternMatcher, compile_pattern
@@ -79,11 +79,7 @@ def compile_policy(doc: Document, policy_id: str, kind: PolicyKind, source_text:
         statements.append(_compile_statement(statement, index, policy_id, kind, rules, variables, doc, path, where))
     if not variables and "${" in repr(doc.data):
         diagnostics.append(
-            Diagnostic(
-                "variable-unsupported-in-version",
-                "policy variables are literal text unless Version is `2012-10-17`",
-                doc.locate(("Version",) if wire.Version else ()),
-            )
+            Diagnostic(DiagnosticCode.VARIABLE_UNSUPPORTED_IN_VERSION, doc.locate(("Version",) if wire.Version else ()))
         )
     return CompiledPolicy(
         id=policy_id,

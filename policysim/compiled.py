@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from policysim.conditions import CompiledCondition
 from policysim.context import RequestContext
-from policysim.enums import Effect, PolicyKind
+from policysim.enums import DiagnosticCode, Effect, PolicyKind
 from policysim.errors import Location
 from policysim.ir.pattern import Glob, PatternMatcher
 from policysim.ir.principal import PrincipalMatch, PrincipalSet, not_principal_applies
@@ -111,11 +111,14 @@ class CompiledStatement:
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
-    """A finding about a policy that is not an error (e.g. a variable that stays literal under 2008-10-17)."""
+    """A finding about a policy that is not an error (e.g. a variable that stays literal under 2008-10-17).
 
-    code: str
-    message: str
+    A code, not prose: its words are in `engine/words.py`, with `facts` filled in.
+    """
+
+    code: DiagnosticCode
     location: Location | None = None
+    facts: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

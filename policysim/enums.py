@@ -80,3 +80,53 @@ class ChangeKind(StrEnum):
     NEW_ACCESS = "new-access"  # not allowed before, allowed now
     REMOVED_ACCESS = "removed-access"  # allowed before, denied now
     DENY_CHANGED = "deny-changed"  # denied both times, for a different kind of reason
+
+
+class ReasonCode(StrEnum):
+    """Why a gate decided as it did: the code a `Reason` carries; its words are in `engine/words.py`."""
+
+    # the policies (engine/decide.py)
+    EXPLICIT_DENY = "explicit-deny"  # an applicable Deny statement, in any policy
+    RCP_NO_ALLOW = "rcp-no-allow"  # no RCP of one level allows
+    SCP_NO_ALLOW = "scp-no-allow"  # no SCP of one level allows
+    PARTITION_CROSSED = "partition-crossed"  # the caller and the resource are in different partitions
+    RESOURCE_POLICY_ABSENT = "resource-policy-absent"  # a policy that must allow (trust, key policy) was not given
+    RESOURCE_NO_ALLOW = "resource-no-allow"  # no resource-based policy allows the caller
+    TRUST_NO_ALLOW = "trust-no-allow"  # the role's trust policy does not allow the caller
+    CROSS_ACCOUNT_NO_ALLOW = "cross-account-no-allow"  # cross-account, and no resource-based policy allows
+    IDENTITY_NO_ALLOW = "identity-no-allow"
+    BOUNDARY_NO_ALLOW = "boundary-no-allow"
+    SESSION_NO_ALLOW = "session-no-allow"
+    ROOT_ALLOWS = "root-allows"  # the account root user's full access to its account
+    IDENTITY_ALLOWS = "identity-allows"
+    BOUNDARY_ALLOWS = "boundary-allows"
+    SESSION_ALLOWS = "session-allows"
+    RESOURCE_ALLOWS = "resource-allows"  # a resource-based policy names the caller
+    TRUST_ALLOWS = "trust-allows"  # the role's trust policy names the caller
+    # the services' own rules (services/)
+    AWS_OWNED_RESOURCE = "aws-owned-resource"  # no policy can grant a change to a resource AWS owns
+    NEEDS_NO_PERMISSION = "needs-no-permission"  # an authentication operation no policy controls
+    ROOT_CANNOT_ASSUME = "root-cannot-assume"
+    UNSIGNED_ASSUME = "unsigned-assume"  # an anonymous caller makes a trust action
+    FEDERATED_CANNOT_ASSUME = "federated-cannot-assume"
+    UNSIGNED_AUTHENTICATION = "unsigned-authentication"  # an anonymous caller asks for GetCallerIdentity, ...
+    SESSION_TOKEN_NEEDS_LONG_TERM = "session-token-needs-long-term"  # GetSessionToken from a session
+    # AssumeRole's request validation (flows/assume_role.py)
+    ASSUME_ACROSS_PARTITIONS = "assume-across-partitions"
+    INVALID_SESSION_NAME = "invalid-session-name"
+    INVALID_EXTERNAL_ID = "invalid-external-id"
+    INVALID_SOURCE_IDENTITY = "invalid-source-identity"
+    DURATION_OUT_OF_RANGE = "duration-out-of-range"
+    DURATION_OVER_MAX_SESSION = "duration-over-max-session"
+    DURATION_OVER_CHAINING_LIMIT = "duration-over-chaining-limit"
+    SESSION_POLICY_TOO_LARGE = "session-policy-too-large"
+    TOO_MANY_SESSION_POLICY_ARNS = "too-many-session-policy-arns"
+    TOO_MANY_SESSION_TAGS = "too-many-session-tags"
+    SESSION_TAG_TOO_LONG = "session-tag-too-long"
+    TRANSITIVE_KEY_NOT_A_TAG = "transitive-key-not-a-tag"
+
+
+class DiagnosticCode(StrEnum):
+    """A finding about a policy that is not an error; its words are in `engine/words.py`."""
+
+    VARIABLE_UNSUPPORTED_IN_VERSION = "variable-unsupported-in-version"  # `${...}` under Version 2008-10-17

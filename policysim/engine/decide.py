@@ -9,7 +9,7 @@ from policysim.compiled import StatementRef
 from policysim.engine.outcome import Outcome, Reason
 from policysim.engine.policies import PolicySet
 from policysim.engine.scan import Findings, scan
-from policysim.enums import Decision, Gate
+from policysim.enums import Decision, Gate, ReasonCode
 from policysim.ir.principal import PrincipalMatch
 from policysim.request import Request
 
@@ -36,17 +36,17 @@ def decide(request: Request, policies: PolicySet) -> Outcome:
     denies += [ref for _, f in scps for ref in f.denies] + [ref for _, f in rcps for ref in f.denies]
     if denies:
         reasons = tuple(
-            Reason(Gate.of(ref.kind), Decision.EXPLICIT_DENY, "an applicable Deny statement", ref) for ref in denies
+            Reason(Gate.of(ref.kind), Decision.EXPLICIT_DENY, ReasonCode.EXPLICIT_DENY, ref) for ref in denies
         )
         return _outcome(
             Decision.EXPLICIT_DENY, reasons, request, policies, missing, identity, boundary, session, resource
         )
 
     # 2-3. Every level of the resource account's RCPs, then of the principal account's SCPs, must allow.
-    for gate, levels, what in ((Gate.RCP, rcps, "RCP"), (Gate.SCP, scps, "SCP")):
+    for gate, levels, code in ((Gate.RCP, rcps, ReasonCode.RCP_NO_ALLOW), (Gate.SCP, scps, ReasonCode.SCP_NO_ALLOW)):
         for name, found in levels:
             if not found.allows:
-                reason = Reason(gate, Decision.IMPLICIT_DENY, f"no {what} attached to {name} allows the request")
+                reason = Reason(gate, Decision.IMPLICIT_DENY, code, facts=(("target", name),))
                 return _outcome(
                     Decision.IMPLICIT_DENY, (reason,), request, policies, missing, identity, boundary, session, resource
                 )
@@ -54,12 +54,8 @@ def decide(request: Request, policies: PolicySet) -> Outcome:
     # "Roles and resource-based policies delegate access only within a partition" (tutorial_cross-account-with-roles).
     principal_partition = request.principal.partition
     if request.principal.is_aws_account_identity and principal_partition != request.resource_partition:
-        reason = Reason(
-            Gate.RESOURCE,
-            Decision.IMPLICIT_DENY,
-            f"the caller is in partition `{principal_partition}`, the resource in `{request.resource_partition}`: "
-            "access never crosses partitions",
-        )
+        where = (("caller", principal_partition), ("resource", request.resource_partition))
+        reason = Reason(Gate.RESOURCE, Decision.IMPLICIT_DENY, ReasonCode.PARTITION_CROSSED, facts=where)
         return _outcome(Decision.IMPLICIT_DENY, (reason,), request, policies, missing, identity, boundary, session)
 
     # 4-7. Resource-based policy, identity policies, permissions boundary, session policy.
@@ -73,12 +69,17 @@ def decide(request: Request, policies: PolicySet) -> Outcome:
 
     failing: list[Reason] = []
     if policies.resource_must_allow and resource_best is None:
-        text = policies.absent_resource_policy if policies.resource is None else None
-        failing.append(Reason(resource_gate, Decision.IMPLICIT_DENY, text or _no_allow_text(resource_gate)))
+        why = policies.absent_resource_policy if policies.resource is None else None
+        if why:
+            failing.append(
+                Reason(resource_gate, Decision.IMPLICIT_DENY, ReasonCode.RESOURCE_POLICY_ABSENT, facts=(("why", why),))
+            )
+        else:
+            failing.append(Reason(resource_gate, Decision.IMPLICIT_DENY, _no_allow(resource_gate)))
     elif not principal.is_aws_account_identity:
         # Anonymous callers and service principals have only what a resource-based policy grants them.
         if resource_best is None:
-            failing.append(Reason(resource_gate, Decision.IMPLICIT_DENY, _no_allow_text(resource_gate)))
+            failing.append(Reason(resource_gate, Decision.IMPLICIT_DENY, _no_allow(resource_gate)))
     elif same_account and resource_best in BYPASS_ALL:
         pass  # the resource-based policy names this very caller: enough on its own
     elif same_account and resource_best is PrincipalMatch.ROLE:
@@ -90,7 +91,7 @@ def decide(request: Request, policies: PolicySet) -> Outcome:
         # Cross-account (or a trust/key policy that names only the account): both sides must allow.
         failing += _caller_failures(identity_ok, boundary_ok, session_ok)
         if not same_account and resource_best is None:
-            failing.append(Reason(resource_gate, Decision.IMPLICIT_DENY, _no_allow_text(resource_gate, cross=True)))
+            failing.append(Reason(resource_gate, Decision.IMPLICIT_DENY, _no_allow(resource_gate, cross=True)))
 
     if failing:
         return _outcome(
@@ -101,9 +102,9 @@ def decide(request: Request, policies: PolicySet) -> Outcome:
 
 
 _ALLOWED_BY = {
-    Gate.IDENTITY: "allowed by an identity-based policy",
-    Gate.BOUNDARY: "allowed by the boundary policy",
-    Gate.SESSION: "allowed by the session policy",
+    Gate.IDENTITY: ReasonCode.IDENTITY_ALLOWS,
+    Gate.BOUNDARY: ReasonCode.BOUNDARY_ALLOWS,
+    Gate.SESSION: ReasonCode.SESSION_ALLOWS,
 }
 
 
@@ -111,22 +112,20 @@ def _denies(found: Findings | None) -> list[StatementRef]:
     return found.denies if found else []
 
 
-def _no_allow_text(gate: Gate, cross: bool = False) -> str:
+def _no_allow(gate: Gate, cross: bool = False) -> ReasonCode:
     if gate is Gate.TRUST:
-        return "the role's trust policy does not allow the caller"
-    if cross:
-        return "cross-account access needs a resource-based policy that allows the caller; none does"
-    return "no resource-based policy allows the caller"
+        return ReasonCode.TRUST_NO_ALLOW
+    return ReasonCode.CROSS_ACCOUNT_NO_ALLOW if cross else ReasonCode.RESOURCE_NO_ALLOW
 
 
 def _caller_failures(identity_ok: bool, boundary_ok: bool, session_ok: bool) -> list[Reason]:
     out = []
     if not identity_ok:
-        out.append(Reason(Gate.IDENTITY, Decision.IMPLICIT_DENY, "no identity-based policy allows the action"))
+        out.append(Reason(Gate.IDENTITY, Decision.IMPLICIT_DENY, ReasonCode.IDENTITY_NO_ALLOW))
     if not boundary_ok:
-        out.append(Reason(Gate.BOUNDARY, Decision.IMPLICIT_DENY, "the permissions boundary does not allow the action"))
+        out.append(Reason(Gate.BOUNDARY, Decision.IMPLICIT_DENY, ReasonCode.BOUNDARY_NO_ALLOW))
     if not session_ok:
-        out.append(Reason(Gate.SESSION, Decision.IMPLICIT_DENY, "the session policy does not allow the action"))
+        out.append(Reason(Gate.SESSION, Decision.IMPLICIT_DENY, ReasonCode.SESSION_NO_ALLOW))
     return out
 
 
@@ -141,7 +140,7 @@ def _allow_reasons(
 ) -> tuple[Reason, ...]:
     reasons: list[Reason] = []
     if policies.root:
-        reasons.append(Reason(Gate.ROOT, Decision.ALLOWED, "the account root user has full access to its account"))
+        reasons.append(Reason(Gate.ROOT, Decision.ALLOWED, ReasonCode.ROOT_ALLOWS))
     if identity.allows:
         reasons.append(Reason(Gate.IDENTITY, Decision.ALLOWED, _ALLOWED_BY[Gate.IDENTITY], identity.allows[0]))
     for gate, found in ((Gate.BOUNDARY, boundary), (Gate.SESSION, session)):
@@ -150,8 +149,8 @@ def _allow_reasons(
     if resource is not None and resource.allows:
         gate = policies.resource_gate
         how = resource_best.name.lower().replace("_", " ") if resource_best else "caller"
-        message = f"allowed by the {gate.value} policy, which names the {how}"
-        reasons.append(Reason(gate, Decision.ALLOWED, message, resource.allows[0]))
+        code = ReasonCode.TRUST_ALLOWS if gate is Gate.TRUST else ReasonCode.RESOURCE_ALLOWS
+        reasons.append(Reason(gate, Decision.ALLOWED, code, resource.allows[0], facts=(("how", how),)))
     return tuple(reasons)
 
 

@@ -1,25 +1,46 @@
-"""The result of an evaluation, as data: the decision, the deciding gates and statements, missing keys."""
+"""The result of an evaluation, as data: the decision, the deciding gates and statements, missing keys.
+
+Reasons carry codes; their words are in `engine/words.py`.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
 from policysim.compiled import Diagnostic, StatementRef
+from policysim.engine import words
 from policysim.engine.policies import PolicySet
-from policysim.enums import Decision, Gate
+from policysim.enums import Decision, Gate, ReasonCode
 from policysim.request import Request
 
 
 @dataclass(frozen=True, slots=True)
 class Reason:
-    """One gate's contribution: what it decided, in words and, where a statement decided it, that statement."""
+    """One gate's contribution: what it decided and why (a code, and the facts its words name) and, where a
+    statement decided it, that statement."""
 
     gate: Gate
     decision: Decision
-    message: str
+    code: ReasonCode
     statement: StatementRef | None = None
     hop: int | None = None  # for role chains: which hop (0 = the first AssumeRole)
-    code: str | None = None  # the service's error name for a refused request (`ValidationError`, ...)
+    facts: words.Facts = ()  # what the code's words name, e.g. `(("target", "the organization root"),)`
+
+    @property
+    def aws_error(self) -> str | None:
+        """The service's error name for a refused request (`ValidationError`, ...), or None."""
+        return words.aws_error(self.code)
+
+    @property
+    def detail(self) -> str:
+        """The code's words, with the facts filled in."""
+        return words.text(self.code, self.facts)
+
+    @property
+    def message(self) -> str:
+        """The reason in words, led by the service's error name where there is one."""
+        error = words.aws_error(self.code)
+        return f"{error}: {self.detail}" if error else self.detail
 
     def __str__(self) -> str:
         where = f" [{self.statement}]" if self.statement else ""
@@ -83,7 +104,7 @@ class Explanation:
         out.extend(f"  - {reason}" for reason in o.reasons)
         if o.missing_keys:
             out.append("missing context keys: " + ", ".join(o.missing_keys))
-        out.extend(f"  note: {d.message} ({d.location})" for d in o.diagnostics)
+        out.extend(f"  note: {words.text(d.code, d.facts)} ({d.location})" for d in o.diagnostics)
         return out
 
     def __str__(self) -> str:

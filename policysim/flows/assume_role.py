@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from policysim.compiled import CompiledPolicy
 from policysim.engine.outcome import Outcome
+from policysim.enums import ReasonCode
 from policysim.identifiers import is_external_id, is_session_name
 from policysim.request import PrincipalKind
 from policysim.services.sts import caller_refusal, refused
@@ -63,15 +64,15 @@ def validate(actor: Actor, role: RoleInfo, params: AssumeParams) -> Outcome | No
         return refusal
     kind = actor.principal.kind
     if kind is not PrincipalKind.SERVICE and role.arn.split(":")[1] != actor.principal.partition:
-        return refused("AccessDenied", "a role cannot be assumed from another partition")
+        return refused(ReasonCode.ASSUME_ACROSS_PARTITIONS)
     name = params.session_name
     if name is not None and not is_session_name(name):
-        return refused("ValidationError", f"RoleSessionName `{name}` must be 2-64 characters of [\\w+=,.@-]")
+        return refused(ReasonCode.INVALID_SESSION_NAME, name=name)
     if params.external_id is not None and not is_external_id(params.external_id):
-        return refused("ValidationError", "ExternalId must be 2-1224 characters of [\\w+=,.@:/-]")
+        return refused(ReasonCode.INVALID_EXTERNAL_ID)
     source = params.source_identity
     if source is not None and (not is_session_name(source) or source.lower().startswith("aws:")):
-        return refused("ValidationError", "SourceIdentity must be 2-64 characters and not start with `aws:`")
+        return refused(ReasonCode.INVALID_SOURCE_IDENTITY)
     return _validate_limits(actor, role, params)
 
 
@@ -79,33 +80,30 @@ def _validate_limits(actor: Actor, role: RoleInfo, params: AssumeParams) -> Outc
     duration = params.duration_seconds
     if duration is not None:
         if not 900 <= duration <= 43200:
-            return refused("ValidationError", f"DurationSeconds {duration} must be between 900 and 43200")
+            return refused(ReasonCode.DURATION_OUT_OF_RANGE, duration=duration)
         if duration > role.max_session_duration:
             return refused(
-                "ValidationError",
-                f"DurationSeconds {duration} exceeds the MaxSessionDuration "
-                f"{role.max_session_duration} of `{role.arn}`",
+                ReasonCode.DURATION_OVER_MAX_SESSION,
+                duration=duration,
+                maximum=role.max_session_duration,
+                role=role.arn,
             )
         if actor.is_session and duration > CHAINED_MAX_SECONDS:
-            return refused(
-                "ValidationError",
-                f"DurationSeconds {duration} exceeds the 1 hour session limit for roles assumed by role chaining",
-            )
+            return refused(ReasonCode.DURATION_OVER_CHAINING_LIMIT, duration=duration)
     if params.session_policy_chars > MAX_SESSION_POLICY_CHARS:
         return refused(
-            "PackedPolicyTooLarge",
-            f"the session policy has {params.session_policy_chars} characters; the limit is {MAX_SESSION_POLICY_CHARS}",
+            ReasonCode.SESSION_POLICY_TOO_LARGE, chars=params.session_policy_chars, limit=MAX_SESSION_POLICY_CHARS
         )
     if len(params.session_policy_arns) > MAX_SESSION_POLICY_ARNS:
-        return refused("ValidationError", f"at most {MAX_SESSION_POLICY_ARNS} managed session policy ARNs")
+        return refused(ReasonCode.TOO_MANY_SESSION_POLICY_ARNS, limit=MAX_SESSION_POLICY_ARNS)
     if len(params.session_tags) > 50:
-        return refused("ValidationError", "at most 50 session tags")
+        return refused(ReasonCode.TOO_MANY_SESSION_TAGS, limit=50)
     for key, value in params.session_tags.items():
         if not 1 <= len(key) <= 128 or len(value) > 256:
-            return refused("ValidationError", f"session tag `{key}`: keys are 1-128 and values 0-256 characters")
+            return refused(ReasonCode.SESSION_TAG_TOO_LONG, key=key)
     for key in params.transitive_tag_keys:
         if key.lower() not in {k.lower() for k in params.session_tags}:
-            return refused("InvalidParameterValue", f"transitive tag key `{key}` is not a session tag")
+            return refused(ReasonCode.TRANSITIVE_KEY_NOT_A_TAG, key=key)
     return None
 
 

@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Sequence
 
 from policysim.compiled import StatementRef
+from policysim.engine import words
 from policysim.engine.outcome import Outcome
 from policysim.errors import Location
 from policysim.report.model import RunSummary, ScenarioRun
@@ -83,7 +84,7 @@ def explanation_lines(result: TestResult) -> list[str]:
         out.append("missing context keys: " + ", ".join(o.missing_keys))
     for diagnostic in o.diagnostics:
         at = where(diagnostic.location)
-        out.append(f"note: {diagnostic.message}" + (f" ({at})" if at else ""))
+        out.append(f"note: {words.text(diagnostic.code, diagnostic.facts)}" + (f" ({at})" if at else ""))
     return out
 
 

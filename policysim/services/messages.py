@@ -32,17 +32,21 @@ _NO_ALLOW = {
 def error_code(outcome: Outcome) -> str:
     """The AWS error code of a refused request (`AccessDenied` unless a service rule named another)."""
     for reason in outcome.reasons:
-        if reason.code:
-            return reason.code
+        error = reason.aws_error
+        if error:
+            return error
     return "AccessDenied"
 
 
 def refusal_message(outcome: Outcome, operation: str) -> str:
-    """`An error occurred (CODE) when calling the OPERATION operation: ...` for a refused outcome."""
+    """`An error occurred (CODE) when calling the OPERATION operation: ...` for a refused outcome.
+
+    A service's refusal reads as its reason's words (engine/words.py, the table the reporters read too).
+    """
     code = error_code(outcome)
     head = f"An error occurred ({code}) when calling the {operation} operation: "
     if code != "AccessDenied" or outcome.request is None:
-        detail = next((r.message.split(": ", 1)[-1] for r in outcome.reasons if r.code), None)
+        detail = next((r.detail for r in outcome.reasons if r.aws_error), None)
         return head + (detail or "; ".join(r.message for r in outcome.reasons))
     request = outcome.request
     text = f"User: {request.principal} is not authorized to perform: {request.action} on resource: {request.resource}"

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from policysim.engine.outcome import Outcome, Reason
-from policysim.enums import Decision, Gate
+from policysim.enums import Decision, Gate, ReasonCode
 from policysim.identifiers import ACCOUNT_PATTERN
 from policysim.request import Request
 from policysim.services.sts import TRUST_ACTIONS, UNDENIABLE_ACTIONS
@@ -39,11 +39,8 @@ def owned_resource_refusal(request: Request) -> Outcome | None:
         return None
     if not _modifies(action) or (owned == "service-linked role" and action in _SLR_SANCTIONED):
         return None
-    reason = Reason(
-        Gate.SERVICE,
-        Decision.IMPLICIT_DENY,
-        f"`{request.resource}` is an AWS-owned {owned}: no policy can grant `{request.action}` on it",
-    )
+    facts = (("resource", request.resource), ("owned", owned), ("action", request.action))
+    reason = Reason(Gate.SERVICE, Decision.IMPLICIT_DENY, ReasonCode.AWS_OWNED_RESOURCE, facts=facts)
     return Outcome(Decision.IMPLICIT_DENY, (Gate.SERVICE,), (reason,), request)
 
 

@@ -26,7 +26,7 @@ evaluator applies them before the policies are read.
 from __future__ import annotations
 
 from policysim.engine.outcome import Outcome, Reason
-from policysim.enums import Decision, Gate
+from policysim.enums import Decision, Gate, ReasonCode
 from policysim.request import Principal, PrincipalKind, Request
 
 #: actions a role's trust policy authorizes (lowercased)
@@ -37,9 +37,9 @@ _LONG_TERM_ONLY = frozenset({"sts:getsessiontoken"})
 _LONG_TERM_CALLERS = frozenset({PrincipalKind.USER, PrincipalKind.ROOT})
 
 
-def refused(code: str, message: str, request: Request | None = None, gate: Gate = Gate.SERVICE) -> Outcome:
-    """An STS refusal made before any policy is read (`code`: STS's error name)."""
-    reason = Reason(gate, Decision.IMPLICIT_DENY, f"{code}: {message}", code=code)
+def refused(code: ReasonCode, request: Request | None = None, gate: Gate = Gate.SERVICE, **facts: object) -> Outcome:
+    """An STS refusal made before any policy is read; STS's error name comes with the code (engine/words.py)."""
+    reason = Reason(gate, Decision.IMPLICIT_DENY, code, facts=tuple((k, str(v)) for k, v in facts.items()))
     return Outcome(Decision.IMPLICIT_DENY, (gate,), (reason,), request)
 
 
@@ -48,25 +48,17 @@ def caller_refusal(principal: Principal, action_lower: str, request: Request | N
     kind = principal.kind
     if action_lower in TRUST_ACTIONS:
         if kind is PrincipalKind.ROOT:
-            return refused(
-                "AccessDenied",
-                "the account root user cannot assume a role (Roles may not be assumed by root accounts)",
-                request,
-            )
+            return refused(ReasonCode.ROOT_CANNOT_ASSUME, request)
         if kind is PrincipalKind.ANONYMOUS:
-            return refused("MissingAuthenticationToken", "AssumeRole needs signed credentials", request)
+            return refused(ReasonCode.UNSIGNED_ASSUME, request)
         if kind is PrincipalKind.FEDERATED_USER:
-            return refused("AccessDenied", "a federated user's credentials cannot call STS to assume a role", request)
+            return refused(ReasonCode.FEDERATED_CANNOT_ASSUME, request)
         return None
     if action_lower in UNDENIABLE_ACTIONS:
         if kind is PrincipalKind.ANONYMOUS:
-            return refused("MissingAuthenticationToken", f"`{action_lower}` needs signed credentials", request)
+            return refused(ReasonCode.UNSIGNED_AUTHENTICATION, request, action=action_lower)
         if action_lower in _LONG_TERM_ONLY and kind not in _LONG_TERM_CALLERS:
-            return refused(
-                "AccessDenied",
-                "GetSessionToken must be called with the long-term credentials of an IAM user or the root user",
-                request,
-            )
+            return refused(ReasonCode.SESSION_TOKEN_NEEDS_LONG_TERM, request)
     return None
 
 
@@ -75,5 +67,5 @@ def undeniable(request: Request) -> Outcome | None:
     action = request.action_lower
     if action not in UNDENIABLE_ACTIONS:
         return None
-    reason = Reason(Gate.SERVICE, Decision.ALLOWED, f"`{request.action}` needs no permission and cannot be denied")
+    reason = Reason(Gate.SERVICE, Decision.ALLOWED, ReasonCode.NEEDS_NO_PERMISSION, facts=(("action", request.action),))
     return Outcome(Decision.ALLOWED, (Gate.SERVICE,), (reason,), request)

@@ -9,6 +9,7 @@ import pytest
 
 import policysim
 from policysim import Decision, Gate
+from policysim.enums import ReasonCode
 from policysim.services.messages import refusal_message
 
 A = "111111111111"
@@ -112,7 +113,8 @@ def test_session_name_rules(name: str, ok: bool) -> None:
     outcome = w.evaluate("Dev", "sts:AssumeRole", ROLE, session_name=name)
     assert outcome.allowed is ok
     if not ok:
-        assert outcome.reasons[0].code == "ValidationError"
+        assert outcome.reasons[0].code is ReasonCode.INVALID_SESSION_NAME
+        assert outcome.reasons[0].aws_error == "ValidationError"
 
 
 def test_duration_limits() -> None:
@@ -160,8 +162,9 @@ def test_chained_duration_over_one_hour_is_refused() -> None:
     )
     assert outcome.decision is Decision.IMPLICIT_DENY
     assert outcome.hop == 1
-    assert outcome.reasons[0].code == "ValidationError"
-    assert "role chaining" in outcome.reasons[0].message
+    assert outcome.reasons[0].code is ReasonCode.DURATION_OVER_CHAINING_LIMIT
+    assert outcome.reasons[0].aws_error == "ValidationError"
+    assert "role chaining" in outcome.reasons[0].message  # the words, rendered from the table
 
 
 def test_session_policy_narrows_the_session() -> None:
@@ -178,7 +181,8 @@ def test_session_policy_over_2048_characters_is_refused() -> None:
     w = chain_world()
     big = allow("s3:GetObject", [f"arn:aws:s3:::data/{'x' * 40}{i}" for i in range(60)])
     outcome = w.evaluate("Dev", "s3:GetObject", "arn:aws:s3:::data/k", assume=["First"], session_policy=big)
-    assert outcome.reasons[0].code == "PackedPolicyTooLarge"
+    assert outcome.reasons[0].code is ReasonCode.SESSION_POLICY_TOO_LARGE
+    assert outcome.reasons[0].aws_error == "PackedPolicyTooLarge"
 
 
 def test_session_tags_override_role_tags_case_insensitively() -> None:
