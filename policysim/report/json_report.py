@@ -61,6 +61,12 @@ def _test(result: TestResult) -> dict[str, Any]:
         "hop": outcome.hop,
         "location": _location(result.location),
     }
+    if result.expected_gate is not None:
+        doc["expected_gate"] = result.expected_gate.value
+    if result.expected_statement is not None:
+        doc["expected_statement"] = result.expected_statement
+    if result.unmet:
+        doc["unmet"] = list(result.unmet)  # the gate or statement asked for that the outcome does not show
     if result.skipped:
         doc["skipped"] = True
         doc["skip_reason"] = result.skip_reason

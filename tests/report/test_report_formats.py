@@ -258,3 +258,26 @@ def test_github_one_line_per_command_even_with_nasty_names() -> None:
     assert len(lines) == 2
     assert "\x1b" not in out and "\x00" not in out
     assert "title=policysim%3A bad\\x00\\x1b[31m]]>name\\x7f%2C 100%25%3A done\\x0d\\x0anext::" in lines[0]
+
+
+def test_json_names_an_unmet_gate() -> None:
+    import policysim
+    from policysim.report.json_report import report_document
+    from policysim.report.model import ScenarioRun
+
+    allow_all = {"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}
+    scenario = policysim.Scenario.from_dict(
+        {
+            "scenario": "gates",
+            "accounts": {"111111111111": {"users": {"a": {"inline_policies": {"p": allow_all}}}}},
+            "tests": [
+                {"name": "x", "principal": "a", "action": "s3:GetObject", "resource": "*", "expect": "allowed",
+                 "expect_gate": "service"}
+            ],
+        }
+    )
+    run = ScenarioRun(scenario.file, scenario.title, tuple(scenario.run_tests()))
+    test = report_document([run])["scenarios"][0]["tests"][0]
+    assert test["passed"] is False and test["decision"] == "allowed"
+    assert test["expected_gate"] == "service"
+    assert test["unmet"] == ["expected gate `service`, got `identity`"]
