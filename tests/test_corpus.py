@@ -78,7 +78,7 @@ def _results(rel: str) -> dict[int, list[TestResult]] | BaseException:
 def _describe(result: TestResult) -> str:
     mark = "ok  " if result.passed else "FAIL"
     return (
-        f"[{mark}] {result.name}: expected {result.expected}, got {result.decision.value}\n{result.outcome.explain()}"
+        f"[{mark}] {result.name}: {result.expectation}\n{result.outcome.explain()}"
     )
 
 
