@@ -1,172 +1,206 @@
 """AWS's authorization algorithm on one screen (reference_policies_evaluation-logic.md and
 reference_policies_evaluation-logic-cross-account.md): explicit deny, then RCPs, SCPs, then the resource-based,
 identity, boundary and session policies, with the same-account and cross-account rules.
+
+`decide` scans each policy kind once (`analyse`), reduces the findings to the gates' results (`Facts`), and
+`verdict` is one total `match` over them, written as a decision table with a comment per row (as Cedar's decision
+is). The rows name their reasons by code; the words are in `engine/words.py`. The outcome keeps the analysis.
 """
 
 from __future__ import annotations
 
-from policysim.compiled import StatementRef
+from typing import NamedTuple
+
+from policysim.engine.analysis import Analysis, Levels, analyse
 from policysim.engine.outcome import Outcome, Reason
 from policysim.engine.policies import PolicySet
-from policysim.engine.scan import Findings, scan
 from policysim.enums import Decision, Gate, ReasonCode
 from policysim.ir.principal import PrincipalMatch
 from policysim.request import Request
 
-# Named so in a same-account resource-based policy, the caller needs nothing else: "When you specify an IAM user
-# ARN ... the implicit deny in the identity-based policy or permissions boundary does not affect" / session ARN
-# likewise overrides identity, boundary and session policy; "*" with aws:PrincipalArn is not limited by them either.
-BYPASS_ALL = frozenset({PrincipalMatch.USER, PrincipalMatch.SESSION, PrincipalMatch.WILDCARD})
+ALLOWED = Decision.ALLOWED
+IMPLICIT = Decision.IMPLICIT_DENY
+EXPLICIT = Decision.EXPLICIT_DENY
+Verdict = tuple[Decision, tuple[Reason, ...]]
 
 
 def decide(request: Request, policies: PolicySet) -> Outcome:
-    """The decision AWS makes for `request` given `policies`."""
+    """The decision AWS makes for `request` given `policies`; the outcome keeps the analysis it was made from."""
     missing: set[str] = set()
-    identity = scan(policies.identity, request, missing)
-    boundary = scan((policies.boundary,), request, missing) if policies.boundary else None
-    session = scan(policies.session, request, missing) if policies.session is not None else None
-    bounded = policies.boundary is not None
-    resource = scan((policies.resource,), request, missing, bounded) if policies.resource else None
-    scps = [(name, scan(level, request, missing)) for name, level in policies.scp_levels]
-    rcps = [(name, scan(level, request, missing)) for name, level in policies.rcp_levels]
-    resource_gate = policies.resource_gate
+    analysis = analyse(request, policies, missing)
+    decision, reasons = verdict(request, policies, analysis)
+    gates = (reasons[0].gate,) if len(reasons) == 1 else tuple(dict.fromkeys(r.gate for r in reasons))
+    keys = tuple(sorted(missing)) if missing else ()
+    return Outcome(decision, gates, reasons, request, keys, policies=policies, analysis=analysis)
 
-    # 1. An explicit Deny in any policy ends the evaluation.
-    denies = [*identity.denies, *_denies(boundary), *_denies(session), *_denies(resource)]
-    denies += [ref for _, f in scps for ref in f.denies] + [ref for _, f in rcps for ref in f.denies]
-    if denies:
-        reasons = tuple(
-            Reason(Gate.of(ref.kind), Decision.EXPLICIT_DENY, ReasonCode.EXPLICIT_DENY, ref) for ref in denies
-        )
-        return _outcome(
-            Decision.EXPLICIT_DENY, reasons, request, policies, missing, identity, boundary, session, resource
-        )
 
-    # 2-3. Every level of the resource account's RCPs, then of the principal account's SCPs, must allow.
-    for gate, levels, code in ((Gate.RCP, rcps, ReasonCode.RCP_NO_ALLOW), (Gate.SCP, scps, ReasonCode.SCP_NO_ALLOW)):
+class Facts(NamedTuple):
+    """The gates' results for one request: what `verdict` matches on."""
+
+    denied: bool  # an explicit Deny applies, in any policy
+    organization: tuple[Gate, str] | None  # the first RCP level, then SCP level, that allows nothing
+    partitions_differ: bool  # an IAM caller and a resource in different partitions
+    must_allow: bool  # a role trust policy or KMS key policy: the resource side must allow itself
+    account_identity: bool  # a user, role session, root or federated user (not anonymous, not a service)
+    same_account: bool
+    resource: PrincipalMatch | None  # how the most specific applying resource-based Allow names the caller
+    identity: bool  # the identity-based policies allow (the root user's always do)
+    boundary: bool  # no permissions boundary, or it allows
+    session: bool  # no session policy, or they allow
+
+
+def facts(request: Request, policies: PolicySet, analysis: Analysis) -> Facts:
+    """Reduce the findings to the gates' results."""
+    principal = request.principal
+    identity, boundary, session, resource, scps, rcps = analysis
+    organization = _refusing_level(rcps, scps) if rcps or scps else None
+    account_identity = principal.is_aws_account_identity
+    return Facts(
+        bool(
+            identity.denies
+            or (boundary is not None and boundary.denies)
+            or (session is not None and session.denies)
+            or (resource is not None and resource.denies)
+            or (scps and any(found.denies for _, found in scps))
+            or (rcps and any(found.denies for _, found in rcps))
+        ),
+        organization,
+        account_identity and principal.partition != request.resource_partition,
+        policies.resource_must_allow,
+        account_identity,
+        principal.account is not None and principal.account == request.resource_account,
+        resource.best_match if resource is not None and resource.allows else None,
+        policies.root or bool(identity.allows),
+        boundary is None or bool(boundary.allows),
+        session is None or bool(session.allows),
+    )
+
+
+def _refusing_level(rcps: Levels, scps: Levels) -> tuple[Gate, str] | None:
+    """The first level of the resource account's RCPs, then of the principal account's SCPs, that allows nothing."""
+    for gate, levels in ((Gate.RCP, rcps), (Gate.SCP, scps)):
         for name, found in levels:
             if not found.allows:
-                reason = Reason(gate, Decision.IMPLICIT_DENY, code, facts=(("target", name),))
-                return _outcome(
-                    Decision.IMPLICIT_DENY, (reason,), request, policies, missing, identity, boundary, session, resource
-                )
-
-    # "Roles and resource-based policies delegate access only within a partition" (tutorial_cross-account-with-roles).
-    principal_partition = request.principal.partition
-    if request.principal.is_aws_account_identity and principal_partition != request.resource_partition:
-        where = (("caller", principal_partition), ("resource", request.resource_partition))
-        reason = Reason(Gate.RESOURCE, Decision.IMPLICIT_DENY, ReasonCode.PARTITION_CROSSED, facts=where)
-        return _outcome(Decision.IMPLICIT_DENY, (reason,), request, policies, missing, identity, boundary, session)
-
-    # 4-7. Resource-based policy, identity policies, permissions boundary, session policy.
-    identity_ok = policies.root or bool(identity.allows)
-    boundary_ok = boundary is None or bool(boundary.allows)
-    session_ok = session is None or bool(session.allows)
-    caller_side = identity_ok and boundary_ok and session_ok
-    resource_best = resource.best_match if resource and resource.allows else None
-    principal = request.principal
-    same_account = principal.account is not None and principal.account == request.resource_account
-
-    failing: list[Reason] = []
-    if policies.resource_must_allow and resource_best is None:
-        why = policies.absent_resource_policy if policies.resource is None else None
-        if why:
-            failing.append(
-                Reason(resource_gate, Decision.IMPLICIT_DENY, ReasonCode.RESOURCE_POLICY_ABSENT, facts=(("why", why),))
-            )
-        else:
-            failing.append(Reason(resource_gate, Decision.IMPLICIT_DENY, _no_allow(resource_gate)))
-    elif not principal.is_aws_account_identity:
-        # Anonymous callers and service principals have only what a resource-based policy grants them.
-        if resource_best is None:
-            failing.append(Reason(resource_gate, Decision.IMPLICIT_DENY, _no_allow(resource_gate)))
-    elif same_account and resource_best in BYPASS_ALL:
-        pass  # the resource-based policy names this very caller: enough on its own
-    elif same_account and resource_best is PrincipalMatch.ROLE:
-        failing += _caller_failures(True, boundary_ok, session_ok)
-    elif same_account and not policies.resource_must_allow:
-        if not caller_side:
-            failing += _caller_failures(identity_ok, boundary_ok, session_ok)
-    else:
-        # Cross-account (or a trust/key policy that names only the account): both sides must allow.
-        failing += _caller_failures(identity_ok, boundary_ok, session_ok)
-        if not same_account and resource_best is None:
-            failing.append(Reason(resource_gate, Decision.IMPLICIT_DENY, _no_allow(resource_gate, cross=True)))
-
-    if failing:
-        return _outcome(
-            Decision.IMPLICIT_DENY, tuple(failing), request, policies, missing, identity, boundary, session, resource
-        )
-    reasons = _allow_reasons(policies, identity, boundary, session, resource, same_account, resource_best)
-    return _outcome(Decision.ALLOWED, reasons, request, policies, missing, identity, boundary, session, resource)
+                return gate, name
+    return None
 
 
-_ALLOWED_BY = {
-    Gate.IDENTITY: ReasonCode.IDENTITY_ALLOWS,
-    Gate.BOUNDARY: ReasonCode.BOUNDARY_ALLOWS,
-    Gate.SESSION: ReasonCode.SESSION_ALLOWS,
-}
+class _Named:
+    """The ways a resource-based policy names the caller that the table tells apart, as plain class attributes
+    (a match pattern reads them by dotted name; an enum's own attribute lookup is several times slower)."""
+
+    USER = PrincipalMatch.USER
+    SESSION = PrincipalMatch.SESSION
+    WILDCARD = PrincipalMatch.WILDCARD
+    ROLE = PrincipalMatch.ROLE
 
 
-def _denies(found: Findings | None) -> list[StatementRef]:
-    return found.denies if found else []
+def verdict(request: Request, policies: PolicySet, analysis: Analysis) -> Verdict:
+    """The decision and its reasons: one total match over the gates' results, read as a decision table whose columns
+    are the first seven fields of `Facts` (a row ends in `*_`: it does not care about the rest). The first row that
+    fits decides."""
+    f = facts(request, policies, analysis)
+    gate = policies.resource_gate
+    # fmt: off
+    match f:
+        #     denied  organization       partitions  must_allow  account_identity  same_account  resource
+        case (True,   *_):
+            # 1. "If the code finds even one explicit deny that applies, the code returns a final decision of Deny."
+            code = ReasonCode.EXPLICIT_DENY
+            return EXPLICIT, tuple(Reason(Gate.of(ref.kind), EXPLICIT, code, ref) for ref in analysis.denies())
+        case (_,      (org_gate, level), *_):
+            # 2-3. Every level of the resource account's RCPs, then of the principal account's SCPs, must allow.
+            code = ReasonCode.RCP_NO_ALLOW if org_gate is Gate.RCP else ReasonCode.SCP_NO_ALLOW
+            return IMPLICIT, (Reason(org_gate, IMPLICIT, code, facts=(("target", level),)),)
+        case (_,      _,                 True,       *_):
+            # "Roles and resource-based policies delegate access only within a partition"
+            # (tutorial_cross-account-with-roles).
+            where = (("caller", request.principal.partition), ("resource", request.resource_partition))
+            return IMPLICIT, (Reason(Gate.RESOURCE, IMPLICIT, ReasonCode.PARTITION_CROSSED, facts=where),)
+        case (_,      _,                 _,          True,       _,                _,            None, *_):
+            # 4. "IAM role trust policies and KMS key policies ... must explicitly allow access for principals":
+            # nothing on the caller's side replaces them.
+            return IMPLICIT, (_resource_refusal(policies),)
+        case (_,      _,                 _,          _,          False,            _,            None, *_):
+            # Anonymous callers and service principals have only what a resource-based policy grants them ...
+            return IMPLICIT, (Reason(gate, IMPLICIT, _no_allow(gate)),)
+        case (_,      _,                 _,          _,          False,            *_):
+            # ... and what it grants them is theirs.
+            return ALLOWED, _allow_reasons(policies, analysis, f.resource)
+        case (_,      _,                 _,          _,          _,                True,
+              _Named.USER | _Named.SESSION | _Named.WILDCARD, *_):
+            # Same account, the resource-based policy names this very caller: "the implicit deny in the
+            # identity-based policy or permissions boundary does not affect" it; a session ARN likewise overrides
+            # identity, boundary and session policy; "*" with aws:PrincipalArn is not limited by them either.
+            return ALLOWED, _allow_reasons(policies, analysis, f.resource)
+        case (_,      _,                 _,          _,          _,                True,         _Named.ROLE, *_):
+            # Same account, it names the role: no identity policy is needed, but the role session's boundary and
+            # session policies still limit it.
+            return _unless(_caller_failures(f, identity=True), policies, analysis, f)
+        case (_,      _,                 _,          False,      _,                True,         *_):
+            # Same account otherwise (no resource-based policy names the caller, or it names only the account):
+            # the caller's own policies decide, identity, boundary and session alike.
+            return _unless(_caller_failures(f, identity=f.identity), policies, analysis, f)
+        case _:
+            # Cross-account (or a trust/key policy that names only the account): both sides must allow.
+            failing = _caller_failures(f, identity=f.identity)
+            if not f.same_account and f.resource is None:
+                failing.append(Reason(gate, IMPLICIT, _no_allow(gate, cross=True)))
+            return _unless(failing, policies, analysis, f)
+    # fmt: on
 
 
 def _no_allow(gate: Gate, cross: bool = False) -> ReasonCode:
+    """Why the resource side (`gate`: RESOURCE, or TRUST for a role's trust policy) did not allow."""
     if gate is Gate.TRUST:
         return ReasonCode.TRUST_NO_ALLOW
     return ReasonCode.CROSS_ACCOUNT_NO_ALLOW if cross else ReasonCode.RESOURCE_NO_ALLOW
 
 
-def _caller_failures(identity_ok: bool, boundary_ok: bool, session_ok: bool) -> list[Reason]:
-    out = []
-    if not identity_ok:
-        out.append(Reason(Gate.IDENTITY, Decision.IMPLICIT_DENY, ReasonCode.IDENTITY_NO_ALLOW))
-    if not boundary_ok:
-        out.append(Reason(Gate.BOUNDARY, Decision.IMPLICIT_DENY, ReasonCode.BOUNDARY_NO_ALLOW))
-    if not session_ok:
-        out.append(Reason(Gate.SESSION, Decision.IMPLICIT_DENY, ReasonCode.SESSION_NO_ALLOW))
-    return out
+def _resource_refusal(policies: PolicySet) -> Reason:
+    """A trust or key policy that must allow did not: it was not given, or it does not name the caller."""
+    gate = policies.resource_gate
+    why = policies.absent_resource_policy if policies.resource is None else None
+    if why:
+        return Reason(gate, IMPLICIT, ReasonCode.RESOURCE_POLICY_ABSENT, facts=(("why", why),))
+    return Reason(gate, IMPLICIT, _no_allow(gate))
 
 
-def _allow_reasons(
-    policies: PolicySet,
-    identity: Findings,
-    boundary: Findings | None,
-    session: Findings | None,
-    resource: Findings | None,
-    same_account: bool,
-    resource_best: PrincipalMatch | None,
-) -> tuple[Reason, ...]:
+def _caller_failures(f: Facts, *, identity: bool) -> list[Reason]:
+    """The caller's side: `identity` (whether it must, and does, allow), the boundary and the session policy."""
+    failing = []
+    if not identity:
+        failing.append(Reason(Gate.IDENTITY, IMPLICIT, ReasonCode.IDENTITY_NO_ALLOW))
+    if not f.boundary:
+        failing.append(Reason(Gate.BOUNDARY, IMPLICIT, ReasonCode.BOUNDARY_NO_ALLOW))
+    if not f.session:
+        failing.append(Reason(Gate.SESSION, IMPLICIT, ReasonCode.SESSION_NO_ALLOW))
+    return failing
+
+
+def _unless(failing: list[Reason], policies: PolicySet, analysis: Analysis, f: Facts) -> Verdict:
+    """Implicitly denied for the `failing` gates, or allowed when none failed."""
+    if failing:
+        return IMPLICIT, tuple(failing)
+    return ALLOWED, _allow_reasons(policies, analysis, f.resource)
+
+
+def _allow_reasons(policies: PolicySet, analysis: Analysis, how: PrincipalMatch | None) -> tuple[Reason, ...]:
+    """Every gate that allowed, with its first allowing statement."""
     reasons: list[Reason] = []
     if policies.root:
-        reasons.append(Reason(Gate.ROOT, Decision.ALLOWED, ReasonCode.ROOT_ALLOWS))
-    if identity.allows:
-        reasons.append(Reason(Gate.IDENTITY, Decision.ALLOWED, _ALLOWED_BY[Gate.IDENTITY], identity.allows[0]))
-    for gate, found in ((Gate.BOUNDARY, boundary), (Gate.SESSION, session)):
+        reasons.append(Reason(Gate.ROOT, ALLOWED, ReasonCode.ROOT_ALLOWS))
+    for gate, found, code in (
+        (Gate.IDENTITY, analysis.identity, ReasonCode.IDENTITY_ALLOWS),
+        (Gate.BOUNDARY, analysis.boundary, ReasonCode.BOUNDARY_ALLOWS),
+        (Gate.SESSION, analysis.session, ReasonCode.SESSION_ALLOWS),
+    ):
         if found is not None and found.allows:
-            reasons.append(Reason(gate, Decision.ALLOWED, _ALLOWED_BY[gate], found.allows[0]))
+            reasons.append(Reason(gate, ALLOWED, code, found.allows[0]))
+    resource = analysis.resource
     if resource is not None and resource.allows:
         gate = policies.resource_gate
-        how = resource_best.name.lower().replace("_", " ") if resource_best else "caller"
         code = ReasonCode.TRUST_ALLOWS if gate is Gate.TRUST else ReasonCode.RESOURCE_ALLOWS
-        reasons.append(Reason(gate, Decision.ALLOWED, code, resource.allows[0], facts=(("how", how),)))
+        named = how.name.lower().replace("_", " ") if how else "caller"
+        reasons.append(Reason(gate, ALLOWED, code, resource.allows[0], facts=(("how", named),)))
     return tuple(reasons)
-
-
-def _outcome(
-    decision: Decision,
-    reasons: tuple[Reason, ...],
-    request: Request,
-    policies: PolicySet,
-    missing: set[str],
-    *found: Findings | None,
-) -> Outcome:
-    gates = (reasons[0].gate,) if len(reasons) == 1 else tuple(dict.fromkeys(r.gate for r in reasons))
-    matched: list[StatementRef] = []
-    for findings in found:
-        if findings is not None:
-            matched += findings.denies
-            matched += findings.allows
-    keys = tuple(sorted(missing)) if missing else ()
-    return Outcome(decision, gates, reasons, request, keys, tuple(matched), policies=policies)

@@ -1,14 +1,14 @@
-"""The result of an evaluation, as data: the decision, the deciding gates and statements, missing keys.
-
-Reasons carry codes; their words are in `engine/words.py`.
+"""The result of an evaluation, as data: the decision, the deciding gates and statements, missing keys, and the
+per-kind analysis it was decided from. Reasons carry codes; their words are in `engine/words.py`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from policysim.compiled import Diagnostic, StatementRef
 from policysim.engine import words
+from policysim.engine.analysis import Analysis
 from policysim.engine.policies import PolicySet
 from policysim.enums import Decision, Gate, ReasonCode
 from policysim.request import Request
@@ -57,33 +57,41 @@ class Outcome:
     reasons: tuple[Reason, ...]
     request: Request | None = None
     missing_keys: tuple[str, ...] = ()
-    matched: tuple[StatementRef, ...] = ()  # every statement that applied, allow or deny
-    diagnostics: tuple[Diagnostic, ...] = ()
     hop: int | None = None  # set when a role-chain hop refused: the index of that hop
-    policies: PolicySet | None = None  # what was evaluated, for tracing
+    policies: PolicySet | None = None  # what the request was evaluated with, for tracing
+    # what each policy kind said (None when a service rule answered before any policy was read)
+    analysis: Analysis | None = field(default=None, compare=False)
 
     @property
     def allowed(self) -> bool:
         """True exactly when the decision is `allowed`."""
         return self.decision is Decision.ALLOWED
 
+    @property
+    def matched(self) -> tuple[StatementRef, ...]:
+        """Every statement that applied, allow or deny."""
+        return self.analysis.matched() if self.analysis is not None else ()
+
+    @property
+    def diagnostics(self) -> tuple[Diagnostic, ...]:
+        """The compile diagnostics of the policies evaluated for this outcome, each once."""
+        ps = self.policies
+        if ps is None or self.analysis is None:
+            return ()
+        kinds = [ps.identity, (ps.boundary,) if ps.boundary else (), ps.session or ()]
+        kinds += [level for _, level in ps.scp_levels] + [level for _, level in ps.rcp_levels]
+        kinds.append((ps.resource,) if ps.resource else ())
+        found = [d for policies in kinds for policy in policies for d in policy.diagnostics]
+        return tuple(dict.fromkeys(found))
+
     def explain(self) -> Explanation:
         """A readable explanation; `str()` it."""
         return Explanation(self)
 
     def with_hop(self, hop: int) -> Outcome:
-        """The same outcome, attributed to a role-chain hop."""
+        """The same outcome (request, policies and analysis included), attributed to a role-chain hop."""
         reasons = tuple(replace(r, hop=hop if r.hop is None else r.hop) for r in self.reasons)
-        return Outcome(
-            self.decision,
-            self.gates,
-            reasons,
-            self.request,
-            self.missing_keys,
-            self.matched,
-            self.diagnostics,
-            hop,
-        )
+        return replace(self, reasons=reasons, hop=hop)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,7 @@
 """The full reasoning for one request, statement by statement: opt-in, off the hot path.
 
-It asks the same compiled matchers the engine asks, so a trace cannot disagree with a decision.
+No matcher of its own: it asks `scan` with a sink that records each statement's parts, so a trace cannot disagree
+with a decision.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from policysim.compiled import CompiledPolicy, CompiledStatement, StatementRef
 from policysim.conditions import ClauseResult
 from policysim.engine.policies import PolicySet
+from policysim.engine.scan import scan
 from policysim.request import Request
 
 
@@ -43,17 +45,23 @@ class PolicyTrace:
     statements: tuple[StatementTrace, ...]
 
 
-def trace_statement(statement: CompiledStatement, request: Request, bounded: bool = False) -> StatementTrace:
-    """Match one statement part by part (`bounded`: the caller has a permissions boundary)."""
-    ctx = request.context
-    resource = None if statement.resources is None else statement.resources.matches(request.resource, ctx)
-    principal = None
-    if statement.principals is not None:
-        principal = statement.names(request.principal, bounded) is not None
-    conditions = tuple(statement.condition.explain(ctx)) if statement.condition is not None else ()
-    return StatementTrace(
-        statement.ref, statement.actions.matches(request.action_lower), resource, principal, conditions
-    )
+class _Recorder:
+    """The sink `trace` hands `scan`: it keeps what scan found for each statement, in order."""
+
+    __slots__ = ("statements",)
+
+    def __init__(self) -> None:
+        self.statements: list[StatementTrace] = []
+
+    def statement(
+        self,
+        statement: CompiledStatement,
+        action: bool,
+        resource: bool | None,
+        principal: bool | None,
+        conditions: tuple[ClauseResult, ...],
+    ) -> None:
+        self.statements.append(StatementTrace(statement.ref, action, resource, principal, conditions))
 
 
 def trace(request: Request, policies: PolicySet) -> list[PolicyTrace]:
@@ -67,7 +75,9 @@ def trace(request: Request, policies: PolicySet) -> list[PolicyTrace]:
     if policies.resource is not None:
         groups.append((f"{policies.resource.kind.value} policy", policies.resource))
     bounded = policies.boundary is not None
-    return [
-        PolicyTrace(role, policy, tuple(trace_statement(s, request, bounded) for s in policy.statements))
-        for role, policy in groups
-    ]
+    out: list[PolicyTrace] = []
+    for role, policy in groups:
+        recorder = _Recorder()
+        scan((policy,), request, set(), bounded, recorder)
+        out.append(PolicyTrace(role, policy, tuple(recorder.statements)))
+    return out

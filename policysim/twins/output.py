@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from policysim.compiled import CompiledPolicy, StatementRef
+from policysim.engine.analysis import analyse
 from policysim.engine.outcome import Outcome
 from policysim.engine.policies import PolicySet
-from policysim.engine.scan import Findings, scan
+from policysim.engine.scan import Findings
 from policysim.enums import Decision, Effect, PolicyKind
 from policysim.errors import Location, RequestError
 from policysim.identifiers import is_ascii_digits
@@ -169,36 +170,33 @@ def _cross_account(outcome: Outcome) -> bool:
 
 
 def _verdict(found: Findings) -> str:
-    if found.denies:
-        return Decision.EXPLICIT_DENY.value
-    return (Decision.ALLOWED if found.allows else Decision.IMPLICIT_DENY).value
+    return found.verdict.value
 
 
 def _details(ev: Evaluation) -> tuple[bool | None, bool | None, dict[str, str]]:
-    """AllowedByOrganizations, AllowedByPermissionsBoundary (None when not applicable), per-type decisions."""
+    """AllowedByOrganizations, AllowedByPermissionsBoundary (None when not applicable), per-type decisions.
+
+    Read from the outcome's analysis, the findings its decision was made from. An outcome a service rule gave before
+    any policy was read has none; its policies are analysed here, once, as AWS's simulator would report them.
+    """
     request = ev.outcome.request
     ps = ev.policies
     if request is None:
         return None, None, {}
-    scratch: set[str] = set()
+    found = ev.outcome.analysis or analyse(request, ps, set())
     orgs = None
     if ps.scp_levels:
-        levels = [scan(level, request, scratch) for _, level in ps.scp_levels]
-        orgs = all(f.allows and not f.denies for f in levels)
+        orgs = all(f.allows and not f.denies for _, f in found.scps)
     details: dict[str, str] = {}
-    identity = scan(ps.identity, request, scratch)
+    identity = found.identity
     details[IAM_POLICY] = Decision.ALLOWED.value if ps.root and not identity.denies else _verdict(identity)
-    if ps.resource is not None:
-        details[RESOURCE_POLICY] = _verdict(scan((ps.resource,), request, scratch, ps.boundary is not None))
-    else:
-        details[RESOURCE_POLICY] = Decision.IMPLICIT_DENY.value
+    details[RESOURCE_POLICY] = _verdict(found.resource) if found.resource is not None else Decision.IMPLICIT_DENY.value
     boundary = None
-    if ps.boundary is not None:
-        found = scan((ps.boundary,), request, scratch)
-        boundary = bool(found.allows) and not found.denies
-        details[BOUNDARY_POLICY] = _verdict(found)
-    if ps.session is not None:
-        details[SESSION_POLICY] = _verdict(scan(ps.session, request, scratch))
+    if found.boundary is not None:
+        boundary = bool(found.boundary.allows) and not found.boundary.denies
+        details[BOUNDARY_POLICY] = _verdict(found.boundary)
+    if found.session is not None:
+        details[SESSION_POLICY] = _verdict(found.session)
     return orgs, boundary, details
 
 

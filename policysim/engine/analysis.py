@@ -1,0 +1,61 @@
+"""What each policy kind said about one request: the findings `decide` reads, kept on the outcome for its readers
+(the twins' per-type decision details, `Outcome.matched`), so nothing scans an outcome's policies again.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from policysim.compiled import StatementRef
+from policysim.engine.policies import PolicySet
+from policysim.engine.scan import Findings, scan
+from policysim.request import Request
+
+Levels = tuple[tuple[str, Findings], ...]  # per level of an organization, root first
+
+
+class Analysis(NamedTuple):
+    """The findings of every policy kind for one request; None where the kind does not apply to it."""
+
+    identity: Findings
+    boundary: Findings | None
+    session: Findings | None  # None: the caller is not limited by session policies
+    resource: Findings | None  # the resource-based policy (a trust policy for the trust actions)
+    scps: Levels  # the principal account's SCPs
+    rcps: Levels  # the resource account's RCPs
+
+    def denies(self) -> list[StatementRef]:
+        """Every applicable Deny: identity, boundary, session, resource, then the SCP and RCP levels."""
+        out = list(self.identity.denies)
+        for found in (self.boundary, self.session, self.resource):
+            if found is not None:
+                out += found.denies
+        for _, found in self.scps:
+            out += found.denies
+        for _, found in self.rcps:
+            out += found.denies
+        return out
+
+    def matched(self) -> tuple[StatementRef, ...]:
+        """Every statement of the identity, boundary, session and resource policies that applied, allow or deny."""
+        out: list[StatementRef] = []
+        for found in (self.identity, self.boundary, self.session, self.resource):
+            if found is not None:
+                out += found.denies
+                out += found.allows
+        return tuple(out)
+
+
+def analyse(request: Request, policies: PolicySet, missing: set[str]) -> Analysis:
+    """Scan every kind of `policies` for `request` once; absent condition keys go to `missing`."""
+    boundary = policies.boundary
+    scps, rcps = policies.scp_levels, policies.rcp_levels
+    return Analysis(
+        scan(policies.identity, request, missing),
+        scan((boundary,), request, missing) if boundary else None,
+        scan(policies.session, request, missing) if policies.session is not None else None,
+        # NotPrincipal never spares a caller with a boundary: only the resource policy names principals
+        scan((policies.resource,), request, missing, boundary is not None) if policies.resource else None,
+        tuple([(name, scan(level, request, missing)) for name, level in scps]) if scps else (),
+        tuple([(name, scan(level, request, missing)) for name, level in rcps]) if rcps else (),
+    )
