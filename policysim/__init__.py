@@ -12,7 +12,7 @@ The public API; everything else is private::
 from policysim.compiled import StatementRef
 from policysim.diff import Change, ChangeKind, Exploration, diff_scenarios
 from policysim.engine.outcome import Explanation, Outcome, Reason
-from policysim.enums import Decision, Effect, Gate, PolicyKind
+from policysim.enums import Decision, Effect, Gate, PolicyKind, ReasonCode
 from policysim.errors import (
     ConfigError,
     EvaluationError,
@@ -49,6 +49,7 @@ __all__ = [
     "PolicyKind",
     "PolicysimError",
     "Reason",
+    "ReasonCode",
     "ReferenceError_",
     "RequestError",
     "RequestSpec",
