@@ -77,6 +77,6 @@ def authorize(request: Request, policies: PolicySet) -> Outcome:
     outcome = decide(request, policies)
     if outcome.decision is not Decision.EXPLICIT_DENY:
         refused = owned_resource_refusal(request)
-        if refused is not None:
-            return replace(refused, policies=policies)
+        if refused is not None:  # the policies were read: keep what they said
+            return replace(refused, policies=policies, analysis=outcome.analysis, missing_keys=outcome.missing_keys)
     return outcome
