@@ -17,11 +17,11 @@ from functools import cache, cached_property
 from pathlib import Path
 
 from policysim.errors import InputError, Location
+from policysim.identifiers import is_action_name
 from policysim.load import decode_input, read_limited
 
 BUILTIN = Path(__file__).with_name("data") / "actions.txt"
 PLACEHOLDER = re.compile(r"\$\{([A-Za-z0-9]+)\}")
-ACTION_NAME = re.compile(r"^[A-Za-z0-9-]+:[A-Za-z0-9_-]+$")
 EXAMPLE = "policysim-example"
 
 
@@ -152,7 +152,7 @@ class ActionCatalogue:
                     raise InputError(f"resource type `{fields[1]}` of `{service}` is declared twice", where)
                 formats[(service, fields[1])] = ArnFormat.compile(service, fields[1], fields[2])
                 continue
-            if not ACTION_NAME.match(fields[0]):
+            if not is_action_name(fields[0]):
                 raise InputError(f"invalid action name `{fields[0]}`", where, "write `service:ActionName`")
             service = fields[0].split(":", 1)[0].lower()
             unknown = [t for t in fields[1:] if (service, t) not in formats]

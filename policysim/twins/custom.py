@@ -6,7 +6,6 @@ kind; each action x resource becomes one `Request` + `PolicySet` for `decide`, a
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -15,7 +14,7 @@ from policysim.compile import compile_policy
 from policysim.compiled import CompiledPolicy
 from policysim.enums import Gate, PolicyKind
 from policysim.errors import Location, RequestError
-from policysim.identifiers import is_account_id, is_service_principal
+from policysim.identifiers import is_account_id, is_action_name, is_service_principal
 from policysim.ir.arn import parse_arn
 from policysim.ir.principal import principal_of_arn
 from policysim.load import Document, load_json
@@ -239,7 +238,7 @@ def _no_identity_policies(doc: Document, wire: CustomPolicyInput, caller: str) -
 
 
 def _check_action(action: str, where: Location) -> None:
-    if not re.fullmatch(r"[A-Za-z0-9-]+:[A-Za-z0-9_-]+", action):
+    if not is_action_name(action):
         raise RequestError(
             f"`{action}` is not an action name", where, "write `service:Action`; the simulator takes no wildcards"
         )
