@@ -274,7 +274,4 @@ def _build_resources(
         policy = None
         if resource.policy is not None:
             policy = compiler.inline((*rwhere, "policy"), f"{resource.arn}#policy", PolicyKind.RESOURCE)
-        must_allow = parsed.service == "kms" and parsed.resource.startswith("key/")
-        resources[resource.arn] = ResourceInfo(
-            resource.arn, account_id, partition, policy, resource.tags, must_allow=must_allow
-        )
+        resources[resource.arn] = ResourceInfo(resource.arn, account_id, partition, policy, resource.tags)

@@ -177,7 +177,6 @@ def resolve_target(
                 declared.account,
                 declared.partition,
                 policy=declared.policy,
-                must_allow=declared.must_allow,
                 tags=tags,
             )
         )

@@ -79,7 +79,6 @@ class ResourceInfo:
     partition: str
     policy: CompiledPolicy | None
     tags: Mapping[str, str]
-    must_allow: bool = False  # KMS key policies must allow explicitly
 
 
 @dataclass(frozen=True)
