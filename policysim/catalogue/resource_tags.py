@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from policysim.catalogue import ArnFormat
+from policysim.catalogue.arn_format import ArnFormat
 from policysim.errors import InputError, Location
 
 DATA = Path(__file__).with_name("data") / "resource_tags.txt"

