@@ -75,13 +75,9 @@ class Outcome:
     @property
     def diagnostics(self) -> tuple[Diagnostic, ...]:
         """The compile diagnostics of the policies evaluated for this outcome, each once."""
-        ps = self.policies
-        if ps is None or self.analysis is None:
+        if self.policies is None or self.analysis is None:
             return ()
-        kinds = [ps.identity, (ps.boundary,) if ps.boundary else (), ps.session or ()]
-        kinds += [level for _, level in ps.scp_levels] + [level for _, level in ps.rcp_levels]
-        kinds.append((ps.resource,) if ps.resource else ())
-        found = [d for policies in kinds for policy in policies for d in policy.diagnostics]
+        found = [d for policy in self.policies.every_policy() for d in policy.diagnostics]
         return tuple(dict.fromkeys(found))
 
     def explain(self) -> Explanation:

@@ -26,3 +26,11 @@ class PolicySet:
     root: bool = False  # the account root user: full access but for SCPs and explicit denies
     resource_gate: Gate = Gate.RESOURCE  # TRUST when the resource policy is a role's trust policy
     absent_resource_policy: str | None = None  # why no resource policy allows: the input did not give it
+
+    def every_policy(self) -> tuple[CompiledPolicy, ...]:
+        """Every policy of the set: identity, boundary, session, the SCP and RCP levels, then the resource's."""
+        out = [*self.identity, *((self.boundary,) if self.boundary else ()), *(self.session or ())]
+        out += [policy for _, level in self.scp_levels for policy in level]
+        out += [policy for _, level in self.rcp_levels for policy in level]
+        out += [self.resource] if self.resource else []
+        return tuple(out)

@@ -27,90 +27,221 @@ class _Strict(BaseModel):
 class User(_Strict):
     """An IAM user."""
 
-    groups: Names = []
-    managed_policies: Names = []
-    inline_policies: dict[PolicyName, Doc] = {}
-    permissions_boundary: str | None = None
-    tags: Tags = {}
-    path: str = "/"
+    groups: Names = Field(default=[], description="Names of groups of the same account; the user gets their policies.")
+    managed_policies: Names = Field(
+        default=[],
+        description=(
+            "Managed policies attached to the user: policy names of the same account, customer managed policy "
+            "ARNs, or AWS managed policy ARNs."
+        ),
+    )
+    inline_policies: dict[PolicyName, Doc] = Field(
+        default={},
+        description="Inline policies: `<name>: <policy document>` (a name is 1-128 of letters, digits and `+=,.@-_`).",
+    )
+    permissions_boundary: str | None = Field(
+        default=None,
+        description="The permissions boundary: a policy name of the same account or a managed policy ARN.",
+    )
+    tags: Tags = Field(default={}, description="User tags `<key>: <value>`; they become `aws:PrincipalTag/<key>`.")
+    path: str = Field(
+        default="/",
+        description="The IAM path, part of the user's ARN (`arn:aws:iam::ACCOUNT:user/PATH/NAME`); default `/`.",
+    )
 
 
 class Group(_Strict):
     """An IAM group: a set of policies for its users; never a principal."""
 
-    managed_policies: Names = []
-    inline_policies: dict[PolicyName, Doc] = {}
-    path: str = "/"
+    managed_policies: Names = Field(
+        default=[],
+        description=(
+            "Managed policies attached to the group: policy names of the same account, customer managed "
+            "policy ARNs, or AWS managed policy ARNs."
+        ),
+    )
+    inline_policies: dict[PolicyName, Doc] = Field(
+        default={},
+        description="Inline policies: `<name>: <policy document>` (a name is 1-128 of letters, digits and `+=,.@-_`).",
+    )
+    path: str = Field(default="/", description="The IAM path, part of the group's ARN; default `/`.")
 
 
 class Role(_Strict):
     """An IAM role. Without `trust_policy` it cannot be assumed."""
 
-    trust_policy: Doc | None = None
-    managed_policies: Names = []
-    inline_policies: dict[PolicyName, Doc] = {}
-    permissions_boundary: str | None = None
-    max_session_duration: Annotated[int, Field(ge=3600, le=43200)] = 3600
-    path: str = "/"
-    tags: Tags = {}
-    role_id: str | None = None  # the unique id (AROA...); generated when absent
+    trust_policy: Doc | None = Field(
+        default=None,
+        description=(
+            "The trust policy (who may assume the role): a policy document or `{file: PATH}`. A role without "
+            "one cannot be assumed."
+        ),
+    )
+    managed_policies: Names = Field(
+        default=[],
+        description=(
+            "Managed policies attached to the role: policy names of the same account, customer managed policy "
+            "ARNs, or AWS managed policy ARNs."
+        ),
+    )
+    inline_policies: dict[PolicyName, Doc] = Field(
+        default={},
+        description="Inline policies: `<name>: <policy document>` (a name is 1-128 of letters, digits and `+=,.@-_`).",
+    )
+    permissions_boundary: str | None = Field(
+        default=None,
+        description="The permissions boundary: a policy name of the same account or a managed policy ARN.",
+    )
+    max_session_duration: Annotated[int, Field(ge=3600, le=43200)] = Field(
+        default=3600,
+        description=(
+            "Seconds, 3600-43200 (default 3600): the longest `duration_seconds` an AssumeRole request may ask for."
+        ),
+    )
+    path: str = Field(
+        default="/", description="The IAM path, part of the role ARN but not of its session ARNs; default `/`."
+    )
+    tags: Tags = Field(
+        default={},
+        description=(
+            "Role tags: `aws:PrincipalTag/<key>` for its sessions, `aws:ResourceTag/<key>` when the role is "
+            "the resource."
+        ),
+    )
+    role_id: str | None = Field(
+        default=None,
+        description=(
+            "The role's unique id (`AROA...`), used in `aws:userid` (`ROLEID:SESSION`); a stable id is "
+            "generated from the ARN when absent."
+        ),
+    )
 
 
 class Bucket(_Strict):
     """An S3 bucket, optionally with a bucket policy."""
 
-    policy: Doc | None = None
-    tags: Tags = {}
+    policy: Doc | None = Field(
+        default=None,
+        description="The bucket policy: a policy document or `{file: PATH}`; none when absent.",
+    )
+    tags: Tags = Field(default={}, description="Bucket tags: its `aws:ResourceTag/<key>` values.")
 
 
 class Resource(_Strict):
     """Any other resource with a resource-based policy (SQS queue, SNS topic, KMS key, secret, ...)."""
 
-    arn: str
-    policy: Doc | None = None
-    tags: Tags = {}
+    arn: str = Field(description="The resource's ARN.")
+    policy: Doc | None = Field(
+        default=None,
+        description="The resource-based policy: a policy document or `{file: PATH}`; none when absent.",
+    )
+    tags: Tags = Field(default={}, description="Resource tags: its `aws:ResourceTag/<key>` values.")
 
 
 class Account(_Strict):
     """An AWS account and what it holds."""
 
-    name: str | None = None
-    partition: str = "aws"
-    scps: Names | None = None  # None: FullAWSAccess, as AWS attaches by default
-    rcps: Names = []
-    policies: dict[PolicyName, Doc] = {}
-    users: dict[str, User] = {}
-    groups: dict[str, Group] = {}
-    roles: dict[str, Role] = {}
-    buckets: dict[str, Bucket] = {}
-    resources: list[Resource] = []
+    name: str | None = Field(default=None, description="A display name.")
+    partition: str = Field(
+        default="aws",
+        description=(
+            "The partition of the account's ARNs: `aws` (default), `aws-cn`, `aws-us-gov`, `aws-iso`, "
+            "`aws-iso-b`, `aws-iso-e`, `aws-iso-f` or `aws-eusc`."
+        ),
+    )
+    scps: Names | None = Field(
+        default=None,
+        description=(
+            "SCPs attached to the account itself (member accounts only): names from `organization.policies` "
+            "or `FullAWSAccess`. Without the key, `FullAWSAccess`."
+        ),
+    )
+    rcps: Names = Field(
+        default=[],
+        description=(
+            "RCPs attached to the account itself (member accounts only): names from `organization.policies`; "
+            "`RCPFullAWSAccess` is always attached."
+        ),
+    )
+    policies: dict[PolicyName, Doc] = Field(
+        default={},
+        description=(
+            "Customer managed policies defined in this account: `<name>: <policy document>`; ARN "
+            "`arn:PARTITION:iam::ACCOUNT:policy/<name>`."
+        ),
+    )
+    users: dict[str, User] = Field(default={}, description="IAM users: `<name>: {...}`.")
+    groups: dict[str, Group] = Field(default={}, description="IAM groups: `<name>: {...}`.")
+    roles: dict[str, Role] = Field(default={}, description="IAM roles: `<name>: {...}`.")
+    buckets: dict[str, Bucket] = Field(
+        default={}, description="S3 buckets of this account: `<bucket name>: {policy, tags}`."
+    )
+    resources: list[Resource] = Field(
+        default=[],
+        description="Any other resource with a resource-based policy or tags: a list of `{arn, policy, tags}`.",
+    )
 
 
 class OrgRoot(_Strict):
     """The organization root: policies attached to it and accounts directly under it."""
 
-    scps: Names | None = None
-    rcps: Names = []
-    accounts: Names = []
+    scps: Names | None = Field(
+        default=None,
+        description=(
+            "SCPs attached to the root: names from `organization.policies` or `FullAWSAccess`. Without the "
+            "key, `FullAWSAccess`."
+        ),
+    )
+    rcps: Names = Field(
+        default=[],
+        description=(
+            "RCPs attached to the root: names from `organization.policies`; `RCPFullAWSAccess` is always attached."
+        ),
+    )
+    accounts: Names = Field(default=[], description="Ids of the accounts directly under the root (quoted strings).")
 
 
 class OrgUnit(_Strict):
     """An organizational unit."""
 
-    parent: str = "root"
-    scps: Names | None = None
-    rcps: Names = []
-    accounts: Names = []
+    parent: str = Field(default="root", description="The parent: `root` (default) or the name of another OU.")
+    scps: Names | None = Field(
+        default=None,
+        description=(
+            "SCPs attached to the OU: names from `organization.policies` or `FullAWSAccess`. Without the key, "
+            "`FullAWSAccess`."
+        ),
+    )
+    rcps: Names = Field(
+        default=[],
+        description=(
+            "RCPs attached to the OU: names from `organization.policies`; `RCPFullAWSAccess` is always attached."
+        ),
+    )
+    accounts: Names = Field(default=[], description="Ids of the accounts directly in this OU (quoted strings).")
 
 
 class Organization(_Strict):
     """AWS Organizations: the OU tree, SCPs and RCPs."""
 
-    id: Annotated[str, Field(pattern=r"^o-[a-z0-9]{10,32}$")]
-    management_account: str | None = None
-    policies: dict[PolicyName, Doc] = {}
-    root: OrgRoot = OrgRoot()
-    units: dict[str, OrgUnit] = {}
+    id: Annotated[str, Field(pattern=r"^o-[a-z0-9]{10,32}$")] = Field(
+        description=(
+            "The organization id: `o-` and 10-32 lowercase letters or digits. Members get it as "
+            "`aws:PrincipalOrgID` and `aws:ResourceOrgID`."
+        ),
+    )
+    management_account: str | None = Field(
+        default=None,
+        description=(
+            "The management account's id (quoted); it must be placed in the tree. SCPs never restrict it and "
+            "RCPs do not apply to its resources."
+        ),
+    )
+    policies: dict[PolicyName, Doc] = Field(
+        default={}, description="SCPs and RCPs by name: `<name>: <policy document>`."
+    )
+    root: OrgRoot = Field(default=OrgRoot(), description="The organization root: `{scps, rcps, accounts}`.")
+    units: dict[str, OrgUnit] = Field(default={}, description="The OUs: `<OU name>: {parent, scps, rcps, accounts}`.")
 
 
 Expectation = Literal["allowed", "denied", "explicitDeny", "implicitDeny"]
@@ -119,35 +250,137 @@ Expectation = Literal["allowed", "denied", "explicitDeny", "implicitDeny"]
 class Test(_Strict):
     """One expectation: a request and the decision it should get."""
 
-    name: str
-    principal: str
-    assume: Names = []
-    session_name: str | None = None
-    external_id: str | None = None
-    mfa: bool | None = None
-    session_policy: Doc | None = None
-    session_policy_arns: Names = []
-    session_tags: Tags = {}
-    transitive_tag_keys: Names = []
-    source_identity: str | None = None
-    duration_seconds: int | None = None
-    via: Literal["api", "cli", "console"] = "api"
-    action: str | Names
-    resource: str | Names
-    resource_account: str | None = None
-    context: dict[str, ContextValue] = {}
-    expect: Expectation
+    name: str = Field(description="The test's name, shown in reports (and the pytest item id).")
+    principal: str = Field(
+        description=(
+            "Who makes the request: a user or role name, a principal ARN, a service principal, or `anonymous`."
+        ),
+    )
+    assume: Names = Field(
+        default=[],
+        description="A role chain walked before the request: role names or role ARNs; each hop is authorized.",
+    )
+    session_name: str | None = Field(
+        default=None,
+        description=(
+            "The role session name (every hop). Default: the user's name when a user assumes the role, "
+            "otherwise `policysim`."
+        ),
+    )
+    external_id: str | None = Field(default=None, description="The ExternalId, passed on every hop (`sts:ExternalId`).")
+    mfa: bool | None = Field(
+        default=None,
+        description=(
+            "`true`: the caller authenticated with MFA (`aws:MultiFactorAuthPresent`, carried through the chain)."
+        ),
+    )
+    session_policy: Doc | None = Field(
+        default=None,
+        description="A policy document (or `{file: PATH}`) passed as the session policy on the last hop.",
+    )
+    session_policy_arns: Names = Field(
+        default=[],
+        description=(
+            "Managed session policy ARNs: not modelled yet; a test that gives any is refused (exit 2). Write "
+            "the policy inline as `session_policy`."
+        ),
+    )
+    session_tags: Tags = Field(
+        default={},
+        description=(
+            "Session tags `{key: value}` on the last hop (`aws:RequestTag/*`; needs `sts:TagSession` in the "
+            "trust policy); they override role tags."
+        ),
+    )
+    transitive_tag_keys: Names = Field(default=[], description="Session tag keys that persist through later hops.")
+    source_identity: str | None = Field(
+        default=None,
+        description=(
+            "The source identity (`sts:SourceIdentity`; needs `sts:SetSourceIdentity`), carried through the chain."
+        ),
+    )
+    duration_seconds: int | None = Field(
+        default=None, description="The session duration asked for, in seconds (every hop)."
+    )
+    via: Literal["api", "cli", "console"] = Field(
+        default="api",
+        description=(
+            "`api` (default), `cli` or `console` (the console's Switch Role: no ExternalId, 1-hour sessions, "
+            "no session policies or tags)."
+        ),
+    )
+    action: str | Names = Field(
+        description=(
+            "`service:Action` (no wildcards, at most 128 characters), or a list: one result per action x resource."
+        ),
+    )
+    resource: str | Names = Field(
+        description="A resource ARN or `*` (at most 2,048 characters), or a list: one result per action x resource.",
+    )
+    resource_account: str | None = Field(
+        default=None,
+        description="The 12-digit owner (quoted) of a resource the model does not declare.",
+    )
+    context: dict[str, ContextValue] = Field(
+        default={},
+        description=(
+            "Request context keys: `{<key>: <value or list>}`; they override derived keys, and `null` removes "
+            "a derived key."
+        ),
+    )
+    expect: Expectation = Field(
+        description="The decision expected: `allowed`, `denied` (either deny), `explicitDeny` or `implicitDeny`.",
+    )
     # why, beyond what: a gate among the outcome's deciding gates, and a statement its reasons name
     # (`SID`, `#N` for a statement without a Sid, or `POLICY_ID#SID`; scenario-format.md, Expectations)
-    expect_gate: Annotated[Gate, Field(strict=False)] | None = None
-    expect_statement: Annotated[str, Field(min_length=1)] | None = None
+    expect_gate: Annotated[Gate, Field(strict=False)] | None = Field(
+        default=None,
+        description=(
+            "A gate that must be among the deciding gates: `identity`, `resource`, `trust`, `boundary`, "
+            "`session`, `scp`, `rcp`, `service` or `root`."
+        ),
+    )
+    expect_statement: Annotated[str, Field(min_length=1)] | None = Field(
+        default=None,
+        description=(
+            "A statement the reasons must name: `SID`, `#N` (a statement without a Sid, counted from 1), or "
+            "`POLICY_ID#SID`."
+        ),
+    )
+
+
+class Defaults(_Strict):
+    """Request settings every test of the scenario has unless it gives its own (scenario-format.md, Defaults)."""
+
+    context: dict[str, ContextValue] = Field(
+        {}, description="Request context keys every test has; a test's own `context` wins key by key."
+    )
+    region: str | None = Field(None, description="`aws:RequestedRegion` of every test's request.")
+    source_ip: str | None = Field(None, description="`aws:SourceIp` of every test's request.")
+    mfa: bool | None = Field(None, description="`mfa` of every test that does not set it.")
+    via: Literal["api", "cli", "console"] | None = Field(
+        None, description="`via` of every test that makes an AssumeRole request and does not set it."
+    )
 
 
 class ScenarioFile(_Strict):
     """A whole scenario file."""
 
-    scenario: str
-    description: str | None = None
-    organization: Organization | None = None
-    accounts: dict[str, Account] = {}
-    tests: list[Test] = []
+    scenario: str = Field(description="The scenario's title, shown in reports.")
+    description: str | None = Field(default=None, description="Free text.")
+    organization: Organization | None = Field(
+        default=None,
+        description="The AWS Organization the accounts belong to: its OU tree, SCPs and RCPs.",
+    )
+    accounts: dict[str, Account] = Field(
+        default={},
+        description="The accounts: a mapping from 12-digit account id (a quoted string) to what the account holds.",
+    )
+    defaults: Defaults | None = Field(
+        None, description="Request settings (context, region, source IP, mfa, via) every test has unless it overrides."
+    )
+    newer_actions: Names = Field(
+        [],
+        description="Actions tests may name though the shipped service catalogue does not list them (newer than it).",
+    )
+    tests: list[Test] = Field(default=[], description="The tests: each a request and the decision it should get.")

@@ -85,7 +85,24 @@ def explanation_lines(result: TestResult) -> list[str]:
     for diagnostic in o.diagnostics:
         at = where(diagnostic.location)
         out.append(f"note: {words.text(diagnostic.code, diagnostic.facts)}" + (f" ({at})" if at else ""))
+    out.extend(f"note: {note}" for note in result.key_notes)
     return out
+
+
+def left_out_lines(result: TestResult) -> list[str]:
+    """The action x resource pairs of the test that were not evaluated, and why."""
+    return [f"left out: {item.action} on {item.resource}: {item.reason}" for item in result.left_out]
+
+
+def absent_key_line(result: TestResult) -> str | None:
+    """For a passing test that statements' conditions read absent keys for: which ones. A test that passes only
+    because a key is absent is the commonest silent mistake, so `check` says so without `-v`."""
+    never = {note.key.lower() for note in result.key_notes}  # keys no such request carries are notes instead
+    keys = [key for key in result.outcome.missing_keys if key.lower() not in never]
+    if not result.passed or not keys:
+        return None
+    listed = ", ".join(f"`{key}`" for key in keys)
+    return f"passed with context keys {listed} absent, which its policies read: give them if the test means them"
 
 
 def fingerprint(*parts: str) -> str:

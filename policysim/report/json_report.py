@@ -11,6 +11,7 @@ from policysim.errors import Location, PolicysimError
 from policysim.report.common import deciding_statements, summarize
 from policysim.report.model import ScenarioRun
 from policysim.scenario.results import TestResult
+from policysim.world.key_notes import KeyNote
 
 FORMAT_VERSION = "1"
 
@@ -70,7 +71,20 @@ def _test(result: TestResult) -> dict[str, Any]:
     if result.skipped:
         doc["skipped"] = True
         doc["skip_reason"] = result.skip_reason
+    if result.key_notes:  # conditions on keys the request can never carry
+        doc["key_notes"] = [_key_note(note) for note in result.key_notes]
+    if result.left_out:  # pairs of the test's lists that were not evaluated (on its first result)
+        doc["left_out"] = [{"action": i.action, "resource": i.resource, "reason": i.reason} for i in result.left_out]
     return doc
+
+
+def _key_note(note: KeyNote) -> dict[str, Any]:
+    return {
+        "statement": _statement(note.statement),
+        "key": note.key,
+        "never_applies": note.never_applies,
+        "message": str(note),
+    }
 
 
 def _statement(ref: StatementRef) -> dict[str, Any]:

@@ -9,8 +9,10 @@ from rich.console import Console
 from rich.text import Text
 
 from policysim.report.common import (
+    absent_key_line,
     expectation_line,
     explanation_lines,
+    left_out_lines,
     skip_line,
     summarize,
     summary_line,
@@ -71,6 +73,10 @@ def _result_lines(result: TestResult, verbose: bool) -> list[Text]:
     lines = [_head(mark, style, result)]
     if not result.passed:
         lines.append(Text(INDENT + expectation_line(result), style="bold red"))
+    absent = absent_key_line(result)
+    if absent is not None and not verbose:
+        lines.append(Text(INDENT + visible(absent), style="yellow"))
+    lines.extend(Text(INDENT + visible(text), style="yellow") for text in left_out_lines(result))
     if not result.passed or verbose:
         lines.extend(Text(INDENT + visible(text), style="dim") for text in explanation_lines(result))
         if result.location is not None and result.location.line is not None:

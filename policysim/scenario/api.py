@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from policysim.catalogue.fit import accepted_names, action_problem, resource_problem
 from policysim.compile import compile_policy
 from policysim.compiled import CompiledPolicy
 from policysim.context import context_value_text
@@ -23,6 +24,7 @@ from policysim.managed import ManagedPolicyLibrary
 from policysim.model.scenario import ScenarioFile, Test
 from policysim.model.validation import validate
 from policysim.scenario.build import build_world
+from policysim.scenario.defaults import with_defaults
 from policysim.scenario.policies import PolicyCompiler
 from policysim.scenario.results import TestResult
 from policysim.scenario.runner import run_tests
@@ -70,7 +72,7 @@ class Session:
         resource_account: str | None = None,
     ) -> Outcome:
         """The outcome of this session doing `action` on `resource`; AssumeRole on a role is a full chained hop."""
-        check_request(action, resource, resource_account, None)
+        check_request(action, resource, resource_account, None, self.scenario.newer_actions)
         return self.scenario.answer(self.actor, action, resource, context_keys(context), resource_account)
 
 
@@ -88,6 +90,8 @@ class Scenario:
         self._world = world
         self._evaluator = Evaluator(world, clock)
         self._actors: dict[tuple[str, str | None], Actor] = {}
+        self._tests = tuple(with_defaults(test, wire.defaults) for test in wire.tests)
+        self._accepted = accepted_names(wire.newer_actions)
 
     @property
     def title(self) -> str:
@@ -111,8 +115,18 @@ class Scenario:
 
     @property
     def tests(self) -> tuple[Test, ...]:
-        """The scenario file's own tests, as validated (`policysim.model.scenario.Test`)."""
-        return tuple(self._wire.tests)
+        """The scenario file's own tests, as validated (`policysim.model.scenario.Test`), `defaults:` applied."""
+        return self._tests
+
+    @property
+    def default_region(self) -> str | None:
+        """The `defaults.region` of the file: `aws:RequestedRegion` of a test whose resource names no Region."""
+        return self._wire.defaults.region if self._wire.defaults is not None else None
+
+    @property
+    def newer_actions(self) -> frozenset[str]:
+        """The actions, lowercased, that the file's `newer_actions` accepts though the catalogue does not list them."""
+        return self._accepted
 
     def locate(self, path: Sequence[str | int]) -> Location:
         """Where the value at key `path` of the scenario file is written (`("tests", 0, "principal")`)."""
@@ -149,6 +163,10 @@ class Scenario:
 
     def _check_references(self) -> None:
         """Resolve every test's principal and roles now, so a bad reference is a load-time error."""
+        for index, name in enumerate(self._wire.newer_actions):
+            if not is_action_name(name):
+                at = self.locate(("newer_actions", index))
+                raise RequestError(f"invalid action `{name}` in `newer_actions`", at, "write `service:ActionName`")
         for index, test in enumerate(self._wire.tests):
             where = ("tests", index)
             resolve_actor(self._world, test.principal, self.locate((*where, "principal")))
@@ -213,7 +231,7 @@ class Scenario:
     def evaluate_spec(self, spec: RequestSpec) -> Outcome:
         """The outcome of one request given as a value: `evaluate`'s keywords, a test, `explain`'s flags."""
         where = spec.where
-        check_request(spec.action, spec.resource, spec.resource_account, where)
+        check_request(spec.action, spec.resource, spec.resource_account, where, self._accepted)
         actor = self._actor(spec.principal, where, spec.session_name)
         if spec.mfa is not None:
             actor = replace(actor, mfa=spec.mfa)
@@ -316,10 +334,19 @@ class Scenario:
         return compile_policy(doc, "session policy", PolicyKind.SESSION), chars
 
 
-def check_request(action: str, resource: str, resource_account: str | None, where: Location | None) -> None:
+def check_request(
+    action: str,
+    resource: str,
+    resource_account: str | None,
+    where: Location | None,
+    accepted: frozenset[str] = frozenset(),
+) -> None:
     """A request names one concrete action (`service:Name`, no wildcard) and, if any, a 12-digit account; its action
     name and resource are no longer than AWS accepts (`policysim.limits`: botocore's ActionNameType, 128 characters,
-    and ResourceNameType, 2,048), as the simulate twins enforce for `ActionNames` and `ResourceArns`."""
+    and ResourceNameType, 2,048), as the simulate twins enforce for `ActionNames` and `ResourceArns`.
+
+    The action must be one the service catalogue lists (or one of `accepted`, newer than it), and the resource of a
+    type it acts on (`policysim.catalogue.fit`): a request AWS would never evaluate gets no answer."""
     for what, value, bound in (("action", action, ACTION_NAME), ("resource", resource, RESOURCE_NAME)):
         if len(value) > bound.max:
             raise RequestError(
@@ -342,6 +369,9 @@ def check_request(action: str, resource: str, resource_account: str | None, wher
         )
     if resource_account is not None and not is_account_id(resource_account):
         raise RequestError(f"`resource_account` `{resource_account}` must be a 12-digit account id", where)
+    problem = action_problem(action, accepted) or resource_problem(action, resource)
+    if problem is not None:
+        raise RequestError(problem.message, where, problem.hint)
 
 
 def _via(spec: RequestSpec, session_policy: CompiledPolicy | None, where: Location | None) -> Via:

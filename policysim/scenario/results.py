@@ -9,6 +9,7 @@ from policysim.engine.outcome import Outcome
 from policysim.enums import Decision, Gate
 from policysim.errors import Location
 from policysim.model.scenario import Expectation
+from policysim.world.key_notes import KeyNote
 
 MATCHES: dict[str, frozenset[Decision]] = {
     "allowed": frozenset({Decision.ALLOWED}),
@@ -22,6 +23,15 @@ def statement_names(ref: StatementRef) -> tuple[str, str]:
     """The two ways `expect_statement` names a statement: its label (Sid, or `#N` without one) and
     `POLICY_ID#LABEL` (scenario-format.md, Expectations)."""
     return ref.label, f"{ref.policy_id}#{ref.label}"
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """An action x resource pair of a test that was not evaluated: the resource is not of a type the action acts on."""
+
+    action: str
+    resource: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -43,6 +53,8 @@ class TestResult:
     test_name: str = ""  # the test's own name, when `name` is one `NAME [ACTION on RESOURCE]` result of it
     expected_gate: Gate | None = None  # `expect_gate`: a gate that must be among the outcome's deciding gates
     expected_statement: str | None = None  # `expect_statement`: a statement the reasons must name
+    left_out: tuple[LeftOut, ...] = ()  # pairs of the test's action x resource lists that do not fit (first result)
+    key_notes: tuple[KeyNote, ...] = ()  # conditions on keys the request can never carry (world/key_notes.py)
 
     @property
     def decision(self) -> Decision:

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Protocol
 
+from policysim.catalogue.fit import resource_problem
 from policysim.compile import compile_policy
 from policysim.compiled import CompiledPolicy
 from policysim.engine.outcome import Outcome
 from policysim.enums import PolicyKind
-from policysim.errors import Location, UnsupportedError
+from policysim.errors import Location, RequestError, UnsupportedError
 from policysim.load import Document
 from policysim.model.scenario import Test
-from policysim.scenario.results import TestResult
+from policysim.scenario.defaults import with_region
+from policysim.scenario.results import LeftOut, TestResult
 from policysim.scenario.spec import RequestSpec
+from policysim.world.key_notes import key_notes
 
 
 class Scenario(Protocol):
@@ -29,6 +33,9 @@ class Scenario(Protocol):
 
     @property
     def tests(self) -> Sequence[Test]: ...
+
+    @property
+    def default_region(self) -> str | None: ...
 
     def locate(self, path: Sequence[str | int]) -> Location: ...
 
@@ -57,29 +64,58 @@ def run_tests(scenario: Scenario) -> list[TestResult]:
         session_policy = _session_policy(scenario, test, index)
         actions, resources = _listify(test.action), _listify(test.resource)
         principal = scenario.principal_arn(test.principal, test.session_name)
-        for action in actions:
-            for resource in resources:
-                spec = RequestSpec.from_test(test, action, resource, session_policy=session_policy, where=where)
-                name = test.name
-                if len(actions) * len(resources) > 1:
-                    name = f"{test.name} [{action} on {resource}]"
-                results.append(
-                    TestResult(
-                        file=scenario.file,
-                        scenario=scenario.title,
-                        name=name,
-                        principal=principal,
-                        action=action,
-                        resource=resource,
-                        expected=test.expect,
-                        outcome=scenario.evaluate_spec(spec),
-                        location=where,
-                        test_name=test.name,
-                        expected_gate=test.expect_gate,
-                        expected_statement=test.expect_statement,
-                    )
+        pairs, left_out = _fitting_pairs(scenario, index, actions, resources)
+        for number, (action, resource) in enumerate(pairs):
+            spec = RequestSpec.from_test(test, action, resource, session_policy=session_policy, where=where)
+            spec = replace(spec, context=with_region(spec.context, resource, scenario.default_region))
+            name = test.name
+            if len(actions) * len(resources) > 1:
+                name = f"{test.name} [{action} on {resource}]"
+            outcome = scenario.evaluate_spec(spec)
+            results.append(
+                TestResult(
+                    file=scenario.file,
+                    scenario=scenario.title,
+                    name=name,
+                    principal=principal,
+                    action=action,
+                    resource=resource,
+                    expected=test.expect,
+                    outcome=outcome,
+                    location=where,
+                    test_name=test.name,
+                    expected_gate=test.expect_gate,
+                    expected_statement=test.expect_statement,
+                    left_out=left_out if number == 0 else (),
+                    key_notes=key_notes(outcome),
                 )
+            )
     return results
+
+
+def _fitting_pairs(
+    scenario: Scenario, index: int, actions: list[str], resources: list[str]
+) -> tuple[list[tuple[str, str]], tuple[LeftOut, ...]]:
+    """The test's action x resource pairs whose resource is of a type the action acts on, and the others.
+
+    A test of one action on one resource that does not fit, or lists none that fit, is an error: AWS would never
+    evaluate such a request, so it has no decision to expect.
+    """
+    pairs: list[tuple[str, str]] = []
+    left_out: list[LeftOut] = []
+    for action in actions:
+        for resource in resources:
+            problem = resource_problem(action, resource)
+            if problem is None:
+                pairs.append((action, resource))
+            else:
+                left_out.append(LeftOut(action, resource, problem.message))
+    if left_out and not pairs:
+        where = scenario.locate(("tests", index, "resource"))
+        first = left_out[0].reason
+        more = f" (and {len(left_out) - 1} more pairs like it)" if len(left_out) > 1 else ""
+        raise RequestError(first + more, where, "name a resource of a type the action acts on")
+    return pairs, tuple(left_out)
 
 
 def _session_policy(scenario: Scenario, test: Test, index: int) -> CompiledPolicy | None:

@@ -6,10 +6,11 @@ kind; each action x resource becomes one `Request` + `PolicySet` for `decide`, a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from policysim.catalogue.fit import action_problem, resource_problem
 from policysim.compile import compile_policy
 from policysim.compiled import CompiledPolicy
 from policysim.enums import Gate, PolicyKind
@@ -207,8 +208,8 @@ def simulate_document(doc: Document, clock: Clock = utc_now) -> dict[str, Any]:
     evaluator = Evaluator(world, clock)
     renderer = Renderer(inputs.book.positions)
     results = []
-    for a_index, action in enumerate(wire.ActionNames):
-        _check_action(action, doc.locate(("ActionNames", a_index)))
+    check_requests(wire.ActionNames, resources if wire.ResourceArns else [], doc.locate, frozenset())
+    for action in wire.ActionNames:
         for resource, target in zip(resources, targets, strict=True):
             governed = with_resource_policy(target, action, inputs.resource_policy)
             outcome = evaluator.evaluate(actor, action, governed, extra)
@@ -237,11 +238,28 @@ def _no_identity_policies(doc: Document, wire: CustomPolicyInput, caller: str) -
             )
 
 
-def _check_action(action: str, where: Location) -> None:
-    if not is_action_name(action):
-        raise RequestError(
-            f"`{action}` is not an action name", where, "write `service:Action`; the simulator takes no wildcards"
-        )
+def check_requests(
+    actions: list[str],
+    resources: list[str],
+    locate: Callable[[tuple[str | int, ...]], Location],
+    accepted: frozenset[str],
+) -> None:
+    """Every action is a documented action name (or `accepted`, newer than the catalogue) and every resource is of a
+    type each action acts on: as AWS's simulator, the twins refuse a request that cannot exist rather than answer it.
+    """
+    for a_index, action in enumerate(actions):
+        where = locate(("ActionNames", a_index))
+        if not is_action_name(action):
+            raise RequestError(
+                f"`{action}` is not an action name", where, "write `service:Action`; the simulator takes no wildcards"
+            )
+        problem = action_problem(action, accepted)
+        if problem is not None:
+            raise RequestError(problem.message, where, problem.hint)
+        for r_index, resource in enumerate(resources):
+            problem = resource_problem(action, resource)
+            if problem is not None:
+                raise RequestError(problem.message, locate(("ResourceArns", r_index)), problem.hint)
 
 
 def _arn_account(resource: str, where: Location) -> str | None:

@@ -16,7 +16,14 @@ from policysim.load import Document, load_json
 from policysim.model.validation import validate
 from policysim.request import PrincipalKind
 from policysim.scenario.api import Scenario
-from policysim.twins.custom import PolicyBook, caller_principal, owner_account, resource_policy, with_resource_policy
+from policysim.twins.custom import (
+    PolicyBook,
+    caller_principal,
+    check_requests,
+    owner_account,
+    resource_policy,
+    with_resource_policy,
+)
 from policysim.twins.input_model import PrincipalPolicyInput, context_values
 from policysim.twins.output import Evaluation, Renderer, StatementSpan, page, statement_positions
 from policysim.world.actor import Actor
@@ -90,6 +97,7 @@ def simulate_principal_document(scenario: Scenario, doc: Document) -> dict[str, 
     extra = context_values(wire.ContextEntries or [], doc.locate)
     world = scenario.world
     evaluations: list[Evaluation] = []
+    check_requests(wire.ActionNames, wire.ResourceArns or [], doc.locate, scenario.newer_actions)
     for action in wire.ActionNames:
         for index, resource in enumerate(wire.ResourceArns or ["*"]):
             target = request_target(world, action, resource, owner, actor, doc.locate(("ResourceArns", index)))

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from policysim.catalogue.resource_tags import builtin_resource_tag_keys
+from policysim.catalogue.services import builtin_services
 from policysim.compiled import CompiledPolicy
 from policysim.context import RequestContext
 from policysim.engine.policies import PolicySet
+from policysim.ir.arn import parse_arn
 from policysim.request import Principal, Request
 from policysim.world.actor import Actor
 from policysim.world.resolve import Target
@@ -15,6 +17,7 @@ from policysim.world.world import World
 
 # RCPs "do not impact the kms:RetireGrant permission" (orgs_manage_policies_rcps.md).
 RCP_EXEMPT_ACTIONS = frozenset({"kms:retiregrant"})
+EXISTING_OBJECT_TAG = "s3:existingobjecttag/"
 
 
 def rcps_apply(principal: Principal, action_lower: str) -> bool:
@@ -53,8 +56,27 @@ def build_request(
         for tag, value in target.tags.items():
             for prefix in prefixes:
                 keys[prefix + tag.lower()] = (value,)
+    if target.arn != "*":
+        region = parse_arn(target.arn).region
+        if region:
+            # "aws:RequestedRegion ... the AWS Region that was called in the request" (reference_policies_condition-
+            # keys.md): a request on a regional resource is sent to that resource's Region. Context overrides it.
+            keys["aws:requestedregion"] = (region,)
+    keys.update(existing_object_tags(world, action, target.arn))
     context = RequestContext(keys).with_values(extra)
     return Request(actor.principal, action, target.arn, target.account, context, target.partition)
+
+
+def existing_object_tags(world: World, action: str, arn: str) -> dict[str, tuple[str, ...]]:
+    """`s3:ExistingObjectTag/KEY` for an S3 object the model declares under `resources:` with tags, when the
+    Service Authorization Reference lists `s3:ExistingObjectTag/${key}` for the action (s3:GetObject, ...)."""
+    declared = world.resources.get(arn)
+    if declared is None or not declared.tags or not action.lower().startswith("s3:"):
+        return {}
+    found = builtin_services().action(action)
+    if found is None or not any(k.lower().startswith(EXISTING_OBJECT_TAG) for k in found.keys):
+        return {}
+    return {EXISTING_OBJECT_TAG + tag.lower(): (value,) for tag, value in declared.tags.items()}
 
 
 def policy_set(world: World, actor: Actor, request: Request, target: Target) -> PolicySet:

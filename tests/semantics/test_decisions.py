@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from policysim import Decision, Gate, PolicyError, PolicysimError, ReasonCode, Scenario
+from policysim.errors import RequestError
 
 A = "111111111111"  # the principal's account in most tests
 B = "222222222222"  # another account
@@ -751,8 +752,13 @@ def test_bucket_actions_use_the_bucket_arn_and_object_actions_the_object_arn() -
         user(allow("s3:ListBucket", f"arn:aws:s3:::{BUCKET}"), allow("s3:GetObject", f"arn:aws:s3:::{BUCKET}/*"))
     )
     assert w.evaluate("Alice", "s3:ListBucket", f"arn:aws:s3:::{BUCKET}").decision is ALLOWED
-    assert w.evaluate("Alice", "s3:ListBucket", f"arn:aws:s3:::{BUCKET}/*").decision is IMPLICIT
-    assert w.evaluate("Alice", "s3:GetObject", f"arn:aws:s3:::{BUCKET}").decision is IMPLICIT
+    assert w.evaluate("Alice", "s3:GetObject", f"arn:aws:s3:::{BUCKET}/k").decision is ALLOWED
+    # A request AWS would never evaluate (an object ARN for a bucket action, and the reverse) has no decision: the
+    # catalogue says which resource types the action acts on (issue 12).
+    with pytest.raises(RequestError, match=r"not a resource `s3:ListBucket` acts on; it acts on `s3:accesspoint`"):
+        w.evaluate("Alice", "s3:ListBucket", f"arn:aws:s3:::{BUCKET}/*")
+    with pytest.raises(RequestError, match=r"not a resource `s3:GetObject` acts on"):
+        w.evaluate("Alice", "s3:GetObject", f"arn:aws:s3:::{BUCKET}")
 
 
 def test_open_question_list_all_my_buckets_needs_the_star_resource() -> None:
@@ -1038,11 +1044,18 @@ def test_rcps_apply_to_every_service() -> None:
     assert w.evaluate("Alice", "sqs:SendMessage", f"arn:aws:sqs:us-east-1:{A}:q").decision is EXPLICIT
 
 
-@pytest.mark.parametrize("action", ["cognito-idp:AdminGetUser", "events:PutEvents", "codebuild:StartBuild"])
-def test_rcps_cover_every_service_on_the_current_list(action: str) -> None:
+@pytest.mark.parametrize(
+    ("action", "resource"),
+    [
+        ("cognito-idp:AdminGetUser", f"arn:aws:cognito-idp:us-east-1:{A}:userpool/us-east-1_x"),
+        ("events:PutEvents", f"arn:aws:events:us-east-1:{A}:event-bus/default"),
+        ("codebuild:StartBuild", f"arn:aws:codebuild:us-east-1:{A}:project/p"),
+    ],
+)
+def test_rcps_cover_every_service_on_the_current_list(action: str, resource: str) -> None:
     rcp = policy({"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*"})
     w = world({A: {"rcps": ["DenyAll"], "users": {"Alice": user(allow("*"))}}, M: {}}, _org(policies={"DenyAll": rcp}))
-    assert w.evaluate("Alice", action, f"arn:aws:{action.split(':')[0]}:us-east-1:{A}:thing/x").decision is EXPLICIT
+    assert w.evaluate("Alice", action, resource).decision is EXPLICIT
 
 
 def test_rcps_do_not_restrict_kms_retire_grant() -> None:
