@@ -45,7 +45,9 @@ def test_arn_format_example_fills_partition_account_and_region() -> None:
 
 def test_a_catalogue_file_is_read(tmp_path: Path) -> None:
     path = tmp_path / "services.tsv"
-    path.write_text("# mine\n@svc\tService\nT\tthing\tarn:${Partition}:svc:::${Name}\t\nA\tDoIt\tWrite\t\tthing\nA\tListAll\tList\t\t\n")
+    path.write_text(
+        "# mine\n@svc\tService\nT\tthing\tarn:${Partition}:svc:::${Name}\t\nA\tDoIt\tWrite\t\tthing\nA\tListAll\tList\t\t\n"
+    )
     catalogue = ActionCatalogue.from_file(path)
     assert sorted(catalogue.actions) == ["svc:doit", "svc:listall"]
     assert catalogue.by_service == {"svc": ("svc:doit", "svc:listall")}
