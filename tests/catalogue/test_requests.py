@@ -310,3 +310,25 @@ def test_a_passing_test_names_the_absent_keys_that_decided_it(
     code, out, _ = run(["check", str(write(tmp_path, data))], capsys)
     assert code == 0
     assert "passed with context keys `aws:SourceIp` absent, which its policies read" in out
+
+
+def test_explain_refuses_what_cannot_exist_and_notes_unsupplied_keys(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = model([])
+    data["accounts"][A]["users"]["alice"]["inline_policies"]["p"] = deny(
+        {"StringEquals": {"s3:prefix": "secret/"}}, "s3:GetObject", "NoSecretPrefix"
+    )
+    path = str(write(tmp_path, data))
+    request = ["explain", path, "--principal", "alice", "--resource", "arn:aws:s3:::b/k"]
+    code, _, err = run([*request, "--action", "s3:GetObjekt"], capsys)
+    assert code == 2 and "did you mean `s3:GetObject`?" in err
+    code, _, err = run(
+        ["explain", path, "--principal", "alice", "--action", "s3:ListBucket", "--resource", "arn:aws:s3:::b/k"], capsys
+    )
+    assert code == 2 and "it acts on `s3:accesspoint`, `s3:bucket`" in err
+    code, out, _ = run([*request, "--action", "s3:GetObject"], capsys)
+    assert code == 0 and "note: Deny [" in out and "reads `s3:prefix`" in out
+    code, out, _ = run([*request, "--action", "s3:GetObject", "--format", "json"], capsys)
+    (note,) = json.loads(out)["key_notes"]
+    assert note["key"] == "s3:prefix" and note["never_applies"] is True and "NoSecretPrefix" in note["statement"]
