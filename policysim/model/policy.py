@@ -61,15 +61,34 @@ class PolicyStatement(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
-    Sid: str | None = None
-    Effect: Literal["Allow", "Deny"]
-    Principal: PrincipalValue | None = None
-    NotPrincipal: PrincipalValue | None = None
-    Action: StringOrList | None = None
-    NotAction: StringOrList | None = None
-    Resource: StringOrList | None = None
-    NotResource: StringOrList | None = None
-    Condition: ConditionBlock | None = None
+    Sid: str | None = Field(
+        default=None, description="The statement id: an optional label; reports name the statement by it."
+    )
+    Effect: Literal["Allow", "Deny"] = Field(description="`Allow` or `Deny`.")
+    Principal: PrincipalValue | None = Field(
+        default=None,
+        description=(
+            "Who the statement applies to, in policies attached to a resource (trust, bucket and other resource "
+            "policies, RCPs): `*`, or a mapping such as `{AWS: ARN or account}` or `{Service: SERVICE}`."
+        ),
+    )
+    NotPrincipal: PrincipalValue | None = Field(
+        default=None, description="Every principal except these; the same forms as `Principal`."
+    )
+    Action: StringOrList | None = Field(
+        default=None, description="The actions covered: `service:Action` (wildcards `*` and `?`), a string or a list."
+    )
+    NotAction: StringOrList | None = Field(default=None, description="Every action except these: a string or a list.")
+    Resource: StringOrList | None = Field(
+        default=None, description="The resources covered: ARNs (wildcards `*` and `?`) or `*`, a string or a list."
+    )
+    NotResource: StringOrList | None = Field(
+        default=None, description="Every resource except these: a string or a list."
+    )
+    Condition: ConditionBlock | None = Field(
+        default=None,
+        description="Conditions `{OPERATOR: {KEY: value or list}}`; the statement applies only when every one holds.",
+    )
 
 
 def _statements(value: Any) -> Any:
@@ -86,6 +105,10 @@ class PolicyDocument(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
-    Version: Literal["2012-10-17", "2008-10-17"] | None = None
-    Id: str | None = None
-    Statement: Annotated[list[PolicyStatement], BeforeValidator(_statements), Field(min_length=1)]
+    Version: Literal["2012-10-17", "2008-10-17"] | None = Field(
+        default=None, description='The policy language version: `"2012-10-17"` (quoted in YAML) or `"2008-10-17"`.'
+    )
+    Id: str | None = Field(default=None, description="An optional identifier of the policy.")
+    Statement: Annotated[list[PolicyStatement], BeforeValidator(_statements), Field(min_length=1)] = Field(
+        description="The statements: one statement object, or a list of at least one."
+    )
