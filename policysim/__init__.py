@@ -9,10 +9,12 @@ The public API; everything else is private::
     outcome.decision, outcome.allowed, outcome.reasons, str(outcome.explain())
 """
 
-from policysim.compiled import StatementRef
-from policysim.diff import Change, ChangeKind, Exploration, diff_scenarios
-from policysim.engine.outcome import Explanation, Outcome, Reason
-from policysim.enums import Decision, Effect, Gate, PolicyKind, ReasonCode
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from policysim.enums import ChangeKind, Decision, Effect, Gate, PolicyKind, ReasonCode
 from policysim.errors import (
     ConfigError,
     EvaluationError,
@@ -27,9 +29,45 @@ from policysim.errors import (
     UnresolvedReferenceError,
     UnsupportedError,
 )
-from policysim.scenario.api import Scenario, Session, load_scenario
-from policysim.scenario.results import TestResult
-from policysim.scenario.spec import RequestSpec
+
+if TYPE_CHECKING:
+    from policysim.compiled import StatementRef
+    from policysim.diff import Change, Exploration, diff_scenarios
+    from policysim.engine.outcome import Explanation, Outcome, Reason
+    from policysim.scenario.api import Scenario, Session, load_scenario
+    from policysim.scenario.results import TestResult
+    from policysim.scenario.spec import RequestSpec
+
+# The names whose modules are imported on first use (PEP 562), so `import policysim` and every command that does
+# not need them (`policysim check` never diffs) do not pay for them: name -> the module that defines it.
+_LAZY = {
+    "StatementRef": "policysim.compiled",
+    "Change": "policysim.diff",
+    "Exploration": "policysim.diff",
+    "diff_scenarios": "policysim.diff",
+    "Explanation": "policysim.engine.outcome",
+    "Outcome": "policysim.engine.outcome",
+    "Reason": "policysim.engine.outcome",
+    "Scenario": "policysim.scenario.api",
+    "Session": "policysim.scenario.api",
+    "load_scenario": "policysim.scenario.api",
+    "TestResult": "policysim.scenario.results",
+    "RequestSpec": "policysim.scenario.spec",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # looked up once
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
 
 __all__ = [
     "Change",

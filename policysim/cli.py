@@ -12,7 +12,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
@@ -30,16 +30,30 @@ from policysim.commands.common import (
     output_targets,
     write_output,
 )
-from policysim.config import Config, load_config
 from policysim.errors import InputError, Location, PolicysimError
-from policysim.load import NOT_A_SCENARIO, scan_directory
-from policysim.model.scenario import ScenarioFile
-from policysim.report import FORMATS, render
-from policysim.report.common import visible
-from policysim.report.json_report import report_document
-from policysim.report.model import RunSummary, ScenarioRun
-from policysim.report.suppress import apply_suppressions
-from policysim.scenario.api import Scenario
+from policysim.report import FORMATS
+
+if TYPE_CHECKING:
+    from policysim.config import Config
+    from policysim.report.model import ScenarioRun
+
+# Start-up (docs/architecture.md): this module imports only typer and the command modules, which import what each
+# command needs when it runs. What `check` needs (the scenario API, the loaders, the configuration, the reporter
+# of the chosen format) is imported inside the functions below.
+
+
+def __getattr__(name: str) -> Any:
+    """`Scenario` and `scan_directory`, the names `check` uses, still reachable here (tests patch them)."""
+    if name == "Scenario":
+        from policysim.scenario.api import Scenario
+
+        return Scenario
+    if name == "scan_directory":
+        from policysim.load import scan_directory
+
+        return scan_directory
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 app = typer.Typer(
     name="policysim",
@@ -81,6 +95,9 @@ def collect(paths: Sequence[Path]) -> Collected:
 
 
 def _collect_directory(directory: Path, found: Collected) -> None:
+    from policysim.load import NOT_A_SCENARIO, scan_directory
+    from policysim.report.model import ScenarioRun
+
     scan = scan_directory(directory)
     found.entries += [ScenarioRun(str(path), "", (), error) for path, error in scan.unreadable]
     found.entries += scan.scenarios
@@ -98,15 +115,20 @@ def _collect_directory(directory: Path, found: Collected) -> None:
 
 def run_file(path: Path, library_file: Path | None) -> ScenarioRun:
     """Load and run one scenario file; an input error becomes the run's `error`."""
+    from policysim.report.model import ScenarioRun
+    from policysim.scenario.api import Scenario
+
     try:
         scenario = Scenario.load(path, library=library_option(library_file))
-        return ScenarioRun(str(path), scenario.title, tuple(scenario.run_tests()))
+        return ScenarioRun(str(path), scenario.title, tuple(scenario.run_tests()), notes=scenario.notes)
     except PolicysimError as error:
         return ScenarioRun(str(path), "", (), error)
 
 
 def run_entry(entry: Path | ScenarioRun, library_file: Path | None) -> ScenarioRun:
     """Run a collected scenario file; a path that could not be checked is already its (failed) run."""
+    from policysim.report.model import ScenarioRun
+
     return entry if isinstance(entry, ScenarioRun) else run_file(entry, library_file)
 
 
@@ -147,6 +169,9 @@ def check(
 
     Options beat environment variables (POLICYSIM_*), which beat the configuration file.
     """
+    from policysim.config import load_config
+    from policysim.report.model import RunSummary
+
     config = load_config(Path.cwd(), config_file)
     reports = output_targets(format or list(config.formats) or ["text"], output or [], FORMATS)
     targets = paths or list(config.paths)
@@ -168,6 +193,8 @@ def check(
 
 def _suppress(config: Config, runs: list[ScenarioRun], partial: bool) -> list[ScenarioRun]:
     """Mark the tests the configuration suppresses as skipped; warn about suppressions that matched nothing."""
+    from policysim.report.suppress import apply_suppressions
+
     runs, unused = apply_suppressions(config, runs, Path.cwd(), partial=partial)
     for suppression in unused:
         print(f"policysim: warning: {suppression} matched no test", file=sys.stderr)
@@ -182,9 +209,14 @@ def _write_reports(
     The YAML files skipped under a directory are listed in the text report (before the summary line) and as
     `skipped_files` in the JSON report.
     """
+    from policysim.load import NOT_A_SCENARIO
+    from policysim.report import render
+
     for fmt, target in targets:
         color = target is None and fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
         if fmt == "json":
+            from policysim.report.json_report import report_document
+
             document = report_document(runs)
             document["skipped_files"] = [{"file": str(path), "reason": NOT_A_SCENARIO} for path in skipped]
             text = json.dumps(document, indent=2, ensure_ascii=True) + "\n"
@@ -197,6 +229,9 @@ def _write_reports(
 
 def _with_skipped(text: str, skipped: Sequence[Path]) -> str:
     """The text report with one `skipped FILE: not a scenario ...` line per skipped file before its summary."""
+    from policysim.load import NOT_A_SCENARIO
+    from policysim.report.common import visible
+
     lines = text.splitlines(keepends=True)
     listed = [f"- skipped {visible(str(path))}: {NOT_A_SCENARIO}\n" for path in skipped]
     return "".join([*lines[:-1], *listed, *lines[-1:]])
@@ -205,6 +240,8 @@ def _with_skipped(text: str, skipped: Sequence[Path]) -> str:
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of the scenario format (for editors)."""
+    from policysim.model.scenario import ScenarioFile
+
     document = ScenarioFile.model_json_schema()
     document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     document["title"] = "policysim scenario"

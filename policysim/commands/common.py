@@ -5,13 +5,15 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 
 from policysim.context import ContextInput, ContextScalar
 from policysim.errors import PolicysimError
-from policysim.managed import ManagedPolicyLibrary
+
+if TYPE_CHECKING:
+    from policysim.managed import ManagedPolicyLibrary
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -57,6 +59,8 @@ def input_error(error: PolicysimError) -> NoReturn:
 
 def library_option(path: Path | None) -> ManagedPolicyLibrary:
     """The built-in managed policy library, extended from a file when given."""
+    from policysim.managed import ManagedPolicyLibrary
+
     library = ManagedPolicyLibrary.builtin()
     return library.with_file(path) if path is not None else library
 

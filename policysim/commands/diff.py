@@ -9,23 +9,21 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from policysim.catalogue import ActionCatalogue, catalogue_named
 from policysim.commands.common import EXIT_FAILED, EXIT_OK, fail, library_option, output_targets, write_output
-from policysim.config import load_config
-from policysim.diff.accept import load_acceptances
-from policysim.diff.compare import Exploration, Progress, explore
-from policysim.diff.gate import judge
-from policysim.diff.render import DIFF_FORMATS, render_diff
-from policysim.diff.sources import FilePair, RevisionTrees, pair_files, pair_paths
 from policysim.enums import FailOn
-from policysim.load import load_file
-from policysim.managed import ManagedPolicyLibrary
-from policysim.scenario.api import Scenario
-from policysim.world.evaluator import utc_now
+
+if TYPE_CHECKING:
+    from policysim.catalogue import ActionCatalogue
+    from policysim.diff.compare import Exploration, Progress
+    from policysim.diff.sources import FilePair, RevisionTrees
+    from policysim.managed import ManagedPolicyLibrary
+    from policysim.scenario.api import Scenario
+
+# The diff engine, the catalogue and the scenario API are imported where they are used, when `diff` runs.
 
 
 def register(app: typer.Typer) -> None:
@@ -46,6 +44,12 @@ def diff(
     config: Annotated[Path | None, typer.Option(help="configuration file")] = None,
 ) -> None:
     """Explore both models' request space and report every request whose decision changed."""
+    from policysim.catalogue import catalogue_named
+    from policysim.config import load_config
+    from policysim.diff.accept import load_acceptances
+    from policysim.diff.gate import judge
+    from policysim.diff.render import DIFF_FORMATS, render_diff
+
     settings = load_config(Path.cwd(), config)
     targets = output_targets(format or ["text"], output or [], DIFF_FORMATS)
     level = _fail_on(fail_on or settings.fail_on or FailOn.NEW_ACCESS.value)
@@ -91,6 +95,8 @@ class _Inputs:
 @contextmanager
 def _inputs(paths: list[Path], base_ref: str | None, new_ref: str | None, managed: Path | None) -> Iterator[_Inputs]:
     """The inputs of both sides, with git revisions exported to a temporary directory while they are needed."""
+    from policysim.diff.sources import RevisionTrees, pair_files, pair_paths
+
     if base_ref is None:
         if new_ref is not None:
             fail("`--new-ref` needs `--base-ref`")
@@ -121,6 +127,11 @@ def _library_at(managed: Path | None, ref: str | None, trees: RevisionTrees) -> 
 
 
 def _explore_all(inputs: _Inputs, actions: ActionCatalogue | None) -> list[Exploration]:
+    from policysim.diff.compare import explore
+    from policysim.load import load_file
+    from policysim.scenario.api import Scenario
+    from policysim.world.evaluator import utc_now
+
     moment = utc_now()  # one clock for both sides, so aws:CurrentTime conditions cannot differ between them
 
     def load(path: Path | None, label: str | None, library: ManagedPolicyLibrary) -> Scenario | None:

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from policysim.commands.common import fail, library_option, parse_context
-from policysim.engine.outcome import Outcome
-from policysim.engine.trace import PolicyTrace, StatementTrace, trace
-from policysim.load import load_file
-from policysim.scenario.api import Scenario
-from policysim.scenario.spec import RequestSpec
+
+if TYPE_CHECKING:
+    from policysim.engine.outcome import Outcome
+    from policysim.engine.trace import PolicyTrace, StatementTrace
 
 
 def _mark(value: bool | None) -> str:
@@ -126,6 +125,11 @@ def register(app: typer.Typer) -> None:
         managed_policies: Annotated[Path | None, typer.Option()] = None,
     ) -> None:
         """Explain one request: every policy considered, every statement matched, the decision."""
+        from policysim.engine.trace import trace
+        from policysim.load import load_file
+        from policysim.scenario.api import Scenario
+        from policysim.scenario.spec import RequestSpec
+
         if format not in ("text", "json"):
             fail(f"unknown format `{format}`; choose from text, json")
         model = Scenario.load(scenario, library=library_option(managed_policies))

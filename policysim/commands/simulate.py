@@ -12,15 +12,16 @@ import os
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from policysim.errors import Location, PolicysimError, SchemaError
-from policysim.load import Document, decode_input, load_json, read_limited, read_stream_limited
-from policysim.scenario.api import Scenario
-from policysim.twins.custom import simulate_document
-from policysim.twins.principal import simulate_principal_document
+
+if TYPE_CHECKING:
+    from policysim.load import Document
+
+# The loaders, the scenario API and the twins are imported where they are used, when a simulate command runs.
 
 Many = Annotated[list[str] | None, typer.Option()]
 One = Annotated[str | None, typer.Option()]
@@ -34,6 +35,8 @@ def _file_of(value: str) -> str | None:
 
 def read_value(value: str) -> str:
     """A flag value: literal text or `file://path` (read with the input limits, as strict UTF-8)."""
+    from policysim.load import decode_input, read_limited
+
     path = _file_of(value)
     if path is None:
         return value
@@ -46,6 +49,8 @@ def _input_document(value: str | None) -> Document:
     Files and standard input are read with the loader's limits (`policysim.load.read_limited`): a regular file
     only, at most `MAX_INPUT_BYTES`, strict UTF-8; so `file:///dev/zero` or a FIFO is refused, never read.
     """
+    from policysim.load import Document, load_json, read_limited, read_stream_limited
+
     if value is None:
         return Document.from_data({}, "<flags>")
     if value == "-":
@@ -60,6 +65,8 @@ def _input_document(value: str | None) -> Document:
 
 def _json_flag(value: str, label: str) -> Any:
     """A flag's JSON value, loaded by the strict located loader (duplicate keys, depth and size refused)."""
+    from policysim.load import load_json
+
     return load_json(value, label).data
 
 
@@ -97,6 +104,8 @@ def _shorthand(text: str) -> dict[str, Any]:
 
 
 def _merge(doc: Document, flags: dict[str, Any]) -> Document:
+    from policysim.load import Document
+
     if not isinstance(doc.data, dict):
         raise SchemaError("the input must be a JSON object", doc.locate(()))
     data = dict(doc.data)
@@ -155,6 +164,8 @@ def register(app: typer.Typer) -> None:
         context_entries_: Annotated[list[str] | None, typer.Option("--context-entries")] = None,
     ) -> None:
         """Simulate policies given as JSON strings, like `aws iam simulate-custom-policy`."""
+        from policysim.twins.custom import simulate_document
+
         _run(
             lambda: simulate_document(
                 _merge(
@@ -188,6 +199,8 @@ def register(app: typer.Typer) -> None:
         permissions_boundary_policy_input_list: Many = None,
     ) -> None:
         """Simulate a scenario user's or role's policies, like `aws iam simulate-principal-policy`."""
+        from policysim.scenario.api import Scenario
+        from policysim.twins.principal import simulate_principal_document
 
         def work() -> dict[str, Any]:
             world = Scenario.load(scenario)

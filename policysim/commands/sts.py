@@ -12,10 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from policysim.commands.common import fail, library_option
-from policysim.flows.assume_role import Via
 from policysim.identifiers import is_ascii_digits
-from policysim.scenario.api import Scenario
-from policysim.services.messages import refusal_message
 
 EXIT_REFUSED = 254  # what the AWS CLI returns for a service error
 TOKEN_CODE_LENGTH = 6
@@ -50,6 +47,10 @@ def register(app: typer.Typer) -> None:
         managed_policies: Annotated[Path | None, typer.Option()] = None,
     ) -> None:
         """Assume a role as a principal of the scenario; prints STS's response, or STS's error and exits 254."""
+        from policysim.flows.assume_role import Via
+        from policysim.scenario.api import Scenario
+        from policysim.services.messages import refusal_message
+
         if (serial_number is None) != (token_code is None):
             fail("--serial-number and --token-code go together")
         if token_code is not None and not (is_ascii_digits(token_code) and len(token_code) == TOKEN_CODE_LENGTH):

@@ -1,0 +1,87 @@
+"""Benchmark: how long `policysim` takes to start. Prints figures; asserts nothing.
+
+Run: python tests/bench/bench_startup.py [--runs 15] [--scenario scenarios/cross-account-delegation.yaml]
+
+Each command runs in a fresh interpreter, `--runs` times; the best wall-clock time is printed beside its ratio to a
+bare `python -c pass` (issue 14: `policysim check` on a small file within 10x of that). `python` is the interpreter
+running this script and `policysim` the console script beside it (its environment's), else `python -c` calling
+`policysim.cli.main`.
+
+Python caches compiled modules (`__pycache__`): an installed package has them, a checkout run with
+PYTHONDONTWRITEBYTECODE=1 has none for its own modules. By default the runs use a private cache under the system
+temporary folder (PYTHONPYCACHEPREFIX), warmed by one untimed run, so they measure what an installed policysim
+costs; `--no-bytecode-cache` sets PYTHONDONTWRITEBYTECODE=1 and no prefix instead, so policysim's modules are
+compiled at every start (installed packages keep their caches).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def commands(scenario: str) -> list[tuple[str, list[str]]]:
+    """The label and argument list of each timed command."""
+    python = sys.executable
+    script = Path(python).parent / "policysim"
+    policysim = [str(script)] if script.is_file() else [python, "-c", "from policysim.cli import main; main()"]
+    return [
+        ("python -c pass", [python, "-c", "pass"]),
+        ("python -c 'import policysim.cli'", [python, "-c", "import policysim.cli"]),
+        ("policysim --help", [*policysim, "--help"]),
+        (f"policysim check {scenario}", [*policysim, "check", scenario]),
+    ]
+
+
+def best_time(argv: list[str], runs: int, env: dict[str, str]) -> tuple[float, int]:
+    """The best wall-clock time of `runs` runs of argv, and its exit code (the first that is not 0, if any)."""
+    best = float("inf")
+    code = 0
+    for _ in range(runs):
+        start = time.perf_counter()
+        done = subprocess.run(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        best = min(best, time.perf_counter() - start)
+        code = code or done.returncode
+    return best, code
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15, help="runs of each command; the best is kept")
+    parser.add_argument("--scenario", default="scenarios/cross-account-delegation.yaml")
+    parser.add_argument(
+        "--no-bytecode-cache", action="store_true", help="compile every module at every start (no __pycache__)"
+    )
+    args = parser.parse_args()
+
+    env = dict(os.environ)
+    if args.no_bytecode_cache:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+        env.pop("PYTHONPYCACHEPREFIX", None)
+    else:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(Path(tempfile.gettempdir()) / "policysim-bench-pycache")
+
+    table = commands(args.scenario)
+    for _, argv in table:  # warm the bytecode cache and the file system
+        subprocess.run(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    cache = "policysim compiled at every start" if args.no_bytecode_cache else "warm bytecode cache"
+    print(f"python {sys.version.split()[0]} ({sys.executable}); best of {args.runs} runs; {cache}")
+    print(f"{'command':<60} {'best (s)':>9} {'x bare':>7} {'exit':>5}")
+    bare = None
+    for label, argv in table:
+        seconds, code = best_time(argv, args.runs, env)
+        bare = bare or seconds
+        print(f"{label:<60} {seconds:>9.3f} {seconds / bare:>7.1f} {code:>5}")
+
+
+if __name__ == "__main__":
+    main()

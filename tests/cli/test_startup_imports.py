@@ -1,0 +1,112 @@
+"""A start-up imports nothing it does not use (issue 14; docs/architecture.md "Start-up").
+
+Each test runs a fresh interpreter and asserts on the modules it imported (`sys.modules`), never on timings;
+tests/bench/bench_startup.py prints those.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import policysim
+
+ROOT = Path(__file__).resolve().parents[2]
+SCENARIO = ROOT / "scenarios" / "cross-account-delegation.yaml"
+
+# What no command but the one that needs it imports: the diff engine, the twins, explain's tracer, the reporters.
+OTHER_COMMANDS = (
+    "policysim.diff",
+    "policysim.twins",
+    "policysim.engine.trace",
+    "policysim.report.json_report",
+    "policysim.report.junit",
+    "policysim.report.sarif",
+    "policysim.report.github",
+)
+# What `check` needs, imported when it runs rather than when the command line is read.
+CHECK_ONLY = (
+    "policysim.scenario",
+    "policysim.model",
+    "policysim.compile",
+    "policysim.config",
+    "policysim.load",
+    "policysim.managed",
+    "policysim.catalogue",
+    "policysim.grammars",
+    "policysim.report.text",
+    "pydantic",
+    "lark",
+    "yaml",
+    "rich",
+)
+
+_DUMP = """
+import atexit, json, sys
+atexit.register(lambda: open(sys.argv[1], "w").write(json.dumps(sorted(sys.modules))))
+"""
+
+
+def modules_after(tmp_path: Path, code: str, *args: str) -> set[str]:
+    """The modules a fresh interpreter has imported when `code` is done (or has exited)."""
+    out = tmp_path / "modules.json"
+    done = subprocess.run(
+        [sys.executable, "-c", _DUMP + code, str(out), *args], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert out.exists(), done.stderr
+    return set(json.loads(out.read_text()))
+
+
+def imported(modules: set[str], packages: tuple[str, ...]) -> list[str]:
+    """The modules of `packages` (each a module or a package) found in `modules`."""
+    return sorted(m for m in modules if any(m == p or m.startswith(p + ".") for p in packages))
+
+
+def test_importing_the_cli_imports_no_command(tmp_path: Path) -> None:
+    modules = modules_after(tmp_path, "import policysim.cli")
+    assert "policysim.cli" in modules and "typer" in modules
+    assert imported(modules, OTHER_COMMANDS) == []
+    assert imported(modules, CHECK_ONLY) == []
+
+
+def test_importing_policysim_imports_the_api_on_first_use(tmp_path: Path) -> None:
+    modules = modules_after(tmp_path, "import policysim")
+    assert imported(modules, OTHER_COMMANDS + CHECK_ONLY) == []
+    modules = modules_after(tmp_path, "import policysim; policysim.Scenario")
+    assert "policysim.scenario.api" in modules
+    assert imported(modules, ("policysim.diff", "policysim.twins")) == []
+
+
+def test_every_public_name_is_there() -> None:
+    from policysim.diff import diff_scenarios
+    from policysim.scenario.api import Scenario
+
+    assert set(policysim.__all__) <= set(dir(policysim))
+    for name in policysim.__all__:
+        assert getattr(policysim, name) is not None
+    assert policysim.Scenario is Scenario and policysim.diff_scenarios is diff_scenarios
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        _ = policysim.nothing  # type: ignore[attr-defined]
+
+
+def _check(tmp_path: Path, *args: str) -> set[str]:
+    code = "from policysim.cli import main; main(sys.argv[2:])"
+    return modules_after(tmp_path, code, "check", str(SCENARIO), *args)
+
+
+def test_check_imports_no_other_command(tmp_path: Path) -> None:
+    modules = _check(tmp_path)
+    assert "policysim.scenario.api" in modules and "policysim.report.text" in modules
+    assert imported(modules, OTHER_COMMANDS) == []
+    assert "rich.progress" not in modules  # no terminal: no progress bar
+
+
+def test_check_imports_only_the_reporter_it_writes(tmp_path: Path) -> None:
+    modules = _check(tmp_path, "--format", "sarif")
+    assert "policysim.report.sarif" in modules
+    others = ("policysim.report.text", "policysim.report.junit", "policysim.report.github", "rich")
+    assert imported(modules, others) == []
