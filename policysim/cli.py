@@ -120,7 +120,7 @@ def run_file(path: Path, library_file: Path | None) -> ScenarioRun:
 
     try:
         scenario = Scenario.load(path, library=library_option(library_file))
-        return ScenarioRun(str(path), scenario.title, tuple(scenario.run_tests()), notes=scenario.notes)
+        return ScenarioRun(str(path), scenario.title, tuple(scenario.run_tests()))
     except PolicysimError as error:
         return ScenarioRun(str(path), "", (), error)
 
