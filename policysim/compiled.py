@@ -122,6 +122,14 @@ class Diagnostic:
 
 
 @dataclass(frozen=True)
+class Unknown:
+    """A value the input could not tell (imports: "known after apply", a missing document): why, and where."""
+
+    reason: str
+    source: str
+
+
+@dataclass(frozen=True)
 class CompiledPolicy:
     """A compiled policy document. `for_action` memoises which statements name an action."""
 
@@ -131,6 +139,7 @@ class CompiledPolicy:
     version: str | None
     diagnostics: tuple[Diagnostic, ...] = ()
     source_text: str | None = None
+    unknown: Unknown | None = None  # set when the document is unknown: the policy has no statements
     _by_action: dict[str, tuple[CompiledStatement, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     def for_action(self, action_lower: str) -> tuple[CompiledStatement, ...]:

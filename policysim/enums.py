@@ -11,6 +11,8 @@ class Decision(StrEnum):
     ALLOWED = "allowed"
     EXPLICIT_DENY = "explicitDeny"
     IMPLICIT_DENY = "implicitDeny"
+    # not AWS's: the model holds values its input could not tell, and they decide (contracts.md section 6)
+    UNDETERMINED = "undetermined"
 
 
 class Effect(StrEnum):
@@ -103,6 +105,7 @@ class ReasonCode(StrEnum):
     SESSION_ALLOWS = "session-allows"
     RESOURCE_ALLOWS = "resource-allows"  # a resource-based policy names the caller
     TRUST_ALLOWS = "trust-allows"  # the role's trust policy names the caller
+    UNKNOWN_DECIDES = "unknown-decides"  # a policy the input could not tell could change the decision
     # the services' own rules (services/)
     AWS_OWNED_RESOURCE = "aws-owned-resource"  # no policy can grant a change to a resource AWS owns
     NEEDS_NO_PERMISSION = "needs-no-permission"  # an authentication operation no policy controls

@@ -30,4 +30,7 @@ def assert_denied(
         wanted, what = {Decision.EXPLICIT_DENY}, "explicitDeny"
     elif explicit is False:
         wanted, what = {Decision.IMPLICIT_DENY}, "implicitDeny"
-    return _check(world.evaluate(principal, action, resource, **options), wanted, what)
+    outcome = world.evaluate(principal, action, resource, **options)
+    if explicit is None and outcome.denied_anyway:
+        return outcome  # denied whatever the model's unknowns hold
+    return _check(outcome, wanted, what)

@@ -39,8 +39,11 @@ def statement_lines(st: StatementTrace) -> list[str]:
 
 
 def render_text(outcome: Outcome, traces: list[PolicyTrace]) -> str:
-    """The explanation followed by every policy considered."""
+    """The explanation, its key notes (conditions on keys the request never carries), then every policy considered."""
+    from policysim.world.key_notes import key_notes
+
     lines = str(outcome.explain()).splitlines()
+    lines += [f"note: {note}" for note in key_notes(outcome)]
     if traces:
         lines.append("policies considered:")
     for policy_trace in traces:
@@ -52,11 +55,17 @@ def render_text(outcome: Outcome, traces: list[PolicyTrace]) -> str:
 
 def render_json(outcome: Outcome, traces: list[PolicyTrace]) -> str:
     """The same as JSON."""
+    from policysim.world.key_notes import key_notes
+
     document: dict[str, Any] = {
         "decision": outcome.decision.value,
         "gates": [g.value for g in outcome.gates],
         "reasons": [str(r) for r in outcome.reasons],
         "missing_context_keys": list(outcome.missing_keys),
+        "key_notes": [
+            {"statement": str(n.statement), "key": n.key, "never_applies": n.never_applies, "message": str(n)}
+            for n in key_notes(outcome)
+        ],
         "policies": [
             {
                 "role": t.role,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from policysim.compiled import Diagnostic, StatementRef
+from policysim.compiled import Diagnostic, StatementRef, Unknown
 from policysim.engine import words
 from policysim.engine.analysis import Analysis
 from policysim.engine.policies import PolicySet
@@ -61,6 +61,16 @@ class Outcome:
     policies: PolicySet | None = None  # what the request was evaluated with, for tracing
     # what each policy kind said (None when a service rule answered before any policy was read)
     analysis: Analysis | None = field(default=None, compare=False)
+    unknowns: tuple[Unknown, ...] = ()  # for `undetermined`: the unknown values that could change the decision
+    # for `undetermined`: the decisions of the most permissive and the most restrictive reading of the unknowns
+    bounds: tuple[Decision, Decision] | None = None
+
+    @property
+    def denied_anyway(self) -> bool:
+        """Is the request denied whatever the unknowns hold (an `undetermined` deny of unknown kind, or a deny)?"""
+        if self.bounds is not None:
+            return Decision.ALLOWED not in self.bounds
+        return self.decision in (Decision.EXPLICIT_DENY, Decision.IMPLICIT_DENY)
 
     @property
     def allowed(self) -> bool:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from policysim.compiled import CompiledPolicy
 from policysim.enums import Gate
+
+Levels = tuple[tuple[str, tuple[CompiledPolicy, ...]], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +29,38 @@ class PolicySet:
     root: bool = False  # the account root user: full access but for SCPs and explicit denies
     resource_gate: Gate = Gate.RESOURCE  # TRUST when the resource policy is a role's trust policy
     absent_resource_policy: str | None = None  # why no resource policy allows: the input did not give it
+
+    def has_unknowns(self) -> bool:
+        """Does the set hold a policy whose document is unknown? (One attribute test per policy.)"""
+        for policy in self.identity:
+            if policy.unknown is not None:
+                return True
+        rest = [self.boundary, self.resource, *(self.session or ())]
+        rest += [policy for _, level in (*self.scp_levels, *self.rcp_levels) for policy in level]
+        return any(policy is not None and policy.unknown is not None for policy in rest)
+
+    def unknowns(self) -> tuple[CompiledPolicy, ...]:
+        """The policies of the set whose documents are unknown."""
+        return tuple(policy for policy in self.every_policy() if policy.unknown is not None)
+
+    def resolved(self, resolve: Callable[[CompiledPolicy], CompiledPolicy]) -> PolicySet:
+        """The same set with each unknown policy replaced by `resolve(policy)`."""
+
+        def one(policy: CompiledPolicy) -> CompiledPolicy:
+            return resolve(policy) if policy.unknown is not None else policy
+
+        def levels(found: tuple[tuple[str, tuple[CompiledPolicy, ...]], ...]) -> Levels:
+            return tuple((name, tuple(map(one, level))) for name, level in found)
+
+        return replace(
+            self,
+            identity=tuple(map(one, self.identity)),
+            boundary=one(self.boundary) if self.boundary else None,
+            session=tuple(map(one, self.session)) if self.session is not None else None,
+            scp_levels=levels(self.scp_levels),
+            rcp_levels=levels(self.rcp_levels),
+            resource=one(self.resource) if self.resource else None,
+        )
 
     def every_policy(self) -> tuple[CompiledPolicy, ...]:
         """Every policy of the set: identity, boundary, session, the SCP and RCP levels, then the resource's."""

@@ -5,7 +5,8 @@ Policy documents (`<doc>`) are kept as plain data here; the policy compiler vali
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from pathlib import Path
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -24,11 +25,38 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
+class UnknownValue(_Strict):
+    """What an import could not tell: why, and where in its input."""
+
+    reason: str = Field(description='Why the value is unknown ("known only after apply", ...).')
+    source: str = Field(description="Where the input holds it: file:line:col, a plan address or a logical id.")
+
+
+class UnknownRef(_Strict):
+    """A policy reference an import could not tell (imports.md); requests it could decide are `undetermined`."""
+
+    unknown: UnknownValue = Field(description="Why the policy is unknown, and where.")
+
+
+Ref = str | UnknownRef
+
+
+def unknown_of(data: object) -> UnknownValue | None:
+    """The unknown a policy document or reference marks (`{unknown: {reason, source}}`), or None."""
+    if isinstance(data, UnknownRef):
+        return data.unknown
+    if isinstance(data, dict) and set(data) == {"unknown"} and isinstance(data["unknown"], dict):
+        found = data["unknown"]
+        if isinstance(found.get("reason"), str) and isinstance(found.get("source"), str) and len(found) == 2:
+            return UnknownValue(reason=found["reason"], source=found["source"])
+    return None
+
+
 class User(_Strict):
     """An IAM user."""
 
     groups: Names = Field(default=[], description="Names of groups of the same account; the user gets their policies.")
-    managed_policies: Names = Field(
+    managed_policies: list[Ref] = Field(
         default=[],
         description=(
             "Managed policies attached to the user: policy names of the same account, customer managed policy "
@@ -39,7 +67,7 @@ class User(_Strict):
         default={},
         description="Inline policies: `<name>: <policy document>` (a name is 1-128 of letters, digits and `+=,.@-_`).",
     )
-    permissions_boundary: str | None = Field(
+    permissions_boundary: Ref | None = Field(
         default=None,
         description="The permissions boundary: a policy name of the same account or a managed policy ARN.",
     )
@@ -53,7 +81,7 @@ class User(_Strict):
 class Group(_Strict):
     """An IAM group: a set of policies for its users; never a principal."""
 
-    managed_policies: Names = Field(
+    managed_policies: list[Ref] = Field(
         default=[],
         description=(
             "Managed policies attached to the group: policy names of the same account, customer managed "
@@ -77,7 +105,7 @@ class Role(_Strict):
             "one cannot be assumed."
         ),
     )
-    managed_policies: Names = Field(
+    managed_policies: list[Ref] = Field(
         default=[],
         description=(
             "Managed policies attached to the role: policy names of the same account, customer managed policy "
@@ -88,7 +116,7 @@ class Role(_Strict):
         default={},
         description="Inline policies: `<name>: <policy document>` (a name is 1-128 of letters, digits and `+=,.@-_`).",
     )
-    permissions_boundary: str | None = Field(
+    permissions_boundary: Ref | None = Field(
         default=None,
         description="The permissions boundary: a policy name of the same account or a managed policy ARN.",
     )
@@ -149,14 +177,14 @@ class Account(_Strict):
             "`aws-iso-b`, `aws-iso-e`, `aws-iso-f` or `aws-eusc`."
         ),
     )
-    scps: Names | None = Field(
+    scps: list[Ref] | None = Field(
         default=None,
         description=(
             "SCPs attached to the account itself (member accounts only): names from `organization.policies` "
             "or `FullAWSAccess`. Without the key, `FullAWSAccess`."
         ),
     )
-    rcps: Names = Field(
+    rcps: list[Ref] = Field(
         default=[],
         description=(
             "RCPs attached to the account itself (member accounts only): names from `organization.policies`; "
@@ -185,14 +213,14 @@ class Account(_Strict):
 class OrgRoot(_Strict):
     """The organization root: policies attached to it and accounts directly under it."""
 
-    scps: Names | None = Field(
+    scps: list[Ref] | None = Field(
         default=None,
         description=(
             "SCPs attached to the root: names from `organization.policies` or `FullAWSAccess`. Without the "
             "key, `FullAWSAccess`."
         ),
     )
-    rcps: Names = Field(
+    rcps: list[Ref] = Field(
         default=[],
         description=(
             "RCPs attached to the root: names from `organization.policies`; `RCPFullAWSAccess` is always attached."
@@ -205,14 +233,14 @@ class OrgUnit(_Strict):
     """An organizational unit."""
 
     parent: str = Field(default="root", description="The parent: `root` (default) or the name of another OU.")
-    scps: Names | None = Field(
+    scps: list[Ref] | None = Field(
         default=None,
         description=(
             "SCPs attached to the OU: names from `organization.policies` or `FullAWSAccess`. Without the key, "
             "`FullAWSAccess`."
         ),
     )
-    rcps: Names = Field(
+    rcps: list[Ref] = Field(
         default=[],
         description=(
             "RCPs attached to the OU: names from `organization.policies`; `RCPFullAWSAccess` is always attached."
@@ -244,7 +272,7 @@ class Organization(_Strict):
     units: dict[str, OrgUnit] = Field(default={}, description="The OUs: `<OU name>: {parent, scps, rcps, accounts}`.")
 
 
-Expectation = Literal["allowed", "denied", "explicitDeny", "implicitDeny"]
+Expectation = Literal["allowed", "denied", "explicitDeny", "implicitDeny", "undetermined"]
 
 
 class Test(_Strict):
@@ -349,6 +377,68 @@ class Test(_Strict):
     )
 
 
+class GaadImport(_Strict):
+    """An `import:` entry of GAAD exports (imports.md)."""
+
+    kind: ClassVar[str] = "gaad"
+    gaad: str | list[str] = Field(description="`aws iam get-account-authorization-details` output files (or pages).")
+    account: str | None = Field(None, description="The account id; must agree with the ARNs of the export.")
+    resource_policies: list[str] = Field([], description="Resource-policy exports (get-bucket-policy, ...).")
+    organization: str | None = Field(None, description="An AWS Organizations export.")
+
+    def arguments(self, base: Path) -> dict[str, Any]:
+        """The importer's keyword arguments, paths relative to the scenario file's folder."""
+        files = [self.gaad] if isinstance(self.gaad, str) else self.gaad
+        return {
+            "paths": [base / f for f in files],
+            "account": self.account,
+            "resource_policies": [base / f for f in self.resource_policies],
+            "organization": base / self.organization if self.organization else None,
+        }
+
+
+class TerraformImport(_Strict):
+    """An `import:` entry of a Terraform plan (imports.md)."""
+
+    kind: ClassVar[str] = "terraform_plan"
+    terraform_plan: str = Field(description="`terraform show -json PLANFILE` output.")
+    account: str | None = Field(None, description="The account, when the plan has no data.aws_caller_identity.")
+    region: str | None = Field(None, description="The region of the plan's resources.")
+
+    def arguments(self, base: Path) -> dict[str, Any]:
+        """The importer's keyword arguments, paths relative to the scenario file's folder."""
+        return {"path": base / self.terraform_plan, "account": self.account, "region": self.region}
+
+
+class CloudFormationImport(_Strict):
+    """An `import:` entry of CloudFormation templates or a CDK `cdk.out` (imports.md)."""
+
+    kind: ClassVar[str] = "cloudformation"
+    cloudformation: str | list[str] = Field(description="Template files (JSON or YAML), or a cdk.out folder.")
+    account: str = Field(description="The account the stack is deployed in.")
+    region: str = Field(description="The region the stack is deployed in.")
+    stack_name: str | None = Field(None, description="The stack's name (AWS::StackName).")
+    parameters: dict[str, str] | str | None = Field(None, description="Parameter values, or a parameters file.")
+
+    def arguments(self, base: Path) -> dict[str, Any]:
+        """The importer's keyword arguments, paths relative to the scenario file's folder."""
+        files = [self.cloudformation] if isinstance(self.cloudformation, str) else self.cloudformation
+        parameters = base / self.parameters if isinstance(self.parameters, str) else self.parameters
+        return {
+            "paths": [base / f for f in files],
+            "account": self.account,
+            "region": self.region,
+            "stack_name": self.stack_name,
+            "parameters": parameters,
+        }
+
+
+ImportEntry = GaadImport | TerraformImport | CloudFormationImport
+IMPORT_KINDS: dict[str, type[GaadImport] | type[TerraformImport] | type[CloudFormationImport]] = {
+    cls.kind: cls for cls in (GaadImport, TerraformImport, CloudFormationImport)
+}
+
+
 class Defaults(_Strict):
     """Request settings every test of the scenario has unless it gives its own (scenario-format.md, Defaults)."""
 
@@ -375,6 +465,11 @@ class ScenarioFile(_Strict):
     accounts: dict[str, Account] = Field(
         default={},
         description="The accounts: a mapping from 12-digit account id (a quoted string) to what the account holds.",
+    )
+    import_: list[dict[str, Any]] = Field(
+        [],
+        alias="import",
+        description="Models to import (`gaad`, `terraform_plan` or `cloudformation` entries), merged with `accounts`.",
     )
     defaults: Defaults | None = Field(
         None, description="Request settings (context, region, source IP, mfa, via) every test has unless it overrides."

@@ -40,6 +40,8 @@ def _scenario(run: ScenarioRun) -> dict[str, Any]:
         "scenario": run.scenario,
         "tests": [_test(result) for result in run.results],
     }
+    if run.notes:  # what the file's imports did not give, and their warnings (contracts.md section 5)
+        doc["notes"] = list(run.notes)
     if run.error is not None:
         doc["error"] = _error(run.error)
     return doc
@@ -71,6 +73,8 @@ def _test(result: TestResult) -> dict[str, Any]:
     if result.skipped:
         doc["skipped"] = True
         doc["skip_reason"] = result.skip_reason
+    if outcome.unknowns:  # an `undetermined` decision: what the input could not tell (contracts.md section 6)
+        doc["unknowns"] = [{"reason": u.reason, "source": u.source} for u in outcome.unknowns]
     if result.key_notes:  # conditions on keys the request can never carry
         doc["key_notes"] = [_key_note(note) for note in result.key_notes]
     if result.left_out:  # pairs of the test's lists that were not evaluated (on its first result)

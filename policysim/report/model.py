@@ -16,6 +16,7 @@ class ScenarioRun:
     scenario: str
     results: tuple[TestResult, ...] = ()
     error: PolicysimError | None = None
+    notes: tuple[str, ...] = ()  # what the file's imports did not give, and their warnings
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,7 @@ def render_text(runs: Sequence[ScenarioRun], *, color: bool = False, verbose: bo
 def _run_lines(run: ScenarioRun, verbose: bool) -> list[Text]:
     header = visible(run.file) + (f" — {visible(run.scenario)}" if run.scenario else "")
     lines = [Text(header, style="bold")]
+    lines.extend(Text(INDENT + visible(note), style="yellow") for note in run.notes)
     if run.error is not None:
         first, *rest = run.error.render().splitlines() or [""]
         lines.append(Text(f"{FAIL_MARK} error: {visible(first)}", style="red"))

@@ -17,6 +17,8 @@ from policysim.enums import PolicyKind
 from policysim.errors import Location, RequestError, UnsupportedError
 from policysim.flows.assume_role import AssumeParams, Via, assume_role
 from policysim.identifiers import is_account_id, is_action_name
+from policysim.imports.merge import apply_imports
+from policysim.ir.arn import parse_arn
 from policysim.limits import ACTION_NAME, RESOURCE_NAME
 from policysim.load import Document, load_file
 from policysim.load.document import show
@@ -83,14 +85,25 @@ class Scenario:
     evaluate through `evaluate`, `evaluate_spec`, `answer` or `evaluator` (docs/api.md, "The surface for tools").
     """
 
-    def __init__(self, wire: ScenarioFile, compiler: PolicyCompiler, world: World, *, clock: Clock = utc_now) -> None:
+    def __init__(
+        self,
+        wire: ScenarioFile,
+        compiler: PolicyCompiler,
+        world: World,
+        *,
+        clock: Clock = utc_now,
+        aliases: Mapping[str, str] | None = None,
+        notes: Sequence[str] = (),
+    ) -> None:
         self._wire = wire
         self._compiler = compiler
         self._doc = compiler.doc
         self._world = world
         self._evaluator = Evaluator(world, clock)
         self._actors: dict[tuple[str, str | None], Actor] = {}
-        self._tests = tuple(with_defaults(test, wire.defaults) for test in wire.tests)
+        self._aliases = dict(aliases or {})
+        self._notes = tuple(notes)
+        self._tests = tuple(self._aliased(with_defaults(test, wire.defaults)) for test in wire.tests)
         self._accepted = accepted_names(wire.newer_actions)
 
     @property
@@ -119,6 +132,26 @@ class Scenario:
         return self._tests
 
     @property
+    def notes(self) -> tuple[str, ...]:
+        """What the file's imports did not give, and their warnings, in words (contracts.md section 5)."""
+        return self._notes
+
+    def alias(self, name: str) -> str:
+        """The ARN an imported source address names (`terraform:aws_iam_role.app`), or `name` itself."""
+        return self._aliases.get(name, name)
+
+    def _aliased(self, test: Test) -> Test:
+        if not self._aliases:
+            return test
+        resource = self.alias(test.resource) if isinstance(test.resource, str) else list(map(self.alias, test.resource))
+        update = {
+            "principal": self.alias(test.principal),
+            "resource": resource,
+            "assume": list(map(self.alias, test.assume)),
+        }
+        return test.model_copy(update=update)
+
+    @property
     def default_region(self) -> str | None:
         """The `defaults.region` of the file: `aws:RequestedRegion` of a test whose resource names no Region."""
         return self._wire.defaults.region if self._wire.defaults is not None else None
@@ -142,9 +175,12 @@ class Scenario:
         clock: Clock = utc_now,
     ) -> Scenario:
         """Validate and compile a loaded document."""
+        merged = apply_imports(doc, base_dir)
+        doc = merged.doc
         wire = validate(ScenarioFile, doc.data, doc.locate, "scenario")
         compiler = PolicyCompiler(doc, base_dir, library or ManagedPolicyLibrary.builtin())
-        scenario = cls(wire, compiler, build_world(wire, compiler), clock=clock)
+        world = build_world(wire, compiler)
+        scenario = cls(wire, compiler, world, clock=clock, aliases=merged.aliases, notes=merged.notes)
         scenario._check_references()
         return scenario
 
@@ -167,7 +203,7 @@ class Scenario:
             if not is_action_name(name):
                 at = self.locate(("newer_actions", index))
                 raise RequestError(f"invalid action `{name}` in `newer_actions`", at, "write `service:ActionName`")
-        for index, test in enumerate(self._wire.tests):
+        for index, test in enumerate(self._tests):
             where = ("tests", index)
             resolve_actor(self._world, test.principal, self.locate((*where, "principal")))
             for hop, role in enumerate(test.assume):
@@ -231,6 +267,11 @@ class Scenario:
     def evaluate_spec(self, spec: RequestSpec) -> Outcome:
         """The outcome of one request given as a value: `evaluate`'s keywords, a test, `explain`'s flags."""
         where = spec.where
+        if self._aliases:
+            assume = tuple(map(self.alias, spec.assume))
+            spec = replace(
+                spec, principal=self.alias(spec.principal), resource=self.alias(spec.resource), assume=assume
+            )
         check_request(spec.action, spec.resource, spec.resource_account, where, self._accepted)
         actor = self._actor(spec.principal, where, spec.session_name)
         if spec.mfa is not None:
@@ -369,6 +410,8 @@ def check_request(
         )
     if resource_account is not None and not is_account_id(resource_account):
         raise RequestError(f"`resource_account` `{resource_account}` must be a 12-digit account id", where)
+    if resource != "*":
+        parse_arn(resource, location=where)  # a malformed ARN is reported as such, before its type is judged
     problem = action_problem(action, accepted) or resource_problem(action, resource)
     if problem is not None:
         raise RequestError(problem.message, where, problem.hint)

@@ -14,9 +14,9 @@ from policysim.identifiers import is_account_id
 from policysim.ir.arn import PARTITIONS, parse_arn
 from policysim.limits import check_inline_aggregate, check_managed_size
 from policysim.load import Document
-from policysim.model.scenario import Account, ScenarioFile
+from policysim.model.scenario import Account, Ref, ScenarioFile, UnknownRef
 from policysim.scenario.organization import org_levels
-from policysim.scenario.policies import PolicyCompiler, parse_managed_arn
+from policysim.scenario.policies import PolicyCompiler, parse_managed_arn, unknown_ref_policy
 from policysim.world.world import AccountInfo, ResourceInfo, RoleInfo, UserInfo, World
 
 
@@ -83,7 +83,7 @@ def _check_account_id(account_id: str, doc: Document, where: tuple[PathPart, ...
 
 
 def _attached(
-    refs: Sequence[str],
+    refs: Sequence[Ref],
     account_id: str,
     account: Account,
     partition: str,
@@ -99,7 +99,7 @@ def _attached(
 
 
 def _policy_ref(
-    ref: str,
+    ref: Ref,
     account_id: str,
     account: Account,
     partition: str,
@@ -107,6 +107,8 @@ def _policy_ref(
     compiler: PolicyCompiler,
     kind: PolicyKind,
 ) -> CompiledPolicy:
+    if isinstance(ref, UnknownRef):
+        return unknown_ref_policy(ref, kind, where)
     parsed = parse_managed_arn(ref)
     if parsed is None:
         if ref not in account.policies:
@@ -134,12 +136,13 @@ def _customer_managed(
 ) -> CompiledPolicy:
     """A customer managed policy of the scenario, attached: compiled, and held to IAM's 6,144-character quota."""
     policy = compiler.inline(path, policy_arn, kind)
-    check_managed_size(compiler.document(path).data, compiler.doc.locate(path))
+    if policy.unknown is None:
+        check_managed_size(compiler.document(path).data, compiler.doc.locate(path))
     return policy
 
 
 def _own_policies(
-    managed: Sequence[str],
+    managed: Sequence[Ref],
     inline: Mapping[str, object],
     arn: str,
     where: tuple[PathPart, ...],
@@ -151,15 +154,16 @@ def _own_policies(
     policies = _attached(managed, account_id, account, account.partition, (*where, "managed_policies"), compiler)
     for name in inline:
         policies.append(compiler.inline((*where, "inline_policies", name), f"{arn}#{name}", PolicyKind.IDENTITY))
-    if inline:  # IAM's quota on the sum of one user's, group's or role's inline policies
+    known = [name for name in inline if not compiler.is_unknown((*where, "inline_policies", name))]
+    if known:  # IAM's quota on the sum of one user's, group's or role's inline policies
         entity = {"users": "user", "groups": "group", "roles": "role"}[str(where[-2])]
-        documents = [compiler.document((*where, "inline_policies", name)).data for name in inline]
+        documents = [compiler.document((*where, "inline_policies", name)).data for name in known]
         check_inline_aggregate(entity, documents, compiler.doc.locate((*where, "inline_policies")))
     return policies
 
 
 def _boundary(
-    ref: str | None, where: tuple[PathPart, ...], account_id: str, account: Account, compiler: PolicyCompiler
+    ref: Ref | None, where: tuple[PathPart, ...], account_id: str, account: Account, compiler: PolicyCompiler
 ) -> CompiledPolicy | None:
     """The permissions boundary a user or role names, if any."""
     if ref is None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from policysim.model.scenario import ContextValue, Defaults, Test
+from policysim.scenario.spec import ContextArg
 
 REQUESTED_REGION = "aws:requestedregion"
 
@@ -37,14 +37,12 @@ def with_defaults(test: Test, defaults: Defaults | None) -> Test:
     return test.model_copy(update=update)
 
 
-def with_region(context: Mapping[str, ContextValue], resource: str, region: str | None) -> dict[str, ContextValue]:
+def with_region(context: ContextArg, resource: str, region: str | None) -> ContextArg:
     """A request's context with the default `region` as `aws:RequestedRegion`, unless the context gives that key or
     the resource's ARN names a Region (a request on a regional resource goes to its Region: world/assemble.py)."""
-    out = dict(context)
-    if region is None or any(key.lower() == REQUESTED_REGION for key in out) or arn_region(resource):
-        return out
-    out["aws:RequestedRegion"] = region
-    return out
+    if region is None or any(key.lower() == REQUESTED_REGION for key in context) or arn_region(resource):
+        return context
+    return {**context, "aws:RequestedRegion": region}
 
 
 def arn_region(resource: str) -> str:

@@ -14,8 +14,8 @@ from policysim.compiled import CompiledPolicy
 from policysim.enums import PolicyKind
 from policysim.errors import PathPart, SchemaError, UnresolvedReferenceError
 from policysim.load import Document
-from policysim.model.scenario import Account, Organization
-from policysim.scenario.policies import PolicyCompiler
+from policysim.model.scenario import Account, Organization, Ref, UnknownRef
+from policysim.scenario.policies import PolicyCompiler, unknown_ref_policy
 from policysim.world.world import AccountInfo, Levels
 
 ROOT = "root"
@@ -60,7 +60,7 @@ def org_levels(org: Organization, accounts: Mapping[str, Account], compiler: Pol
         scp_levels: list[tuple[str, tuple[CompiledPolicy, ...]]] = []
         rcp_levels: list[tuple[str, tuple[CompiledPolicy, ...]]] = []
         path = f"{org.id}/{root_id}/"
-        levels: list[tuple[str, Sequence[str] | None, Sequence[str], tuple[PathPart, ...]]] = [
+        levels: list[tuple[str, Sequence[Ref] | None, Sequence[Ref], tuple[PathPart, ...]]] = [
             ("the organization root", org.root.scps, org.root.rcps, ("organization", "root"))
         ]
         for unit_name in chain:
@@ -76,9 +76,9 @@ def org_levels(org: Organization, accounts: Mapping[str, Account], compiler: Pol
             )
         )
         for label, scps, rcps, where in levels:
-            scp_refs = ["FullAWSAccess"] if scps is None else list(scps)
+            scp_refs: list[Ref] = ["FullAWSAccess"] if scps is None else list(scps)
             scp_levels.append((label, _org_policies(scp_refs, PolicyKind.SCP, (*where, "scps"), org, compiler)))
-            rcp_refs = ["RCPFullAWSAccess", *rcps]
+            rcp_refs: list[Ref] = ["RCPFullAWSAccess", *rcps]
             rcp_levels.append((label, _org_policies(rcp_refs, PolicyKind.RCP, (*where, "rcps"), org, compiler, 1)))
         partition = account.partition if account else "aws"
         display = account.name if account else None
@@ -106,7 +106,7 @@ def org_levels(org: Organization, accounts: Mapping[str, Account], compiler: Pol
 
 def _check_attachments(org: Organization, compiler: PolicyCompiler) -> None:
     """Resolve the policies attached to the root and every unit, accounts or not, so a bad name is always reported."""
-    attached: list[tuple[tuple[PathPart, ...], Sequence[str] | None, Sequence[str]]] = [
+    attached: list[tuple[tuple[PathPart, ...], Sequence[Ref] | None, Sequence[Ref]]] = [
         (("organization", "root"), org.root.scps, org.root.rcps)
     ]
     attached += [(("organization", "units", name), unit.scps, unit.rcps) for name, unit in org.units.items()]
@@ -133,7 +133,7 @@ def _ancestry(unit_name: str, org: Organization, doc: Document) -> list[str]:
 
 
 def _org_policies(
-    refs: Sequence[str],
+    refs: Sequence[Ref],
     kind: PolicyKind,
     where: tuple[PathPart, ...],
     org: Organization,
@@ -142,6 +142,9 @@ def _org_policies(
 ) -> tuple[CompiledPolicy, ...]:
     out = []
     for index, ref in enumerate(refs):
+        if isinstance(ref, UnknownRef):
+            out.append(unknown_ref_policy(ref, kind, (*where, index - offset)))
+            continue
         builtin = compiler.org_builtin(ref, kind)
         if builtin is not None:
             out.append(builtin)

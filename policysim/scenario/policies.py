@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from policysim.compile import compile_policy
-from policysim.compiled import CompiledPolicy
+from policysim.compiled import CompiledPolicy, Unknown
 from policysim.enums import PolicyKind
-from policysim.errors import PathPart, SchemaError, UnresolvedReferenceError
+from policysim.errors import PathPart, SchemaError, UnresolvedReferenceError, format_path
 from policysim.load import Document, load_file, load_json
 from policysim.managed import ManagedKind, ManagedPolicyLibrary
+from policysim.model.scenario import UnknownRef, UnknownValue, unknown_of
 
 MANAGED_ARN = re.compile(
     r"^arn:(?P<partition>[\w-]+):iam::(?P<account>aws|[0-9]{12}):policy/(?P<path>(?:[^/]+/)*)(?P<name>[^/]+)$"
@@ -52,11 +53,20 @@ class PolicyCompiler:
         return sub
 
     def inline(self, path: Sequence[PathPart], policy_id: str, kind: PolicyKind) -> CompiledPolicy:
-        """Compile the document at `path` under a given id and kind."""
+        """Compile the document at `path` under a given id and kind (an unknown marker: an unknown policy)."""
         key = (policy_id, kind)
         if key not in self._cache:
-            self._cache[key] = compile_policy(self.document(path), policy_id, kind)
+            document = self.document(path)
+            marked = unknown_of(document.data)
+            if marked is not None:
+                self._cache[key] = unknown_policy(marked, policy_id, kind)
+            else:
+                self._cache[key] = compile_policy(document, policy_id, kind)
         return self._cache[key]
+
+    def is_unknown(self, path: Sequence[PathPart]) -> bool:
+        """Is the document at `path` an unknown marker (imports.md)?"""
+        return unknown_of(self.doc.sub(path).data) is not None
 
     def managed(self, arn: str, kind: PolicyKind, where: Sequence[PathPart]) -> CompiledPolicy:
         """An AWS managed policy (any partition) from the library; unknown ones are errors."""
@@ -87,6 +97,16 @@ class PolicyCompiler:
 
     def _compile_data(self, text: str, policy_id: str, kind: PolicyKind) -> CompiledPolicy:
         return compile_policy(load_json(text, policy_id), policy_id, kind, source_text=text)
+
+
+def unknown_policy(marked: UnknownValue, policy_id: str, kind: PolicyKind) -> CompiledPolicy:
+    """A policy whose document the input could not tell: no statements, and the unknown (world/unknowns.py)."""
+    return CompiledPolicy(policy_id, kind, (), None, unknown=Unknown(marked.reason, marked.source))
+
+
+def unknown_ref_policy(ref: UnknownRef, kind: PolicyKind, where: Sequence[PathPart]) -> CompiledPolicy:
+    """The policy an unknown reference stands for, named after the place of the reference."""
+    return unknown_policy(ref.unknown, f"<unknown {kind.value} at {format_path(tuple(where))}>", kind)
 
 
 def parse_managed_arn(ref: str) -> dict[str, Any] | None:

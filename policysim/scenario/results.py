@@ -16,6 +16,7 @@ MATCHES: dict[str, frozenset[Decision]] = {
     "denied": frozenset({Decision.EXPLICIT_DENY, Decision.IMPLICIT_DENY}),
     "explicitDeny": frozenset({Decision.EXPLICIT_DENY}),
     "implicitDeny": frozenset({Decision.IMPLICIT_DENY}),
+    "undetermined": frozenset({Decision.UNDETERMINED}),  # the model's unknowns decide (contracts.md section 6)
 }
 
 
@@ -94,7 +95,10 @@ class TestResult:
     def passed(self) -> bool:
         """Did the outcome meet the expectation: the decision, and the gate and statement where the test names them?
         (Also computed for a skipped test.)"""
-        return self.outcome.decision in MATCHES[self.expected] and not self.unmet
+        met = self.outcome.decision in MATCHES[self.expected]
+        if self.expected == "denied" and self.outcome.denied_anyway:
+            met = True  # denied whatever the unknowns hold, though of unknown kind
+        return met and not self.unmet
 
     @property
     def skipped(self) -> bool:

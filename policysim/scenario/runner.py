@@ -13,6 +13,7 @@ from policysim.compiled import CompiledPolicy
 from policysim.engine.outcome import Outcome
 from policysim.enums import PolicyKind
 from policysim.errors import Location, RequestError, UnsupportedError
+from policysim.ir.arn import parse_arn
 from policysim.load import Document
 from policysim.model.scenario import Test
 from policysim.scenario.defaults import with_region
@@ -103,6 +104,10 @@ def _fitting_pairs(
     """
     pairs: list[tuple[str, str]] = []
     left_out: list[LeftOut] = []
+    for r_index, resource in enumerate(resources):
+        if resource != "*":  # a malformed ARN is reported as such, before its type is judged
+            path = ("tests", index, "resource") if len(resources) == 1 else ("tests", index, "resource", r_index)
+            parse_arn(resource, location=scenario.locate(path))
     for action in actions:
         for resource in resources:
             problem = resource_problem(action, resource)

@@ -114,6 +114,8 @@ class Renderer:
             "MatchedStatements": matched,
             "MissingContextValues": missing,
         }
+        if outcome.unknowns:  # policysim extension: the decision is `undetermined`, and these decide it
+            out["Unknowns"] = [{"Reason": u.reason, "Source": u.source} for u in outcome.unknowns]
         if ev.policies.resource is None and ev.policies.absent_resource_policy:
             # policysim extension: the resource policy that must allow (a key policy, a trust policy) was not given
             out["MissingResourcePolicy"] = ev.policies.absent_resource_policy

@@ -19,6 +19,7 @@ from policysim.services.sts import caller_refusal, undeniable
 from policysim.world.actor import Actor
 from policysim.world.assemble import build_request, policy_set
 from policysim.world.resolve import Target
+from policysim.world.unknowns import decide_with_unknowns
 from policysim.world.world import World
 
 Clock = Callable[[], datetime]
@@ -74,6 +75,13 @@ def authorize(request: Request, policies: PolicySet) -> Outcome:
     ruled = caller_refusal(request.principal, request.action_lower, request) or undeniable(request)
     if ruled is not None:
         return replace(ruled, policies=policies)
+    if policies.has_unknowns():  # 5. policies the input could not tell: resolved both ways (world/unknowns.py)
+        return decide_with_unknowns(policies, lambda known: _decided(request, known))
+    return _decided(request, policies)
+
+
+def _decided(request: Request, policies: PolicySet) -> Outcome:
+    """Steps 3 and 4 of `authorize`, for a set without unknown policies."""
     outcome = decide(request, policies)
     if outcome.decision is not Decision.EXPLICIT_DENY:
         refused = owned_resource_refusal(request)

@@ -23,6 +23,7 @@ accounts:
       alice:
         inline_policies:
           all: {{Version: "2012-10-17", Statement: {{Effect: Allow, Action: "*", Resource: "*"}}}}
+newer_actions: ["{newer}"]
 tests:
   - name: the request
     principal: alice
@@ -34,7 +35,8 @@ UNITS = '    Dev: {parent: root, accounts: ["111111111111"]}'
 
 
 def scenario_text(units: str = UNITS, action: str = "s3:GetObject", resource: str = '"*"') -> str:
-    return SCENARIO.format(units=units, action=action, resource=resource)
+    # the longest action AWS accepts (128 characters) names no real action: the file accepts it as newer
+    return SCENARIO.format(units=units, action=action, resource=resource, newer="s3:" + "G" * 125)
 
 
 def position(text: str, needle: str) -> tuple[int, int]:
@@ -104,7 +106,7 @@ def test_a_refused_assume_role_names_the_role(tmp_path: Path) -> None:
 # ------------------------------------------------------------------ AWS's lengths of a request's action and resource
 # botocore ActionNameType (max 128) and ResourceNameType (max 2,048), as the simulate twins enforce (policysim.limits)
 
-LONG_ACTION = "s3:" + "G" * 126  # 129 characters
+LONG_ACTION = "s3:" + "G" * 126  # 129 characters (accepted by the file's `newer_actions`: no such action exists)
 LONGEST_ACTION = LONG_ACTION[:-1]  # 128
 LONG_RESOURCE = "arn:aws:s3:::bucket/" + "k" * 2029  # 2,049 characters
 LONGEST_RESOURCE = LONG_RESOURCE[:-1]  # 2,048

@@ -9,11 +9,18 @@ from hypothesis import strategies as st
 
 import policysim
 from policysim import Decision
+from policysim.catalogue.fit import resource_problem
 
 ACCOUNT = "111111111111"
 ACTIONS = ["s3:GetObject", "s3:PutObject", "s3:ListBucket", "ec2:StartInstances", "iam:GetUser"]
 ACTION_PATTERNS = [*ACTIONS, "s3:*", "s3:Get*", "*", "ec2:*Instances", "iam:?etUser", "s3:*Object"]
-RESOURCES = ["arn:aws:s3:::b/k", "arn:aws:s3:::b", "arn:aws:s3:::c/x.y", "arn:aws:ec2:us-east-1:111111111111:i/1"]
+RESOURCES = [
+    "arn:aws:s3:::b/k",
+    "arn:aws:s3:::b",
+    "arn:aws:s3:::c/x.y",
+    "arn:aws:ec2:us-east-1:111111111111:instance/i-1",
+    "arn:aws:iam::111111111111:user/u",
+]
 RESOURCE_PATTERNS = [*RESOURCES, "*", "arn:aws:s3:::b/*", "arn:aws:s3:::*", "arn:aws:s3:::?/*", "arn:aws:ec2:*:*:*"]
 TEAMS = ["red", "blue"]
 
@@ -27,7 +34,9 @@ statement_st = st.fixed_dictionaries(
         "team": st.none() | st.sampled_from(TEAMS),
     }
 )
-request_st = st.tuples(st.sampled_from(ACTIONS), st.sampled_from(RESOURCES), st.none() | st.sampled_from(TEAMS))
+# only requests that can exist: a resource of a type the action acts on (the catalogue refuses the others)
+PAIRS = [(a, r) for a in ACTIONS for r in RESOURCES if resource_problem(a, r) is None]
+request_st = st.builds(lambda pair, team: (*pair, team), st.sampled_from(PAIRS), st.none() | st.sampled_from(TEAMS))
 
 
 def to_policy(statements: list[dict[str, Any]]) -> dict[str, Any]:

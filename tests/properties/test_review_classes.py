@@ -116,6 +116,7 @@ def test_every_listed_resource_tag_key_reaches_the_request(service: str, arn: st
         account["buckets"] = {arn.split(":::", 1)[1].split("/", 1)[0]: {"tags": {"Env": "prod"}}}
     else:
         account["resources"] = [{"arn": arn, "tags": {"Env": "prod"}}]
-    scenario = Scenario.from_dict({"scenario": "resource-tag keys", "accounts": {A: account}})
-    outcome = scenario.evaluate("admin", f"{service}:PolicysimProbe", arn, resource_account=None)
+    probe = f"{service}:PolicysimProbe"  # any action of the service: accepted as newer than the catalogue
+    scenario = Scenario.from_dict({"scenario": "resource-tag keys", "accounts": {A: account}, "newer_actions": [probe]})
+    outcome = scenario.evaluate("admin", probe, arn, resource_account=None)
     assert outcome.decision is Decision.EXPLICIT_DENY, outcome.explain()

@@ -1,0 +1,178 @@
+"""A scenario file's `import:` list (contracts.md section 5): each entry's importer runs, and its model merges with the
+hand-written `accounts:` and `organization:`. A conflict — the same entity defined twice, differently — is an error
+naming both places. Errors about imported values point into the imported files (`ImportedDocument.locate`).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from policysim.errors import Location, PathPart, SchemaError, UnsupportedError
+from policysim.imports.model import Imported, ImportWarning, Path_
+from policysim.load import Document
+from policysim.model.scenario import IMPORT_KINDS, CloudFormationImport, GaadImport, ImportEntry, TerraformImport
+from policysim.model.validation import validate
+
+# the importer of each kind of entry: module, function (imported only when a file names the kind)
+IMPORTERS = {
+    GaadImport: ("policysim.imports.gaad", "import_gaad"),
+    TerraformImport: ("policysim.imports.terraform", "import_terraform_plan"),
+    CloudFormationImport: ("policysim.imports.cloudformation", "import_cloudformation"),
+}
+NAMED_MAPS = ("users", "groups", "roles", "policies", "buckets")
+
+
+@dataclass(frozen=True)
+class ImportedDocument(Document):
+    """A scenario document with imported parts: `sources` locates their values in the files they came from."""
+
+    sources: Mapping[Path_, Location] = field(default_factory=dict)
+
+    def locate(self, path: Sequence[str | int], *, value: bool = False) -> Location:
+        full = tuple(path)
+        for i in range(len(full), 0, -1):
+            found = self.sources.get(full[:i])
+            if found is not None:
+                return Location(found.file, found.line, found.column, full)
+        return super().locate(path, value=value)
+
+    def sub(self, path: Sequence[str | int]) -> Document:
+        prefix = tuple(path)
+        if not any(prefix[:i] in self.sources for i in range(1, len(prefix) + 1)):
+            return super().sub(path)
+        inner = super().sub(path)
+        below = {p[len(prefix) :]: loc for p, loc in self.sources.items() if p[: len(prefix)] == prefix}
+        above = next((self.sources[prefix[:i]] for i in range(len(prefix), 0, -1) if prefix[:i] in self.sources), None)
+        if above is not None:
+            below.setdefault((), above)
+        return ImportedDocument(inner.data, above.file or inner.file if above else inner.file, {}, {}, below)
+
+
+@dataclass
+class Merged:
+    """The scenario document with its imports merged, and what the imports said about themselves."""
+
+    doc: Document
+    aliases: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # kinds of data not given, and warnings, in words
+
+
+def apply_imports(doc: Document, base_dir: Path | None) -> Merged:
+    """Run the file's `import:` entries and merge their models; a file without `import:` is returned as it is."""
+    data = doc.data
+    if not isinstance(data, dict) or "import" not in data:
+        return Merged(doc)
+    entries = _entries(doc)
+    if base_dir is None:
+        raise SchemaError("`import:` needs a scenario loaded from a file", doc.locate(("import",)))
+    merged: dict[str, Any] = {key: value for key, value in data.items()}
+    sources: dict[Path_, Location] = {}
+    owners: dict[Path_, Location] = {}  # who defined each entity: for conflict messages
+    out = Merged(doc)
+    for index, entry in enumerate(entries):
+        imported = _run(entry, base_dir, doc.locate(("import", index)))
+        _merge(merged, imported, sources, owners, doc)
+        out.aliases.update(imported.aliases)
+        out.notes += [f"not given by `import[{index}]`: {what}" for what in imported.absent]
+        out.notes += [_warning(item) for item in imported.warnings]
+    spans, keys = doc.spans, doc.key_spans
+    out.doc = ImportedDocument(merged, doc.file, spans, keys, sources)
+    return out
+
+
+def _entries(doc: Document) -> list[ImportEntry]:
+    """The validated `import:` entries, each by the key that names its kind."""
+    raw = doc.data["import"]
+    if not isinstance(raw, list):
+        raise SchemaError("`import` must be a list of entries", doc.locate(("import",)))
+    kinds = ", ".join(f"`{k}`" for k in IMPORT_KINDS)
+    entries: list[ImportEntry] = []
+    for index, item in enumerate(raw):
+        named = [key for key in IMPORT_KINDS if isinstance(item, dict) and key in item]
+        if len(named) != 1:
+            raise SchemaError(f"an import entry names exactly one of {kinds}", doc.locate(("import", index)))
+        model = IMPORT_KINDS[named[0]]
+        entries.append(validate(model, item, _locator(doc, index), "import"))
+    return entries
+
+
+def _locator(doc: Document, index: int) -> Callable[[Sequence[PathPart]], Location]:
+    return lambda path: doc.locate(("import", index, *path))
+
+
+def _run(entry: ImportEntry, base_dir: Path, where: Location) -> Imported:
+    module_name, function = IMPORTERS[type(entry)]
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError:
+        raise UnsupportedError(f"this policysim cannot import `{type(entry).kind}` models yet", where) from None
+    found: Imported = getattr(module, function)(**entry.arguments(base_dir))
+    return found
+
+
+def _warning(item: ImportWarning) -> str:
+    return f"warning: {item.message} ({item.location})"
+
+
+def _merge(
+    merged: dict[str, Any],
+    imported: Imported,
+    sources: dict[Path_, Location],
+    owners: dict[Path_, Location],
+    doc: Document,
+) -> None:
+    """Merge one import into the document data; the hand-written file's own entities are owned by the file."""
+    for path, location in imported.sources.items():
+        sources.setdefault(path, location)
+    accounts = merged.setdefault("accounts", {})
+    for account_id, account in imported.data.get("accounts", {}).items():
+        target = accounts.setdefault(account_id, {})
+        for key, value in account.items():
+            where: Path_ = ("accounts", account_id, key)
+            if key in NAMED_MAPS:
+                entities = target.setdefault(key, {})
+                for name, entity in value.items():
+                    _put(entities, name, entity, (*where, name), imported, owners, doc)
+            elif key == "resources":
+                arns = {r.get("arn"): i for i, r in enumerate(target.setdefault("resources", []))}
+                for item in value:
+                    if item.get("arn") in arns:
+                        _conflict((*where, arns[item["arn"]]), imported, owners, doc, f"resource `{item.get('arn')}`")
+                    target["resources"].append(item)
+            elif key in target and target[key] != value:
+                _conflict(where, imported, owners, doc, f"`{key}` of account `{account_id}`")
+            else:
+                target[key] = value
+    if "organization" in imported.data:
+        if "organization" in merged:
+            _conflict(("organization",), imported, owners, doc, "the organization")
+        merged["organization"] = imported.data["organization"]
+
+
+def _put(
+    entities: dict[str, Any],
+    name: str,
+    entity: Any,
+    path: Path_,
+    imported: Imported,
+    owners: dict[Path_, Location],
+    doc: Document,
+) -> None:
+    if name in entities and entities[name] != entity:
+        _conflict(path, imported, owners, doc, f"`{name}`")
+    entities[name] = entity
+    owners.setdefault(path, imported.sources.get(path, Location(None)))
+
+
+def _conflict(path: Path_, imported: Imported, owners: dict[Path_, Location], doc: Document, what: str) -> None:
+    first = owners.get(path) or doc.locate(path)
+    second = imported.sources.get(path, Location(None, path=path))
+    raise SchemaError(
+        f"{what} is defined twice, differently: at {first} and at {second}",
+        second if second.file else first,
+        "define it once: in the hand-written model or in one import",
+    )

@@ -1,0 +1,129 @@
+"""A scenario file's `import:` list (contracts.md section 5): the merge, its conflicts, aliases, notes and locations.
+
+The importers are replaced by a stub here: their own tests are beside this file.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from policysim import Decision, Scenario
+from policysim.cli import main
+from policysim.errors import Location, SchemaError
+from policysim.imports import merge
+from policysim.imports.model import Imported, ImportWarning, unknown
+
+A = "111111111111"
+ALLOW_GET = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}
+
+
+def imported() -> Imported:
+    role = {
+        "trust_policy": {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Principal": {"AWS": A}, "Action": "sts:AssumeRole"}],
+        },
+        "inline_policies": {
+            "read": ALLOW_GET,
+            "later": unknown("known after apply", "plan.json: aws_iam_role_policy.later"),
+        },
+    }
+    return Imported(
+        data={"accounts": {A: {"roles": {"app": role}}}},
+        sources={("accounts", A, "roles", "app"): Location("plan.json", 12, 7)},
+        aliases={"terraform:aws_iam_role.app": f"arn:aws:iam::{A}:role/app"},
+        absent=["SCPs and RCPs: the plan has no organization resources"],
+        warnings=[ImportWarning("a queue policy without Principal was left out", Location("plan.json", 40, 3))],
+    )
+
+
+@pytest.fixture
+def stub(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    calls: list[dict[str, Any]] = []
+
+    def run(entry: Any, base_dir: Path, where: Location) -> Imported:
+        calls.append(entry.arguments(base_dir))
+        return imported()
+
+    monkeypatch.setattr(merge, "_run", run)
+    return calls
+
+
+def write(tmp_path: Path, **top: Any) -> Path:
+    data = {"scenario": "imported", "import": [{"terraform_plan": "plan.json", "account": A}], **top}
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
+def test_an_import_merges_with_the_hand_written_model(tmp_path: Path, stub: list[dict[str, Any]]) -> None:
+    users = {
+        "alice": {
+            "inline_policies": {
+                "p": {
+                    "Version": "2012-10-17",
+                    "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}],
+                }
+            }
+        }
+    }
+    scenario = Scenario.load(write(tmp_path, accounts={A: {"users": users}}))
+    assert stub == [{"path": tmp_path / "plan.json", "account": A, "region": None}]
+    role = f"arn:aws:iam::{A}:role/app"
+    assert role in scenario.world.roles
+    assert scenario.evaluate("alice", "sts:AssumeRole", "terraform:aws_iam_role.app").allowed  # by its address
+    session = scenario.evaluate("alice", "s3:GetObject", "arn:aws:s3:::b/k", assume=["terraform:aws_iam_role.app"])
+    assert session.decision is Decision.UNDETERMINED  # the role's unknown inline policy could deny
+    assert scenario.notes == (
+        "not given by `import[0]`: SCPs and RCPs: the plan has no organization resources",
+        "warning: a queue policy without Principal was left out (plan.json:40:3)",
+    )
+
+
+def test_errors_in_imported_parts_point_into_the_imported_file(tmp_path: Path, stub: list[dict[str, Any]]) -> None:
+    scenario = Scenario.load(write(tmp_path))
+    where = scenario.locate(("accounts", A, "roles", "app", "inline_policies"))
+    assert (where.file, where.line, where.column) == ("plan.json", 12, 7)
+
+
+def test_a_conflict_names_both_places(tmp_path: Path, stub: list[dict[str, Any]]) -> None:
+    roles = {"app": {"trust_policy": None}}
+    with pytest.raises(
+        SchemaError, match=r"`app` is defined twice, differently: at .*s\.json.* and at plan\.json:12:7"
+    ):
+        Scenario.load(write(tmp_path, accounts={A: {"roles": roles}}))
+
+
+@pytest.mark.parametrize(
+    ("entry", "words"),
+    [
+        ({"nothing": "x"}, "an import entry names exactly one of `gaad`, `terraform_plan`, `cloudformation`"),
+        ({"gaad": "a.json", "terraform_plan": "p.json"}, "names exactly one of"),
+        ({"terraform_plan": "p.json", "acount": A}, "unknown key `acount`"),
+        ({"cloudformation": "t.yaml"}, "`account`"),
+    ],
+)
+def test_malformed_entries_are_located_errors(tmp_path: Path, entry: dict[str, Any], words: str) -> None:
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps({"scenario": "bad", "import": [entry]}))
+    with pytest.raises(SchemaError, match=words) as caught:
+        Scenario.load(path)
+    assert caught.value.location is not None and caught.value.location.path[:2] == ("import", 0)
+
+
+def test_check_reports_what_the_imports_did_not_give(
+    tmp_path: Path, stub: list[dict[str, Any]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path)
+    with pytest.raises(SystemExit) as done:
+        main(["check", str(path), "--format", "json"])
+    assert done.value.code == 0
+    (run,) = json.loads(capsys.readouterr().out)["scenarios"]
+    assert run["notes"][0].startswith("not given by `import[0]`: SCPs and RCPs")
+    with pytest.raises(SystemExit):
+        main(["check", str(path)])
+    assert "warning: a queue policy without Principal was left out" in capsys.readouterr().out
