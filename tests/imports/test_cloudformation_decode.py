@@ -66,10 +66,16 @@ def test_every_function_tag_is_read() -> None:
 
 
 def test_locations_of_wrappers_and_their_values() -> None:
-    doc = decode_template("Resources:\n  R:\n    Properties:\n      Arn: !GetAtt Foo.Arn\n      L: !Join\n        - ''\n        - [a, !Ref B]\n", "t.yaml")
+    doc = decode_template(
+        "Resources:\n  R:\n    Properties:\n      Arn: !GetAtt Foo.Arn\n      L: !Join\n        - ''\n        - [a, !Ref B]\n",
+        "t.yaml",
+    )
     base = ("Resources", "R", "Properties")
     assert doc.locate((*base, "Arn"), value=True).line == 4
-    assert (doc.locate((*base, "Arn", "Fn::GetAtt", 1)).line, doc.locate((*base, "Arn", "Fn::GetAtt", 1)).column) == (4, 12)
+    assert (doc.locate((*base, "Arn", "Fn::GetAtt", 1)).line, doc.locate((*base, "Arn", "Fn::GetAtt", 1)).column) == (
+        4,
+        12,
+    )
     ref = doc.locate((*base, "L", "Fn::Join", 1, 1, "Ref"))
     assert (ref.file, ref.line, ref.column) == ("t.yaml", 7, 15)
 
@@ -125,7 +131,10 @@ def test_refused(text: str, error: type[Exception], message: str, line: int) -> 
 
 
 def test_json_templates_keep_locations_and_refuse_duplicates() -> None:
-    doc = decode_template('{\n  "Resources": {\n    "R": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": {"Ref": "N"}}}\n  }\n}\n', "t.json")
+    doc = decode_template(
+        '{\n  "Resources": {\n    "R": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": {"Ref": "N"}}}\n  }\n}\n',
+        "t.json",
+    )
     assert doc.data["Resources"]["R"]["Properties"]["BucketName"] == {"Ref": "N"}
     assert doc.locate(("Resources", "R")).line == 3
     with pytest.raises(SchemaError, match="duplicate"):
@@ -149,7 +158,13 @@ _LEAVES = st.one_of(st.text(alphabet="abc xyz:/-*", max_size=8), st.integers(0, 
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.recursive(_LEAVES, lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(_KEYS, inner, max_size=3)), max_leaves=12))
+@given(
+    st.recursive(
+        _LEAVES,
+        lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(_KEYS, inner, max_size=3)),
+        max_leaves=12,
+    )
+)
 def test_json_written_values_read_back_the_same(value: object) -> None:
     import json
 
