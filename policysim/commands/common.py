@@ -7,8 +7,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-import typer
-
 from policysim.context import ContextInput, ContextScalar
 from policysim.errors import PolicysimError
 
@@ -23,6 +21,8 @@ EXIT_INTERNAL = 3
 
 def fail(message: str, code: int = EXIT_INPUT) -> NoReturn:
     """Print `policysim: error: message` and exit (2 by default)."""
+    import typer  # here, so that a plain `check` (policysim/cli.py) imports typer only when it fails
+
     print(f"policysim: error: {message}", file=sys.stderr)
     raise typer.Exit(code)
 

@@ -3,9 +3,10 @@
 Run: python tests/bench/bench_startup.py [--runs 15] [--scenario scenarios/cross-account-delegation.yaml]
 
 Each command runs in a fresh interpreter, `--runs` times; the best wall-clock time is printed beside its ratio to a
-bare `python -c pass` (issue 14: `policysim check` on a small file within 10x of that). `python` is the interpreter
-running this script and `policysim` the console script beside it (its environment's), else `python -c` calling
-`policysim.cli.main`.
+bare `python -c pass` (issue 14: `policysim check` on a small file within 10x of that), and so are the best CPU
+time (user + system), which other work on the machine disturbs less, and the load average. `python` is the
+interpreter running this script and `policysim` the console script beside it (its environment's), else
+`python -c` calling `policysim.cli.main`.
 
 Python caches compiled modules (`__pycache__`): an installed package has them, a checkout run with
 PYTHONDONTWRITEBYTECODE=1 has none for its own modules. By default the runs use a private cache under the system
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -40,16 +42,20 @@ def commands(scenario: str) -> list[tuple[str, list[str]]]:
     ]
 
 
-def best_time(argv: list[str], runs: int, env: dict[str, str]) -> tuple[float, int]:
-    """The best wall-clock time of `runs` runs of argv, and its exit code (the first that is not 0, if any)."""
-    best = float("inf")
+def best_time(argv: list[str], runs: int, env: dict[str, str]) -> tuple[float, float, int]:
+    """The best wall-clock and CPU (user + system) times of `runs` runs of argv, and its exit code (the first that
+    is not 0, if any)."""
+    best = best_cpu = float("inf")
     code = 0
     for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         done = subprocess.run(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         best = min(best, time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        best_cpu = min(best_cpu, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
         code = code or done.returncode
-    return best, code
+    return best, best_cpu, code
 
 
 def main() -> None:
@@ -75,12 +81,13 @@ def main() -> None:
 
     cache = "policysim compiled at every start" if args.no_bytecode_cache else "warm bytecode cache"
     print(f"python {sys.version.split()[0]} ({sys.executable}); best of {args.runs} runs; {cache}")
-    print(f"{'command':<60} {'best (s)':>9} {'x bare':>7} {'exit':>5}")
-    bare = None
+    print(f"{'command':<60} {'wall (s)':>9} {'x bare':>7} {'cpu (s)':>8} {'x bare':>7} {'exit':>5}")
+    bare = bare_cpu = 0.0
     for label, argv in table:
-        seconds, code = best_time(argv, args.runs, env)
-        bare = bare or seconds
-        print(f"{label:<60} {seconds:>9.3f} {seconds / bare:>7.1f} {code:>5}")
+        seconds, cpu, code = best_time(argv, args.runs, env)
+        bare, bare_cpu = bare or seconds, bare_cpu or cpu or 0.001
+        print(f"{label:<60} {seconds:>9.3f} {seconds / bare:>7.1f} {cpu:>8.3f} {cpu / bare_cpu:>7.1f} {code:>5}")
+    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs (wall-clock figures are unreliable under load)")
 
 
 if __name__ == "__main__":

@@ -28,6 +28,16 @@ OTHER_COMMANDS = (
     "policysim.report.sarif",
     "policysim.report.github",
 )
+# The typer app and the modules that declare its commands: a plain `check` line does not build it (cli.plain_check).
+THE_APP = (
+    "typer",
+    "click",
+    "policysim.commands.diff",
+    "policysim.commands.explain",
+    "policysim.commands.simulate",
+    "policysim.commands.sts",
+    "policysim.commands.validate",
+)
 # What `check` needs, imported when it runs rather than when the command line is read.
 CHECK_ONLY = (
     "policysim.scenario",
@@ -68,9 +78,8 @@ def imported(modules: set[str], packages: tuple[str, ...]) -> list[str]:
 
 def test_importing_the_cli_imports_no_command(tmp_path: Path) -> None:
     modules = modules_after(tmp_path, "import policysim.cli")
-    assert "policysim.cli" in modules and "typer" in modules
-    assert imported(modules, OTHER_COMMANDS) == []
-    assert imported(modules, CHECK_ONLY) == []
+    assert "policysim.cli" in modules
+    assert imported(modules, OTHER_COMMANDS + THE_APP + CHECK_ONLY) == []
 
 
 def test_importing_policysim_imports_the_api_on_first_use(tmp_path: Path) -> None:
@@ -98,11 +107,17 @@ def _check(tmp_path: Path, *args: str) -> set[str]:
     return modules_after(tmp_path, code, "check", str(SCENARIO), *args)
 
 
-def test_check_imports_no_other_command(tmp_path: Path) -> None:
+def test_check_imports_no_other_command_nor_typer(tmp_path: Path) -> None:
     modules = _check(tmp_path)
     assert "policysim.scenario.api" in modules and "policysim.report.text" in modules
-    assert imported(modules, OTHER_COMMANDS) == []
+    assert imported(modules, OTHER_COMMANDS + THE_APP) == []
     assert "rich.progress" not in modules  # no terminal: no progress bar
+
+
+def test_any_other_command_line_builds_the_app(tmp_path: Path) -> None:
+    modules = modules_after(tmp_path, "from policysim.cli import main; main(sys.argv[2:])", "schema")
+    assert {"typer", *THE_APP[2:6]} <= modules
+    assert imported(modules, OTHER_COMMANDS) == []  # each command imports its own needs when it runs
 
 
 def test_check_imports_only_the_reporter_it_writes(tmp_path: Path) -> None:
