@@ -125,3 +125,31 @@ def test_check_imports_only_the_reporter_it_writes(tmp_path: Path) -> None:
     assert "policysim.report.sarif" in modules
     others = ("policysim.report.text", "policysim.report.junit", "policysim.report.github", "rich")
     assert imported(modules, others) == []
+
+
+_OPENS = """
+import json, sys
+from pathlib import Path
+folders = tuple(str(Path(folder).resolve()) + "/" for folder in sys.argv[2:])
+opened = []
+def hook(event, args):
+    if event == "open" and isinstance(args[0], str) and str(Path(args[0]).resolve()).startswith(folders):
+        if not args[0].endswith((".py", ".pyc")) and "__pycache__" not in args[0]:
+            opened.append(args[0])
+sys.addaudithook(hook)
+import policysim.cli, policysim.scenario.api, policysim.config, policysim.report, policysim.report.text
+import policysim.report.suppress, policysim.managed, policysim.catalogue, policysim.grammars
+open(sys.argv[1], "w").write(json.dumps(opened))
+"""
+
+
+def test_importing_what_check_runs_reads_no_data_file(tmp_path: Path) -> None:
+    """Grammar tables, the catalogue, the managed policies: each is read when first needed, never at import."""
+    out = tmp_path / "opened.json"
+    package = Path(policysim.__file__).parent
+    folders = [str(package), str(package.parent / "grammars")]  # the package and, in a checkout, grammars/
+    done = subprocess.run(
+        [sys.executable, "-c", _OPENS, str(out), *folders], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert out.exists(), done.stderr
+    assert json.loads(out.read_text()) == []
