@@ -24,6 +24,7 @@ IMPORTERS = {
     CloudFormationImport: ("policysim.imports.cloudformation", "import_cloudformation"),
 }
 NAMED_MAPS = ("users", "groups", "roles", "policies", "buckets")
+AWS_MANAGED = "aws_managed_policies"
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,14 @@ def _merge(
     """Merge one import into the document data; the hand-written file's own entities are owned by the file."""
     for path, location in imported.sources.items():
         sources.setdefault(path, location)
+    normalize(imported)
+    versions = merged.setdefault(AWS_MANAGED, {})
+    for arn, version in imported.data.get(AWS_MANAGED, {}).items():
+        if arn in versions and versions[arn] != version:
+            _conflict((AWS_MANAGED, arn), imported, owners, doc, f"the account's version of `{arn}`")
+        versions[arn] = version
+    if not versions:
+        del merged[AWS_MANAGED]
     accounts = merged.setdefault("accounts", {})
     for account_id, account in imported.data.get("accounts", {}).items():
         target = accounts.setdefault(account_id, {})
@@ -151,6 +160,21 @@ def _merge(
         if "organization" in merged:
             _conflict(("organization",), imported, owners, doc, "the organization")
         merged["organization"] = imported.data["organization"]
+
+
+def normalize(imported: Imported) -> None:
+    """An import's extra keys in the scenario format: `managed_overrides` (the account's versions of AWS managed
+    policies) as `aws_managed_policies`, `user_ids` (`{user ARN: UserId}`) as each user's `user_id`."""
+    overrides = imported.data.pop("managed_overrides", None)
+    if overrides:
+        imported.data[AWS_MANAGED] = overrides
+        for path in [p for p in imported.sources if p[:1] == ("managed_overrides",)]:
+            imported.sources[(AWS_MANAGED, *path[1:])] = imported.sources.pop(path)
+    for arn, user_id in imported.data.pop("user_ids", {}).items():
+        account_id, name = arn.split(":")[4], arn.rsplit("/", 1)[-1]
+        user = imported.data.get("accounts", {}).get(account_id, {}).get("users", {}).get(name)
+        if user is not None:
+            user["user_id"] = user_id
 
 
 def _put(

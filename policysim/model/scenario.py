@@ -72,6 +72,10 @@ class User(_Strict):
         description="The permissions boundary: a policy name of the same account or a managed policy ARN.",
     )
     tags: Tags = Field(default={}, description="User tags `<key>: <value>`; they become `aws:PrincipalTag/<key>`.")
+    user_id: str | None = Field(
+        default=None,
+        description="The user's unique id (`AIDA...`), the value of `aws:userid`; generated from the ARN when absent.",
+    )
     path: str = Field(
         default="/",
         description="The IAM path, part of the user's ARN (`arn:aws:iam::ACCOUNT:user/PATH/NAME`); default `/`.",
@@ -453,6 +457,14 @@ class Defaults(_Strict):
     )
 
 
+class ManagedVersion(_Strict):
+    """The version of an AWS managed policy an account sees (from a GAAD export), overriding the shipped one."""
+
+    document: Doc = Field(description="The policy document of the default version.")
+    version_id: str = Field(description="The version id (`v18`).")
+    date: str = Field(default="", description="When the version was created.")
+
+
 class ScenarioFile(_Strict):
     """A whole scenario file."""
 
@@ -470,6 +482,10 @@ class ScenarioFile(_Strict):
         [],
         alias="import",
         description="Models to import (`gaad`, `terraform_plan` or `cloudformation` entries), merged with `accounts`.",
+    )
+    aws_managed_policies: dict[str, ManagedVersion] = Field(
+        default={},
+        description="AWS managed policy ARN -> the version this model's account sees, overriding the shipped one.",
     )
     defaults: Defaults | None = Field(
         None, description="Request settings (context, region, source IP, mfa, via) every test has unless it overrides."

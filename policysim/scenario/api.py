@@ -178,7 +178,11 @@ class Scenario:
         merged = apply_imports(doc, base_dir)
         doc = merged.doc
         wire = validate(ScenarioFile, doc.data, doc.locate, "scenario")
-        compiler = PolicyCompiler(doc, base_dir, library or ManagedPolicyLibrary.builtin())
+        library = library or ManagedPolicyLibrary.builtin()
+        if wire.aws_managed_policies:  # the account's own versions of AWS managed policies win (imports.md)
+            versions = wire.aws_managed_policies.items()
+            library = library.with_overrides({arn: (v.document, v.version_id, v.date) for arn, v in versions})
+        compiler = PolicyCompiler(doc, base_dir, library)
         world = build_world(wire, compiler)
         scenario = cls(wire, compiler, world, clock=clock, aliases=merged.aliases, notes=merged.notes)
         scenario._check_references()

@@ -209,7 +209,7 @@ def _build_identities(
             account_id,
             user_name,
             arn,
-            unique_id("AIDA", arn),
+            user.user_id or unique_id("AIDA", arn),
             tuple(dict.fromkeys(policies)),
             boundary,
             user.tags,

@@ -127,3 +127,35 @@ def test_check_reports_what_the_imports_did_not_give(
     with pytest.raises(SystemExit):
         main(["check", str(path)])
     assert "warning: a queue policy without Principal was left out" in capsys.readouterr().out
+
+
+GAAD = Path(__file__).parent / "fixtures" / "gaad" / "account.json"
+USER = "arn:aws:iam::111122223333:user/engineering/alice"  # in Developers, which has AWSCodeCommitPowerUser
+
+
+def test_policysim_import_writes_a_scenario_that_answers_as_the_import_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "imported.yaml"
+    with pytest.raises(SystemExit) as done:
+        main(["import", "gaad", str(GAAD), "-o", str(out)])
+    assert done.value.code in (0, None)
+    text = out.read_text()
+    assert text.startswith("# policysim import gaad: the model read from ")
+    assert "# not given: SCPs and RCPs: no organization export given" in text
+    written = Scenario.load(out)
+    via_import = tmp_path / "via.json"
+    via_import.write_text(json.dumps({"scenario": "via", "import": [{"gaad": str(GAAD)}]}))
+    imported = Scenario.load(via_import)
+    repo = "arn:aws:codecommit:us-east-1:111122223333:app"
+    for action in ("codecommit:GitPush", "codecommit:DeleteRepository"):
+        answers = {s.evaluate(USER, action, repo).decision for s in (written, imported)}
+        assert len(answers) == 1, action
+    # the account's version of AWSCodeCommitPowerUser (with its NoDelete Deny) wins over the shipped one
+    assert imported.evaluate(USER, "codecommit:DeleteRepository", repo).decision is Decision.EXPLICIT_DENY
+
+
+def test_an_unknown_import_kind_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["import", "pulumi", str(GAAD)])
+    assert done.value.code == 2 and "choose from gaad, terraform, cloudformation" in capsys.readouterr().err
