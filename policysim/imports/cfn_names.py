@@ -196,6 +196,13 @@ def generated_name(kind: Kind, label: str, logical_id: str, seed: bytes, fifo: b
     return name.lower() if kind.lower else name
 
 
+def _key_id(naming: Naming, logical_id: str, resource_type: str, seed: bytes) -> str:
+    """A KMS key id: a UUID, or `mrk-` and 32 hexadecimal characters for a multi-Region key."""
+    if resource_type == "AWS::KMS::Key" and text(naming.prop(logical_id, "MultiRegion")) == "true":
+        return "mrk-" + seed[:16].hex()
+    return str(uuid.UUID(bytes=seed[:16], version=4))
+
+
 def role_id(arn: str) -> str:
     """A stable `AROA...` role id formed from the role ARN (the same rule as the scenario builder's)."""
     return "AROA" + base64.b32encode(hashlib.sha256(arn.encode()).digest()).decode()[:17]
@@ -240,7 +247,7 @@ def identity(naming: Naming, logical_id: str, resource_type: str) -> Identity | 
         "region": naming.region,
         "account": naming.account,
         "url_suffix": naming.url_suffix,
-        "key_id": str(uuid.UUID(bytes=seed[:16], version=4)),
+        "key_id": _key_id(naming, logical_id, resource_type, seed),
         "secret_suffix": _suffix(seed[16:], 6),
         "org_id": "o-" + _suffix(seed, 10).lower(),
         "root_id": "r-" + _suffix(seed[8:], 4).lower(),

@@ -405,3 +405,10 @@ def test_deep_and_costly_templates_are_bounded(tmp_path: Path, monkeypatch: pyte
     monkeypatch.setattr(cfn_intrinsics, "MAX_STEPS", 50)  # evaluation is linear in the template; the cap stays
     with pytest.raises(ParseError, match="too complex to evaluate"):
         load("app.yaml")
+
+
+def test_a_multi_region_key_id(tmp_path: Path) -> None:
+    template = tmp_path / "k.yaml"
+    template.write_text("Resources:\n  K:\n    Type: AWS::KMS::Key\n    Properties: {MultiRegion: true}\n")
+    arn = import_cloudformation([template], account=ACCOUNT, region="us-east-1").aliases["cloudformation:K"]
+    assert re.fullmatch(r"arn:aws:kms:us-east-1:111111111111:key/mrk-[0-9a-f]{32}", arn)
