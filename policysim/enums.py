@@ -82,6 +82,7 @@ class ChangeKind(StrEnum):
     NEW_ACCESS = "new-access"  # not allowed before, allowed now
     REMOVED_ACCESS = "removed-access"  # allowed before, denied now
     DENY_CHANGED = "deny-changed"  # denied both times, for a different kind of reason
+    UNDETERMINED = "undetermined"  # one side is `undetermined`: the models' unknowns decide whether access changed
 
 
 class ReasonCode(StrEnum):

@@ -30,6 +30,17 @@ class Change:
     after: Outcome | None
 
 
+def may_widen(change: Change) -> bool:
+    """Could the change give access the base model did not: new access, or an `undetermined` request that could be
+    allowed now and was not allowed before."""
+    if change.kind is ChangeKind.NEW_ACCESS:
+        return True
+    if change.kind is not ChangeKind.UNDETERMINED or change.after is None:
+        return False
+    could_now = change.after.allowed or (change.after.bounds is not None and Decision.ALLOWED in change.after.bounds)
+    return could_now and not (change.before is not None and change.before.allowed)
+
+
 @dataclass(frozen=True)
 class Exploration:
     """The changes found between two models, and how much was explored."""
@@ -73,6 +84,9 @@ class Side:
 
 def classify(before: Outcome | None, after: Outcome | None) -> ChangeKind | None:
     """The kind of change, if any; a missing request counts as no access, never as a deny that changed."""
+    unknown = [o for o in (before, after) if o is not None and o.decision is Decision.UNDETERMINED]
+    if unknown and (before is None or after is None or before.decision is not after.decision):
+        return ChangeKind.UNDETERMINED  # listed apart: the unknowns decide whether access changed
     was = before is not None and before.allowed
     now = after is not None and after.allowed
     if was != now:

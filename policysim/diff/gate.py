@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from policysim.enums import ChangeKind, FailOn
 
 from .accept import Acceptance
-from .compare import Change, Exploration
+from .compare import Change, Exploration, may_widen
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ class DiffResult:
         return tuple(
             r
             for r in self.rows
-            if r.accepted is None and (self.fail_on is FailOn.ANY_CHANGE or r.change.kind is ChangeKind.NEW_ACCESS)
+            if r.accepted is None and (self.fail_on is FailOn.ANY_CHANGE or may_widen(r.change))
         )
 
     @property
@@ -79,7 +79,12 @@ def judge(
     return DiffResult(base, new, tuple(explorations), tuple(rows), unused, fail_on)
 
 
-_KIND_ORDER = {ChangeKind.NEW_ACCESS: 0, ChangeKind.REMOVED_ACCESS: 1, ChangeKind.DENY_CHANGED: 2}
+_KIND_ORDER = {
+    ChangeKind.NEW_ACCESS: 0,
+    ChangeKind.UNDETERMINED: 1,
+    ChangeKind.REMOVED_ACCESS: 2,
+    ChangeKind.DENY_CHANGED: 3,
+}
 
 
 def _row_order(row: Row) -> tuple[int, str, str, str, str, tuple[tuple[str, str], ...]]:

@@ -15,6 +15,7 @@ from .gate import DiffResult, Row
 DIFF_FORMATS = ("text", "json", "markdown")
 TITLES = {
     ChangeKind.NEW_ACCESS: "Newly allowed",
+    ChangeKind.UNDETERMINED: "Undetermined (the models' unknowns decide)",
     ChangeKind.REMOVED_ACCESS: "No longer allowed",
     ChangeKind.DENY_CHANGED: "Denied for a different reason",
 }
@@ -72,7 +73,8 @@ def summary_line(result: DiffResult) -> str:
     verdict = "passed" if result.passed else f"FAILED ({len(result.failing)} change(s) not accepted)"
     return (
         f"{result.count(ChangeKind.NEW_ACCESS)} newly allowed, {result.count(ChangeKind.REMOVED_ACCESS)} no longer "
-        f"allowed, {result.count(ChangeKind.DENY_CHANGED)} denied differently; {accepted} accepted; "
+        f"allowed, {result.count(ChangeKind.DENY_CHANGED)} denied differently, "
+        f"{result.count(ChangeKind.UNDETERMINED)} undetermined; {accepted} accepted; "
         f"gate (fail on {result.fail_on.value}): {verdict}"
     )
 
@@ -142,6 +144,7 @@ def diff_document(result: DiffResult) -> dict[str, Any]:
             "new_access": result.count(ChangeKind.NEW_ACCESS),
             "removed_access": result.count(ChangeKind.REMOVED_ACCESS),
             "deny_changed": result.count(ChangeKind.DENY_CHANGED),
+            "undetermined": result.count(ChangeKind.UNDETERMINED),
             "accepted": sum(1 for r in result.rows if r.accepted is not None),
             "failing": len(result.failing),
             "requests": sum(e.requests for e in result.explorations),

@@ -77,7 +77,7 @@ class PolicyCompiler:
                 raise UnresolvedReferenceError(
                     f"unknown AWS managed policy `{arn}`",
                     self.doc.locate(where),
-                    "load it with --managed-policies FILE (output of `aws iam get-account-authorization-details`)",
+                    self.library.unknown_hint(arn),
                 )
             self._cache[key] = self._compile_data(policy.document_text, arn, kind)
         return self._cache[key]
