@@ -128,6 +128,7 @@ def _library_at(managed: Path | None, ref: str | None, trees: RevisionTrees) -> 
 
 def _explore_all(inputs: _Inputs, actions: ActionCatalogue | None) -> list[Exploration]:
     from policysim.diff.compare import explore
+    from policysim.imports.merge import as_scenario
     from policysim.load import load_file
     from policysim.scenario.api import Scenario
     from policysim.world.evaluator import utc_now
@@ -137,7 +138,7 @@ def _explore_all(inputs: _Inputs, actions: ActionCatalogue | None) -> list[Explo
     def load(path: Path | None, label: str | None, library: ManagedPolicyLibrary) -> Scenario | None:
         if path is None:
             return None
-        doc = load_file(path, label)
+        doc = as_scenario(load_file(path, label), path)  # a plan or a GAAD export is compared as what it imports
         return Scenario.from_document(doc, base_dir=path.parent, library=library, clock=lambda: moment)
 
     base_library, new_library = inputs.libraries

@@ -62,6 +62,20 @@ class Merged:
     notes: list[str] = field(default_factory=list)  # kinds of data not given, and warnings, in words
 
 
+def as_scenario(doc: Document, path: Path) -> Document:
+    """A Terraform plan or a GAAD export named where a scenario file is expected (`policysim diff PLAN PLAN`), as a
+    scenario that imports it; any other document as it is."""
+    data = doc.data
+    entry: dict[str, Any] | None = None
+    if isinstance(data, dict) and "format_version" in data and ("planned_values" in data or "resource_changes" in data):
+        entry = {"terraform_plan": path.name}
+    elif isinstance(data, dict) and {"UserDetailList", "RoleDetailList", "GroupDetailList", "Policies"} & set(data):
+        entry = {"gaad": path.name}
+    if entry is None:
+        return doc
+    return Document.from_data({"scenario": f"imported from {path.name}", "import": [entry]}, doc.file)
+
+
 def apply_imports(doc: Document, base_dir: Path | None) -> Merged:
     """Run the file's `import:` entries and merge their models; a file without `import:` is returned as it is."""
     data = doc.data
