@@ -15,6 +15,7 @@ from policysim.engine.policies import PolicySet
 from policysim.enums import Decision
 from policysim.request import Request
 from policysim.services.rules import owned_resource_refusal
+from policysim.services.s3 import public_access_unknown
 from policysim.services.sts import caller_refusal, undeniable
 from policysim.world.actor import Actor
 from policysim.world.assemble import build_request, policy_set
@@ -61,7 +62,10 @@ class Evaluator:
     ) -> Outcome:
         """The outcome of `actor` doing `action` on `target` with extra context keys."""
         request = build_request(self.world, actor, action, target, extra, self.now())
-        return authorize(request, policy_set(self.world, actor, request, target))
+        outcome = authorize(request, policy_set(self.world, actor, request, target))
+        if self.world.public_access_unknown:
+            outcome = public_access_unknown(outcome, request, target.account)
+        return outcome
 
 
 def authorize(request: Request, policies: PolicySet) -> Outcome:

@@ -93,6 +93,7 @@ class World:
     org_id: str | None = None
     management_account: str | None = None
     names: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # user/role name -> ARNs
+    public_access_unknown: bool = False  # imported estates: S3 Block Public Access settings not given (services/s3)
 
     def account(self, account_id: str) -> AccountInfo | None:
         """The declared account, or None."""

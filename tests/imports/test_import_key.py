@@ -159,3 +159,29 @@ def test_an_unknown_import_kind_is_a_usage_error(capsys: pytest.CaptureFixture[s
     with pytest.raises(SystemExit) as done:
         main(["import", "pulumi", str(GAAD)])
     assert done.value.code == 2 and "choose from gaad, terraform, cloudformation" in capsys.readouterr().err
+
+
+PUBLIC_READ = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::site/*"}],
+}
+
+
+def test_a_public_bucket_grant_is_undetermined_without_block_public_access_settings(
+    tmp_path: Path, stub: list[dict[str, Any]]
+) -> None:
+    owner = {"buckets": {"site": {"policy": PUBLIC_READ}}, "users": {"own": {}}}
+    accounts = {A: owner, "222222222222": {"users": {"guest": {"inline_policies": {"p": ALLOW_GET}}}}}
+    imported_model = Scenario.load(write(tmp_path, accounts=accounts))
+    anonymous = imported_model.evaluate("anonymous", "s3:GetObject", "arn:aws:s3:::site/index.html")
+    assert anonymous.decision is Decision.UNDETERMINED
+    assert "Block Public Access" in anonymous.unknowns[0].reason and anonymous.bounds == (
+        Decision.ALLOWED,
+        Decision.IMPLICIT_DENY,
+    )
+    guest = imported_model.evaluate("arn:aws:iam::222222222222:user/guest", "s3:GetObject", "arn:aws:s3:::site/k")
+    assert guest.decision is Decision.UNDETERMINED  # cross-account through the public grant
+    own = imported_model.evaluate("own", "s3:GetObject", "arn:aws:s3:::site/k")
+    assert own.decision is Decision.ALLOWED  # the owner's account is not restricted (a same-account grant)
+    hand_written = Scenario.from_dict({"scenario": "hand", "accounts": accounts})
+    assert hand_written.evaluate("anonymous", "s3:GetObject", "arn:aws:s3:::site/k").allowed  # the file says it all
