@@ -137,8 +137,18 @@ class Scenario:
         return self._notes
 
     def alias(self, name: str) -> str:
-        """The ARN an imported source address names (`terraform:aws_iam_role.app`), or `name` itself."""
-        return self._aliases.get(name, name)
+        """The ARN an imported source address names (`terraform:aws_iam_role.app`), or `name` itself; the address of
+        a bucket followed by `/KEY` names an object in it (`cloudformation:LogsBucket/some/key`)."""
+        found = self._aliases.get(name)
+        if found is not None:
+            return found
+        cut = name.find("/")
+        while cut != -1:
+            bucket = self._aliases.get(name[:cut])
+            if bucket is not None and bucket.startswith("arn:") and ":s3:::" in bucket and "/" not in bucket:
+                return bucket + name[cut:]
+            cut = name.find("/", cut + 1)
+        return name
 
     def _aliased(self, test: Test) -> Test:
         if not self._aliases:

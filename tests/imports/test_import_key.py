@@ -185,3 +185,15 @@ def test_a_public_bucket_grant_is_undetermined_without_block_public_access_setti
     assert own.decision is Decision.ALLOWED  # the owner's account is not restricted (a same-account grant)
     hand_written = Scenario.from_dict({"scenario": "hand", "accounts": accounts})
     assert hand_written.evaluate("anonymous", "s3:GetObject", "arn:aws:s3:::site/k").allowed  # the file says it all
+
+
+def test_a_bucket_address_followed_by_a_key_names_an_object(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    found = Imported(
+        data={"accounts": {A: {"buckets": {"logs-abc": {}}}}},
+        aliases={"cloudformation:app/LogsBucket": "arn:aws:s3:::logs-abc", "cloudformation:app/AppRole": "arn:x"},
+    )
+    monkeypatch.setattr(merge, "_run", lambda entry, base_dir, where: found)
+    scenario = Scenario.load(write(tmp_path))
+    assert scenario.alias("cloudformation:app/LogsBucket/uploads/x.log") == "arn:aws:s3:::logs-abc/uploads/x.log"
+    assert scenario.alias("cloudformation:app/LogsBucket") == "arn:aws:s3:::logs-abc"
+    assert scenario.alias("cloudformation:app/AppRole/x") == "cloudformation:app/AppRole/x"  # not a bucket
