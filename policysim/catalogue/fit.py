@@ -58,10 +58,14 @@ def resource_problem(action: str, resource: str, catalogue: ServiceCatalogue | N
     )
 
 
-def key_spec(action: Action | None, resource: str, key: str) -> KeySpec | None:
+def key_spec(action: Action | None, resource: str, key: str, *, include_global: bool = True) -> KeySpec | None:
     """The documentation of `key` in a request for `action` on `resource`: a global key, a key of the action, of the
-    resource types of `resource` it acts on, or of its service's types; None when such a request never carries it."""
-    found = global_keys().find(key)
+    resource types of `resource` it acts on, or of its service's types; None when such a request never carries it.
+
+    `include_global=False` asks the action and its resource types only: the tag keys (`aws:ResourceTag/...`,
+    `aws:RequestTag/...`, `aws:TagKeys`) are global names, but only the requests the catalogue lists them for carry
+    them."""
+    found = global_keys().find(key) if include_global else None
     if found is not None or action is None:
         return found
     catalogue = builtin_services()
