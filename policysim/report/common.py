@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 
 from policysim.compiled import StatementRef
@@ -10,6 +9,8 @@ from policysim.engine import words
 from policysim.engine.outcome import Outcome
 from policysim.errors import Location
 from policysim.report.model import RunSummary, ScenarioRun
+from policysim.reporting import fingerprint as fingerprint  # re-exported: the reporters' one copy
+from policysim.reporting import visible as visible
 from policysim.scenario.results import TestResult
 
 
@@ -103,35 +104,3 @@ def absent_key_line(result: TestResult) -> str | None:
         return None
     listed = ", ".join(f"`{key}`" for key in keys)
     return f"passed with context keys {listed} absent, which its policies read: give them if the test means them"
-
-
-def fingerprint(*parts: str) -> str:
-    """A stable hash of the parts (NUL-separated so that no two part lists collide)."""
-    return hashlib.sha256("\x00".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def _forbidden(code: int, keep_newlines: bool) -> bool:
-    if code == 0x0A and keep_newlines:
-        return False
-    if code == 0x09:
-        return False
-    return code < 0x20 or 0x7F <= code <= 0x9F or 0xD800 <= code <= 0xDFFF or code in (0xFFFE, 0xFFFF)
-
-
-def visible(text: str, *, keep_newlines: bool = False) -> str:
-    """Replace control characters (and whatever XML 1.0 forbids) with visible escapes such as `\\x1b`.
-
-    The result is safe in a terminal (no escape sequences), in XML 1.0 and in one-line formats.
-    """
-    if text.isprintable():
-        return text
-    out: list[str] = []
-    for char in text:
-        code = ord(char)
-        if not _forbidden(code, keep_newlines):
-            out.append(char)
-        elif code <= 0xFF:
-            out.append(f"\\x{code:02x}")
-        else:
-            out.append(f"\\u{code:04x}")
-    return "".join(out)

@@ -15,27 +15,12 @@ from policysim.report.common import (
     source_file,
     summarize,
     summary_line,
-    visible,
 )
 from policysim.report.model import ScenarioRun
+from policysim.reporting import command as command  # re-exported: the reporters' one copy
+from policysim.reporting import escape_data as escape_data
+from policysim.reporting import escape_property as escape_property
 from policysim.scenario.results import TestResult
-
-
-def escape_data(text: str) -> str:
-    """Escape a command's message as GitHub's toolkit does: `%`, CR and LF."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def escape_property(text: str) -> str:
-    """Escape a property value: as a message, plus `:` and `,`."""
-    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
-def command(name: str, message: str, properties: dict[str, str] | None = None) -> str:
-    """`::name key=value,...::message`, escaped; control characters other than newlines made visible."""
-    props = ",".join(f"{key}={escape_property(visible(value))}" for key, value in (properties or {}).items())
-    head = f"::{name} {props}" if props else f"::{name}"
-    return f"{head}::{escape_data(visible(message, keep_newlines=True))}"
 
 
 def render_github(runs: Sequence[ScenarioRun]) -> str:

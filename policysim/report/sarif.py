@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from importlib import metadata
 from typing import Any
 from urllib.parse import quote
 
@@ -21,6 +20,7 @@ from policysim.report.common import (
     source_file,
 )
 from policysim.report.model import ScenarioRun
+from policysim.reporting import tool_version as tool_version  # re-exported: the reporters' one copy
 from policysim.scenario.results import TestResult
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -50,14 +50,6 @@ RULES: list[dict[str, Any]] = [
     },
 ]
 RULE_INDEX = {rule["id"]: index for index, rule in enumerate(RULES)}
-
-
-def tool_version() -> str:
-    """policysim's installed version, or `0.0.0` when it is not installed as a distribution."""
-    try:
-        return metadata.version("policysim")
-    except metadata.PackageNotFoundError:
-        return "0.0.0"
 
 
 def render_sarif(runs: Sequence[ScenarioRun], *, version: str | None = None) -> str:
