@@ -1,4 +1,4 @@
-"""Configuration of `policysim check` and `policysim diff`: `.policysim.yaml` or `[tool.policysim]` in pyproject.toml.
+"""Configuration of `policysim check`, `diff` and `validate`: `.policysim.yaml` or `[tool.policysim]` in pyproject.toml.
 
 Precedence: file < environment < command line; `load_config` gives file + environment, the CLI applies its options.
 Discovery: `--config FILE`, else `POLICYSIM_CONFIG`, else the first directory from the working directory upward that
@@ -50,6 +50,29 @@ class Suppression:
 
 
 @dataclass(frozen=True)
+class FindingSuppression:
+    """A `policysim validate` finding reported as suppressed, with the reason why; every field but `reason` is a glob
+    (`*`, `?`): `code` on the finding's code, `file` on its file (as for `Suppression`), `policy` and `statement` on
+    the finding's policy and statement (Sid or `#N`). An absent field matches anything."""
+
+    code: str
+    file: str | None
+    policy: str | None
+    statement: str | None
+    reason: str  # required, non-empty
+    location: Location | None
+
+    def __str__(self) -> str:
+        where = f"{self.location}: " if self.location else ""
+        scope = "".join(
+            f" in {name} `{value}`"
+            for name, value in (("file", self.file), ("policy", self.policy), ("statement", self.statement))
+            if value
+        )
+        return f"{where}suppression of finding `{self.code}`{scope}"
+
+
+@dataclass(frozen=True)
 class Config:
     """Settings from a configuration file and the environment."""
 
@@ -62,6 +85,15 @@ class Config:
     base_ref: str | None = None  # diff --base-ref
     catalogue: str | None = None  # diff --catalogue: FILE | builtin | none
     suppress: tuple[Suppression, ...] = ()
+    suppress_findings: tuple[FindingSuppression, ...] = ()  # `policysim validate`
+
+    def relative_name(self, file: str, cwd: Path) -> str:
+        """A file's path as suppression `file` globs see it: relative to the configuration file's directory (posix),
+        or absolute when the file lies outside it (relative names are relative to `cwd`)."""
+        here = Path(os.path.abspath(cwd))
+        base = Path(os.path.normpath(here / self.source)).parent if self.source else here
+        full = Path(os.path.normpath(here / file))
+        return full.relative_to(base).as_posix() if full.is_relative_to(base) else full.as_posix()
 
 
 # ---------------------------------------------------------------- the wire form (same keys in both file kinds)
@@ -79,6 +111,16 @@ class SuppressionEntry(_Strict):
     reason: str
 
 
+class FindingSuppressionEntry(_Strict):
+    """One `suppress_findings` entry (`policysim validate`)."""
+
+    code: str
+    file: str | None = None
+    policy: str | None = None
+    statement: str | None = None
+    reason: str
+
+
 class ConfigFile(_Strict):
     """The keys of `.policysim.yaml` and of `[tool.policysim]`."""
 
@@ -90,6 +132,7 @@ class ConfigFile(_Strict):
     base_ref: str | None = None
     catalogue: str | None = None
     suppress: list[SuppressionEntry] = []
+    suppress_findings: list[FindingSuppressionEntry] = []
 
 
 # ---------------------------------------------------------------- loading
@@ -197,6 +240,9 @@ def _build(data: Any, locate: Locator, shown: str, base: Path, cwd: Path) -> Con
         base_ref=wire.base_ref,
         catalogue=_catalogue(base, wire.catalogue, cwd),
         suppress=tuple(_suppression(entry, index, locate) for index, entry in enumerate(wire.suppress)),
+        suppress_findings=tuple(
+            _finding_suppression(entry, index, locate) for index, entry in enumerate(wire.suppress_findings)
+        ),
     )
 
 
@@ -225,6 +271,23 @@ def _suppression(entry: SuppressionEntry, index: int, locate: Locator) -> Suppre
             hint = "say why the test may fail, e.g. a ticket" if key == "reason" else None
             raise SchemaError(f"`{key}` of a suppression must not be empty", locate(("suppress", index, key)), hint)
     return Suppression(entry.test, entry.file, entry.reason.strip(), locate(("suppress", index)))
+
+
+def _finding_suppression(entry: FindingSuppressionEntry, index: int, locate: Locator) -> FindingSuppression:
+    for key in ("code", "reason", "file", "policy", "statement"):
+        value = getattr(entry, key)
+        if value is not None and not value.strip():
+            hint = "say why the finding is accepted, e.g. a ticket" if key == "reason" else None
+            where = locate(("suppress_findings", index, key))
+            raise SchemaError(f"`{key}` of a finding suppression must not be empty", where, hint)
+    return FindingSuppression(
+        entry.code,
+        entry.file,
+        entry.policy,
+        entry.statement,
+        entry.reason.strip(),
+        locate(("suppress_findings", index)),
+    )
 
 
 def _resolve(base: Path, value: str, cwd: Path) -> Path:
@@ -270,8 +333,8 @@ def _toml_position(lines: list[str], path: tuple[PathPart, ...]) -> tuple[int | 
     if header is None:
         return None, None
     found = _key_in_section(lines, header, path[0]) if path and isinstance(path[0], str) else None
-    if path[:1] == ("suppress",) and len(path) > 1 and isinstance(path[1], int):
-        table = _header(lines, "[[tool.policysim.suppress]]", path[1])
+    if path[:1] in (("suppress",), ("suppress_findings",)) and len(path) > 1 and isinstance(path[1], int):
+        table = _header(lines, f"[[tool.policysim.{path[0]}]]", path[1])
         if table is not None:
             found = _key_in_section(lines, table, path[2]) if len(path) > 2 else None
             found = found or (table + 1, 1)

@@ -7,7 +7,6 @@ outside that directory.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -30,14 +29,12 @@ def apply_suppressions(
     """
     if not config.suppress:
         return list(runs), []
-    here = Path(os.path.abspath(cwd))
-    base = Path(os.path.normpath(here / config.source)).parent if config.source else here
     compiled = [(s, Glob.compile(s.test), Glob.compile(s.file) if s.file else None) for s in config.suppress]
     used: set[int] = set()
     in_scope: set[int] = set()
     out: list[ScenarioRun] = []
     for run in runs:
-        file = _file_name(run.file, here, base)
+        file = config.relative_name(run.file, cwd)
         in_scope.update(i for i, (_, _, glob) in enumerate(compiled) if glob is None or glob.matches(file))
         results: list[TestResult] = []
         for result in run.results:
@@ -61,9 +58,3 @@ def _matching(compiled: Sequence[_Compiled], names: Sequence[str], file: str) ->
 def _test_names(result: TestResult) -> tuple[str, ...]:
     """The result's name, and the test's own name when the result is one action x resource of it."""
     return (result.name, result.test_name) if result.test_name and result.test_name != result.name else (result.name,)
-
-
-def _file_name(file: str, cwd: Path, base: Path) -> str:
-    """A scenario file's path relative to the configuration's directory (posix), else absolute."""
-    full = Path(os.path.normpath(cwd / file))
-    return full.relative_to(base).as_posix() if full.is_relative_to(base) else full.as_posix()
