@@ -228,6 +228,7 @@ def build_app() -> typer.Typer:
     from policysim.commands import explain as explain_command
     from policysim.commands import simulate as simulate_commands
     from policysim.commands import sts as sts_commands
+    from policysim.commands import validate as validate_command
 
     app = typer.Typer(
         name="policysim",
@@ -278,6 +279,7 @@ def build_app() -> typer.Typer:
     diff_command.register(app)
     sts_commands.register(app)
     simulate_commands.register(app)
+    validate_command.register(app)
     return app
 
 
