@@ -5,9 +5,6 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
-from rich.console import Console
-from rich.text import Text
-
 from policysim.report.common import (
     absent_key_line,
     expectation_line,
@@ -27,16 +24,37 @@ SKIP_MARK = "○"
 INDENT = "    "
 
 
+class Line:
+    """One report line as styled spans; rich renders them only when colour is asked for (imported then)."""
+
+    __slots__ = ("spans",)
+
+    def __init__(self, text: str = "", style: str | None = None) -> None:
+        self.spans: list[tuple[str, str | None]] = [(text, style)] if text else []
+
+    def append(self, text: str, style: str | None = None) -> None:
+        """Add a span."""
+        self.spans.append((text, style))
+
+    @property
+    def plain(self) -> str:
+        """The text without styles."""
+        return "".join(text for text, _ in self.spans)
+
+
 def render_text(runs: Sequence[ScenarioRun], *, color: bool = False, verbose: bool = False) -> str:
     """Render the runs as text; with `color`, ANSI colours (via rich); without, plain text with no escape codes."""
-    lines: list[Text] = []
+    lines: list[Line] = []
     for run in runs:
         lines.extend(_run_lines(run, verbose))
     summary = summarize(runs)
     style = "bold red" if summary.failed or summary.errors else "bold yellow" if summary.skipped else "bold green"
-    lines.append(Text(summary_line(summary), style=style))
+    lines.append(Line(summary_line(summary), style=style))
     if not color:
         return "".join(line.plain + "\n" for line in lines)
+    from rich.console import Console
+    from rich.text import Text
+
     buffer = io.StringIO()
     console = Console(
         file=buffer,
@@ -50,43 +68,46 @@ def render_text(runs: Sequence[ScenarioRun], *, color: bool = False, verbose: bo
         emoji=False,
     )
     for line in lines:
-        console.print(line)
+        styled = Text()
+        for text, span_style in line.spans:
+            styled.append(text, style=span_style)
+        console.print(styled)
     return buffer.getvalue()
 
 
-def _run_lines(run: ScenarioRun, verbose: bool) -> list[Text]:
+def _run_lines(run: ScenarioRun, verbose: bool) -> list[Line]:
     header = visible(run.file) + (f" — {visible(run.scenario)}" if run.scenario else "")
-    lines = [Text(header, style="bold")]
-    lines.extend(Text(INDENT + visible(note), style="yellow") for note in run.notes)
+    lines = [Line(header, style="bold")]
+    lines.extend(Line(INDENT + visible(note), style="yellow") for note in run.notes)
     if run.error is not None:
         first, *rest = run.error.render().splitlines() or [""]
-        lines.append(Text(f"{FAIL_MARK} error: {visible(first)}", style="red"))
-        lines.extend(Text(INDENT + visible(line), style="red") for line in rest)
+        lines.append(Line(f"{FAIL_MARK} error: {visible(first)}", style="red"))
+        lines.extend(Line(INDENT + visible(line), style="red") for line in rest)
     for result in run.results:
         lines.extend(_result_lines(result, verbose))
     return lines
 
 
-def _result_lines(result: TestResult, verbose: bool) -> list[Text]:
+def _result_lines(result: TestResult, verbose: bool) -> list[Line]:
     if result.skipped:
         return _skipped_lines(result, verbose)
     mark, style = (PASS_MARK, "green") if result.passed else (FAIL_MARK, "red")
     lines = [_head(mark, style, result)]
     if not result.passed:
-        lines.append(Text(INDENT + expectation_line(result), style="bold red"))
+        lines.append(Line(INDENT + expectation_line(result), style="bold red"))
     absent = absent_key_line(result)
     if absent is not None and not verbose:
-        lines.append(Text(INDENT + visible(absent), style="yellow"))
-    lines.extend(Text(INDENT + visible(text), style="yellow") for text in left_out_lines(result))
+        lines.append(Line(INDENT + visible(absent), style="yellow"))
+    lines.extend(Line(INDENT + visible(text), style="yellow") for text in left_out_lines(result))
     if not result.passed or verbose:
-        lines.extend(Text(INDENT + visible(text), style="dim") for text in explanation_lines(result))
+        lines.extend(Line(INDENT + visible(text), style="dim") for text in explanation_lines(result))
         if result.location is not None and result.location.line is not None:
-            lines.append(Text(f"{INDENT}test at {visible(str(result.location))}", style="dim"))
+            lines.append(Line(f"{INDENT}test at {visible(str(result.location))}", style="dim"))
     return lines
 
 
-def _head(mark: str, style: str, result: TestResult, note: str = "") -> Text:
-    line = Text()
+def _head(mark: str, style: str, result: TestResult, note: str = "") -> Line:
+    line = Line()
     line.append(mark, style=style)
     line.append(f" {visible(result.name)}: ")
     line.append(result.decision.value, style=style)
@@ -95,10 +116,10 @@ def _head(mark: str, style: str, result: TestResult, note: str = "") -> Text:
     return line
 
 
-def _skipped_lines(result: TestResult, verbose: bool) -> list[Text]:
+def _skipped_lines(result: TestResult, verbose: bool) -> list[Line]:
     """`○ NAME: DECISION (skipped)`, then the suppression's reason; the explanation only when verbose."""
     lines = [_head(SKIP_MARK, "yellow", result, " (skipped)")]
-    lines.append(Text(INDENT + visible(skip_line(result)), style="yellow"))
+    lines.append(Line(INDENT + visible(skip_line(result)), style="yellow"))
     if verbose:
-        lines.extend(Text(INDENT + visible(text), style="dim") for text in explanation_lines(result))
+        lines.extend(Line(INDENT + visible(text), style="dim") for text in explanation_lines(result))
     return lines

@@ -37,6 +37,7 @@ THE_APP = (
     "policysim.commands.simulate",
     "policysim.commands.sts",
     "policysim.commands.validate",
+    "policysim.commands.import_model",
 )
 # What `check` needs, imported when it runs rather than when the command line is read.
 CHECK_ONLY = (
@@ -112,6 +113,7 @@ def test_check_imports_no_other_command_nor_typer(tmp_path: Path) -> None:
     assert "policysim.scenario.api" in modules and "policysim.report.text" in modules
     assert imported(modules, OTHER_COMMANDS + THE_APP) == []
     assert "rich.progress" not in modules  # no terminal: no progress bar
+    assert "rich" not in modules  # the text report imports rich only for colour
 
 
 def test_any_other_command_line_builds_the_app(tmp_path: Path) -> None:
