@@ -226,6 +226,7 @@ def build_app() -> typer.Typer:
 
     from policysim.commands import diff as diff_command
     from policysim.commands import explain as explain_command
+    from policysim.commands import import_model as import_command
     from policysim.commands import simulate as simulate_commands
     from policysim.commands import sts as sts_commands
     from policysim.commands import validate as validate_command
@@ -280,6 +281,7 @@ def build_app() -> typer.Typer:
     sts_commands.register(app)
     simulate_commands.register(app)
     validate_command.register(app)
+    import_command.register(app)
     return app
 
 
