@@ -9,10 +9,11 @@
 | `organization.policies.P` | scp or rcp, as `scps` / `rcps` name it (not attached: rcp if it names a Principal) | |
 | `tests[i].session_policy` | session | |
 
-`{file: PATH}` documents are read relative to the scenario, as the scenario loader reads them (and a policy file a
-scenario names this way is validated as that place's kind, not as a policy file of `--kind`). AWS managed policies
-(named by ARN) are AWS's and are not validated. The scenario itself must be valid (its schema; references between its
-parts are not checked here, `policysim check` does that).
+A scenario's `import:` entries are read as `check` reads them, and the policies of the imported models are validated
+at their places too. `{file: PATH}` documents are read relative to the scenario, as the scenario loader reads them
+(and a policy file a scenario names this way is validated as that place's kind, not as a policy file of `--kind`). AWS
+managed policies (named by ARN) are AWS's and are not validated. The scenario itself must be valid (its schema;
+references between its parts are not checked here, `policysim check` does that).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pathlib import Path
 from policysim.catalogue.fit import accepted_names
 from policysim.enums import PolicyKind
 from policysim.errors import PathPart, PolicysimError, format_path
+from policysim.imports.merge import apply_imports
 from policysim.load import Document
 from policysim.managed import ManagedPolicyLibrary
 from policysim.model.scenario import Account, Group, Organization, OrgRoot, OrgUnit, Role, ScenarioFile, User
@@ -46,7 +48,9 @@ class ScenarioPolicies:
 
 
 def scenario_policies(doc: Document, file: Path) -> ScenarioPolicies:
-    """The policies of a loaded scenario file; a scenario that breaks its schema raises the located SchemaError."""
+    """The policies of a loaded scenario file, its imported models included (their policies located in the files
+    they came from); a scenario that breaks its schema raises the located SchemaError."""
+    doc = apply_imports(doc, file.parent).doc
     wire = validate(ScenarioFile, doc.data, doc.locate, "scenario")
     walk = _Walk(doc, PolicyCompiler(doc, file.parent, ManagedPolicyLibrary()), accepted_names(wire.newer_actions))
     if wire.organization is not None:
