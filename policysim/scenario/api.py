@@ -195,7 +195,7 @@ class Scenario:
         compiler = PolicyCompiler(doc, base_dir, library)
         world = build_world(wire, compiler)
         if wire.import_:  # what the imports cannot give and could only narrow access (services/s3.py)
-            world = replace(world, public_access_unknown=True)
+            world = replace(world, imported=True)
         scenario = cls(wire, compiler, world, clock=clock, aliases=merged.aliases, notes=merged.notes)
         scenario._check_references()
         return scenario

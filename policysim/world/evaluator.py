@@ -63,7 +63,7 @@ class Evaluator:
         """The outcome of `actor` doing `action` on `target` with extra context keys."""
         request = build_request(self.world, actor, action, target, extra, self.now())
         outcome = authorize(request, policy_set(self.world, actor, request, target))
-        if self.world.public_access_unknown:
+        if self.world.imported:
             outcome = public_access_unknown(outcome, request, target.account)
         return outcome
 

@@ -6,8 +6,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from policysim.compiled import CompiledPolicy
-from policysim.enums import Gate
+from policysim.compiled import CompiledPolicy, Unknown
+from policysim.enums import Gate, PolicyKind
 from policysim.errors import Location, RequestError, UnresolvedReferenceError, UnsupportedError
 from policysim.identifiers import is_service_principal
 from policysim.ir.arn import Arn, parse_arn
@@ -109,8 +109,32 @@ def resolve_actor(world: World, ref: str, where: Location | None, session_name: 
     return _actor_for_arn(world, ref, arn, where, session_name)
 
 
+def outside_actor(world: World, bare: Principal) -> Actor | None:
+    """In a model built from imports, a principal of an account the model does not hold: its own policies and its
+    account's SCPs are unknown, so a request they could decide is `undetermined` (contracts.md section 5). None for
+    a hand-written model, where an account outside it is one the file says nothing of (no SCPs)."""
+    if not world.imported or bare.account is None or bare.account in world.accounts:
+        return None
+    source = "outside the imported model"
+    own = Unknown(f"the policies of `{bare.arn}`, whose account `{bare.account}` the inputs do not hold", source)
+    scps = Unknown(f"the SCPs of account `{bare.account}`, which the inputs do not hold", source)
+    identity = (
+        () if bare.kind is PrincipalKind.ROOT else (_unknown(f"<policies of {bare.arn}>", PolicyKind.IDENTITY, own),)
+    )
+    levels = ((f"account `{bare.account}`", (_unknown(f"<SCPs of {bare.account}>", PolicyKind.SCP, scps),)),)
+    account = AccountInfo(bare.account, None, bare.partition, scp_levels=levels)
+    return Actor(bare, identity, root=bare.kind is PrincipalKind.ROOT, account=account)
+
+
+def _unknown(policy_id: str, kind: PolicyKind, unknown: Unknown) -> CompiledPolicy:
+    return CompiledPolicy(policy_id, kind, (), None, unknown=unknown)
+
+
 def _actor_for_arn(world: World, ref: str, arn: Arn, where: Location | None, session_name: str | None) -> Actor:
     bare = principal_of_arn(arn, ref, session_name or DEFAULT_SESSION_NAME)
+    outside = outside_actor(world, bare) if bare is not None else None
+    if outside is not None:
+        return outside
     if bare is not None and bare.kind is PrincipalKind.ROOT:
         return Actor(bare, root=True, account=account_info(world, arn.account, arn.partition))
     if bare is not None and bare.kind is PrincipalKind.USER:

@@ -93,7 +93,9 @@ class World:
     org_id: str | None = None
     management_account: str | None = None
     names: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # user/role name -> ARNs
-    public_access_unknown: bool = False  # imported estates: S3 Block Public Access settings not given (services/s3)
+    # built from imports (contracts.md section 5): what the inputs cannot tell is unknown, not absent: S3 Block Public
+    # Access settings (services/s3.py) and the policies of principals outside the model (resolve.outside_actor)
+    imported: bool = False
 
     def account(self, account_id: str) -> AccountInfo | None:
         """The declared account, or None."""

@@ -197,3 +197,29 @@ def test_a_bucket_address_followed_by_a_key_names_an_object(tmp_path: Path, monk
     assert scenario.alias("cloudformation:app/LogsBucket/uploads/x.log") == "arn:aws:s3:::logs-abc/uploads/x.log"
     assert scenario.alias("cloudformation:app/LogsBucket") == "arn:aws:s3:::logs-abc"
     assert scenario.alias("cloudformation:app/AppRole/x") == "cloudformation:app/AppRole/x"  # not a bucket
+
+
+def test_a_principal_outside_an_imported_model_has_unknown_policies(tmp_path: Path, stub: list[dict[str, Any]]) -> None:
+    grant = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": "999999999999"},
+                "Action": "s3:*",
+                "Resource": "arn:aws:s3:::shared/*",
+            },
+            {"Effect": "Deny", "Principal": "*", "Action": "s3:DeleteObject", "Resource": "arn:aws:s3:::shared/*"},
+        ],
+    }
+    scenario = Scenario.load(write(tmp_path, accounts={A: {"buckets": {"shared": {"policy": grant}}}}))
+    user = "arn:aws:iam::999999999999:user/partner"
+    read = scenario.evaluate(user, "s3:GetObject", "arn:aws:s3:::shared/k")
+    assert read.decision is Decision.UNDETERMINED  # the partner's own policies must allow it: unknown
+    assert any("the policies of `arn:aws:iam::999999999999:user/partner`" in u.reason for u in read.unknowns)
+    assert scenario.evaluate(user, "s3:DeleteObject", "arn:aws:s3:::shared/k").decision is Decision.EXPLICIT_DENY
+    root = scenario.evaluate("arn:aws:iam::999999999999:root", "s3:GetObject", "arn:aws:s3:::shared/k")
+    assert root.decision is Decision.UNDETERMINED  # the partner account's SCPs are unknown
+    assert scenario.evaluate("arn:aws:iam::999999999999:role/r", "s3:GetObject", "arn:aws:s3:::shared/k").decision is (
+        Decision.UNDETERMINED
+    )
