@@ -34,7 +34,10 @@ WORDS: dict[ReasonCode | DiagnosticCode, Words] = {
     _R.PARTITION_CROSSED: Words(
         "the caller is in partition `{caller}`, the resource in `{resource}`: access never crosses partitions"
     ),
-    _R.UNKNOWN_DECIDES: Words("undetermined: {policy} is unknown ({reason}; {source}), and it decides"),
+    _R.UNKNOWN_DECIDES: Words(
+        "undetermined: {policy} is unknown ({reason}; {source}): {if_allows} if it allows the request, "
+        "{if_denies} if it denies it"
+    ),
     _R.RESOURCE_POLICY_ABSENT: Words("{why}"),  # the world says why: a key or role whose policy the input lacks
     _R.RESOURCE_NO_ALLOW: Words("no resource-based policy allows the caller"),
     _R.TRUST_NO_ALLOW: Words("the role's trust policy does not allow the caller"),

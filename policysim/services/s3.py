@@ -58,6 +58,8 @@ def public_access_unknown(outcome: Outcome, request: Request, owner: str | None)
             ("policy", "S3 Block Public Access"),
             ("reason", UNKNOWN_SETTINGS.reason),
             ("source", UNKNOWN_SETTINGS.source),
+            ("if_allows", Decision.ALLOWED.value),
+            ("if_denies", Decision.IMPLICIT_DENY.value),
         ),
     )
     bounds = (Decision.ALLOWED, Decision.IMPLICIT_DENY)

@@ -50,7 +50,13 @@ def decide_with_unknowns(policies: PolicySet, authorize: Callable[[PolicySet], O
             Gate.of(policy.kind),
             Decision.UNDETERMINED,
             ReasonCode.UNKNOWN_DECIDES,
-            facts=(("policy", f"`{policy.id}`"), ("reason", item.reason), ("source", item.source)),
+            facts=(
+                ("policy", f"`{policy.id}`"),
+                ("reason", item.reason),
+                ("source", item.source),
+                ("if_allows", permissive.decision.value),
+                ("if_denies", restrictive.decision.value),
+            ),
         )
         for policy, item in zip(unknown, found, strict=True)
     )
