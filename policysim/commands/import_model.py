@@ -24,7 +24,8 @@ def scenario_text(kind: str, files: list[Path], data: dict[str, Any], notes: lis
     header = [f"# policysim import {kind}: the model read from {', '.join(str(f) for f in files)}"]
     header += [f"# {note}" for note in notes]
     header.append("# Unknown values are {unknown: {reason, source}}: requests they decide are `undetermined`.")
-    document = {"scenario": f"imported from {', '.join(f.name for f in files)}", **data, "tests": []}
+    title = f"imported from {', '.join(f.name for f in files)}"
+    document = {"scenario": title, "imported": True, **data, "tests": []}
 
     class _Dumper(yaml.SafeDumper):
         def ignore_aliases(self, data: Any) -> bool:

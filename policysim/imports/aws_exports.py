@@ -18,8 +18,12 @@ from typing import Any, TypeVar
 from policysim.errors import Location, ParseError, PolicysimError, SchemaError
 from policysim.identifiers import is_account_id
 from policysim.load import Document, load_file, load_json
+from policysim.managed.library import MAX_FILE_BYTES
 
 from .model import Imported, ImportWarning, Path_, unknown
+
+# exports of large accounts are large: as `--managed-policies` (the same GAAD files), up to 256 MiB
+EXPORT_BYTES = MAX_FILE_BYTES
 
 T = TypeVar("T")
 JsonPath = tuple[str | int, ...]
@@ -53,7 +57,7 @@ class ExportFile:
     @classmethod
     def load(cls, path: Path) -> ExportFile:
         """Read a `.json` (or YAML) export with policysim's bounded, located loader."""
-        return cls(load_file(path))
+        return cls(load_file(path, limit=EXPORT_BYTES))
 
     @property
     def name(self) -> str:

@@ -30,7 +30,9 @@ DECLARED = ("AWS::S3::Bucket", "AWS::SQS::Queue", "AWS::SNS::Topic", "AWS::Secre
 POLICIES = (
     "AWS::S3::BucketPolicy",
     "AWS::SQS::QueuePolicy",
+    "AWS::SQS::QueueInlinePolicy",
     "AWS::SNS::TopicPolicy",
+    "AWS::SNS::TopicInlinePolicy",
     "AWS::SecretsManager::ResourcePolicy",
     "AWS::Lambda::Permission",
 )
@@ -160,16 +162,18 @@ def add_policy(model: Model, stack: Stack, logical_id: str, resource_type: str) 
     if resource_type == "AWS::Lambda::Permission":
         _permission(model, stack, logical_id, exists)
         return
-    kind, target, doc_key = {
-        "AWS::S3::BucketPolicy": ("bucket", "Bucket", "PolicyDocument"),
-        "AWS::SQS::QueuePolicy": ("queue", "Queues", "PolicyDocument"),
-        "AWS::SNS::TopicPolicy": ("topic", "Topics", "PolicyDocument"),
-        "AWS::SecretsManager::ResourcePolicy": ("secret", "SecretId", "ResourcePolicy"),
+    # "The AWS::SQS::QueueInlinePolicy resource associates one Amazon SQS queue with one policy" (and the SNS one
+    # a topic): the same policy as QueuePolicy / TopicPolicy, for one target
+    kind, target, doc_key, many = {
+        "AWS::S3::BucketPolicy": ("bucket", "Bucket", "PolicyDocument", False),
+        "AWS::SQS::QueuePolicy": ("queue", "Queues", "PolicyDocument", True),
+        "AWS::SQS::QueueInlinePolicy": ("queue", "Queue", "PolicyDocument", False),
+        "AWS::SNS::TopicPolicy": ("topic", "Topics", "PolicyDocument", True),
+        "AWS::SNS::TopicInlinePolicy": ("topic", "TopicArn", "PolicyDocument", False),
+        "AWS::SecretsManager::ResourcePolicy": ("secret", "SecretId", "ResourcePolicy", False),
     }[resource_type]
     found = (
-        list_items(stack, (*props, target))
-        if kind in ("queue", "topic")
-        else [((*props, target), stack.prop(logical_id, target))]
+        list_items(stack, (*props, target)) if many else [((*props, target), stack.prop(logical_id, target))]
     )
     if isinstance(found, Unknown):
         _unknown_target(model, stack, logical_id, kind, found)

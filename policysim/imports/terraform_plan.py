@@ -20,7 +20,10 @@ from policysim.errors import Location, ParseError, PathPart, SchemaError, Unsupp
 from policysim.load import Document, load_json, read_limited
 
 MAJOR_VERSIONS = frozenset({"0", "1"})
-_DELETES = frozenset({"delete", "forget"})
+_DELETES = frozenset({"delete"})
+# "The removed block specifies a resource to remove from state without changing the underlying infrastructure"
+# (Terraform, removed blocks): a forgotten resource still exists in AWS, as prior_state holds it
+_FORGET = "forget"
 _NOT_OBJECTS = frozenset({"count", "each", "path", "terraform", "self", "local"})
 _STEP = re.compile(r'\.?([A-Za-z_][A-Za-z0-9_-]*)|\[(\d+|"(?:[^"\\]|\\.)*")\]')
 _MAX_DEPTH = 12
@@ -145,6 +148,7 @@ class Plan:
         self.by_resource: dict[tuple[str, str, str, str], list[Instance]] = {}
         self.modules: dict[tuple[str, ...], dict[str, Any]] = {}
         self.deleted: list[str] = []
+        self.forgotten: set[str] = set()  # removed from state only: still in AWS
         changes = self._changes(data)
         self._read_values(data, changes)
         self._read_configuration(data)
@@ -185,6 +189,9 @@ class Plan:
             actions = _actions(change)
             if actions and set(actions) <= _DELETES:
                 self.deleted.append(change["address"])
+            if _FORGET in actions:
+                self.forgotten.add(change["address"])
+                continue  # not changed in AWS: read from prior_state below
             out[change["address"]] = (index, change)
         return out
 
@@ -194,7 +201,8 @@ class Plan:
         if isinstance(prior_values, dict) and isinstance(prior_values.get("root_module"), dict):
             root = ("prior_state", "values", "root_module")
             for resource, where, module in _walk(prior_values["root_module"], root, ""):
-                if resource.get("mode") == "data":  # managed resources come from planned_values
+                # managed resources come from planned_values, but for those the plan forgets (they stay in AWS)
+                if resource.get("mode") == "data" or resource.get("address") in self.forgotten:
                     self._add(resource, where, module, None)
         planned = data.get("planned_values")
         if isinstance(planned, dict) and isinstance(planned.get("root_module"), dict):

@@ -39,8 +39,11 @@ __all__ = [
 ]
 
 _BY_SUFFIX = {".json": load_json, ".yaml": load_yaml, ".yml": load_yaml}
-def load_file(path: Path, display: str | None = None) -> Document:
-    """Load a `.json`, `.yaml` or `.yml` file; `display` is the name used in messages (default: `path`)."""
+
+
+def load_file(path: Path, display: str | None = None, limit: int = MAX_INPUT_BYTES) -> Document:
+    """Load a `.json`, `.yaml` or `.yml` file of at most `limit` bytes; `display` is the name used in messages
+    (default: `path`)."""
     name = display if display is not None else str(path)
     loader = _BY_SUFFIX.get(Path(path).suffix.lower())
     if loader is None:
@@ -49,7 +52,7 @@ def load_file(path: Path, display: str | None = None) -> Document:
             Location(name),
             hint="use a .json, .yaml or .yml file",
         )
-    return loader(read_limited(path, name), name)
+    return loader(read_limited(path, name, limit), name, limit)
 
 
 def load_text(text: str | bytes, file: str = "<string>") -> Document:

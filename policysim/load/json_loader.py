@@ -18,6 +18,7 @@ from policysim.errors import Location, ParseError, PolicysimError, SchemaError
 
 from .document import (
     MAX_DEPTH,
+    MAX_INPUT_BYTES,
     Document,
     OffsetSpans,
     Path_,
@@ -459,13 +460,13 @@ class _LazyOffsets(Mapping[Path_, tuple[int, int]]):
         return len(self.table)
 
 
-def load_json(text: str | bytes, file: str = "<string>") -> Document:
+def load_json(text: str | bytes, file: str = "<string>", limit: int = MAX_INPUT_BYTES) -> Document:
     """Load one JSON document (RFC 8259; duplicate keys and deep nesting refused).
 
     Valid JSON is parsed by Python's C decoder and its spans found lazily; anything else is read by `_Scanner`,
     which reports the first problem with its place.
     """
-    source = decode_input(text, file)
+    source = decode_input(text, file, limit)
     if not source.strip(" \t\r\n"):
         raise empty_error(file)
     try:

@@ -22,6 +22,7 @@ from policysim.errors import Location, ParseError, PolicysimError, SchemaError
 
 from .document import (
     MAX_DEPTH,
+    MAX_INPUT_BYTES,
     Document,
     Path_,
     Span,
@@ -273,9 +274,9 @@ def _refuse_yaml11_breaks(source: str, file: str) -> None:
         )
 
 
-def load_yaml(text: str | bytes, file: str = "<string>") -> Document:
+def load_yaml(text: str | bytes, file: str = "<string>", limit: int = MAX_INPUT_BYTES) -> Document:
     """Load one YAML document (see the module docstring for what is refused)."""
-    source = decode_input(text, file)
+    source = decode_input(text, file, limit)
     _refuse_yaml11_breaks(source, file)
     builder = _Builder(file)
     try:

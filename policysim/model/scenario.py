@@ -487,6 +487,13 @@ class ScenarioFile(_Strict):
         default={},
         description="AWS managed policy ARN -> the version this model's account sees, overriding the shipped one.",
     )
+    imported: bool = Field(
+        default=False,
+        description=(
+            "The model was imported (`policysim import` writes it): what its inputs could not tell is unknown "
+            "(S3 Block Public Access settings, principals of accounts outside the model)."
+        ),
+    )
     defaults: Defaults | None = Field(
         None, description="Request settings (context, region, source IP, mfa, via) every test has unless it overrides."
     )

@@ -194,7 +194,7 @@ class Scenario:
             library = library.with_overrides({arn: (v.document, v.version_id, v.date) for arn, v in versions})
         compiler = PolicyCompiler(doc, base_dir, library)
         world = build_world(wire, compiler)
-        if wire.import_:  # what the imports cannot give and could only narrow access (services/s3.py)
+        if wire.import_ or wire.imported:  # what imports cannot tell is unknown (services/s3.py, resolve.py)
             world = replace(world, imported=True)
         scenario = cls(wire, compiler, world, clock=clock, aliases=merged.aliases, notes=merged.notes)
         scenario._check_references()

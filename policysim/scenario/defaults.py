@@ -6,6 +6,7 @@ from typing import Any
 
 from policysim.model.scenario import ContextValue, Defaults, Test
 from policysim.scenario.spec import ContextArg
+from policysim.world.assemble import called_in_resource_region
 
 REQUESTED_REGION = "aws:requestedregion"
 
@@ -37,10 +38,11 @@ def with_defaults(test: Test, defaults: Defaults | None) -> Test:
     return test.model_copy(update=update)
 
 
-def with_region(context: ContextArg, resource: str, region: str | None) -> ContextArg:
+def with_region(context: ContextArg, action: str, resource: str, region: str | None) -> ContextArg:
     """A request's context with the default `region` as `aws:RequestedRegion`, unless the context gives that key or
     the resource's ARN names a Region (a request on a regional resource goes to its Region: world/assemble.py)."""
-    if region is None or any(key.lower() == REQUESTED_REGION for key in context) or arn_region(resource):
+    derived = arn_region(resource) and called_in_resource_region(action)
+    if region is None or any(key.lower() == REQUESTED_REGION for key in context) or derived:
         return context
     return {**context, "aws:RequestedRegion": region}
 

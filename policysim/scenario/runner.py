@@ -68,7 +68,7 @@ def run_tests(scenario: Scenario) -> list[TestResult]:
         pairs, left_out = _fitting_pairs(scenario, index, actions, resources)
         for number, (action, resource) in enumerate(pairs):
             spec = RequestSpec.from_test(test, action, resource, session_policy=session_policy, where=where)
-            spec = replace(spec, context=with_region(spec.context, resource, scenario.default_region))
+            spec = replace(spec, context=with_region(spec.context, action, resource, scenario.default_region))
             name = test.name
             if len(actions) * len(resources) > 1:
                 name = f"{test.name} [{action} on {resource}]"

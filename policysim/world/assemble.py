@@ -56,7 +56,7 @@ def build_request(
         for tag, value in target.tags.items():
             for prefix in prefixes:
                 keys[prefix + tag.lower()] = (value,)
-    if target.arn != "*":
+    if target.arn != "*" and called_in_resource_region(action):
         region = parse_arn(target.arn).region
         if region:
             # "aws:RequestedRegion ... the AWS Region that was called in the request" (reference_policies_condition-
@@ -65,6 +65,15 @@ def build_request(
     keys.update(existing_object_tags(world, action, target.arn))
     context = RequestContext(keys).with_values(extra)
     return Request(actor.principal, action, target.arn, target.account, context, target.partition)
+
+
+def called_in_resource_region(action: str) -> bool:
+    """Is a request for `action` sent to the Region of its resource? Not for the actions that copy or replicate a
+    resource from another Region (`ec2:CopySnapshot`, `ec2:CopyImage`, `rds:CopyDBSnapshot`, ...): they are called in
+    the destination Region while the source's ARN names the source Region (EC2 and RDS API references), so for them
+    `aws:RequestedRegion` is not derived from the resource (a Region-lock Deny then applies unless context says)."""
+    name = action.partition(":")[2].lower()
+    return not (name.startswith("copy") or "replicat" in name or "crossregion" in name)
 
 
 def existing_object_tags(world: World, action: str, arn: str) -> dict[str, tuple[str, ...]]:
