@@ -6,7 +6,9 @@ fingerprints, and the tool's version. It imports nothing from policysim.
 from __future__ import annotations
 
 import hashlib
+import json
 from importlib import metadata
+from typing import Any
 
 
 def fingerprint(*parts: str) -> str:
@@ -64,3 +66,17 @@ def tool_version() -> str:
         return metadata.version("policysim")
     except metadata.PackageNotFoundError:
         return "0.0.0"
+
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def sarif_log(rules: list[dict[str, Any]], results: list[dict[str, Any]], version: str | None = None) -> str:
+    """A SARIF 2.1.0 log with one run of policysim: its rules and results (`version` overrides the tool version)."""
+    driver = {"name": "policysim", "version": version if version is not None else tool_version(), "rules": rules}
+    log = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{"tool": {"driver": driver}, "columnKind": "unicodeCodePoints", "results": results}],
+    }
+    return json.dumps(log, indent=2, ensure_ascii=True) + "\n"

@@ -6,7 +6,6 @@ the reason as its justification (code scanning shows it as dismissed).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
@@ -20,10 +19,10 @@ from policysim.report.common import (
     source_file,
 )
 from policysim.report.model import ScenarioRun
+from policysim.reporting import sarif_log
 from policysim.reporting import tool_version as tool_version  # re-exported: the reporters' one copy
 from policysim.scenario.results import TestResult
 
-SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT_KEY = "policysim/v1"
 EXPECTATION_RULE = "policysim/expectation-not-met"
 INPUT_RULE = "policysim/invalid-input"
@@ -59,24 +58,7 @@ def render_sarif(runs: Sequence[ScenarioRun], *, version: str | None = None) -> 
         if run.error is not None:
             results.append(_error_result(run.file, run.error))
         results.extend(_failure_result(result, run.file) for result in run.results if not result.passed)
-    log = {
-        "$schema": SCHEMA_URI,
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "policysim",
-                        "version": version if version is not None else tool_version(),
-                        "rules": RULES,
-                    }
-                },
-                "columnKind": "unicodeCodePoints",
-                "results": results,
-            }
-        ],
-    }
-    return json.dumps(log, indent=2, ensure_ascii=True) + "\n"
+    return sarif_log(RULES, results, version)
 
 
 def _failure_result(result: TestResult, run_file: str) -> dict[str, Any]:

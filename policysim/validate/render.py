@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import quote
 
 from policysim.errors import Location, PolicysimError
-from policysim.reporting import command, fingerprint, tool_version, visible
+from policysim.reporting import command, fingerprint, sarif_log, visible
 
 from .codes import CATALOGUE, Code, Severity
 from .findings import Finding, Validation, error_record
@@ -20,7 +20,6 @@ from .findings import Finding, Validation, error_record
 FORMATS = ("text", "json", "sarif", "github")
 FORMAT_VERSION = "1"
 NEITHER_LISTED = "neither a policy nor a scenario"
-SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT_KEY = "policysim/v1"
 INPUT_RULE = "policysim/invalid-input"
 SARIF_LEVEL = {
@@ -210,24 +209,7 @@ def render_sarif(validation: Validation, *, version: str | None = None) -> str:
     """A SARIF 2.1.0 log with one run: a result per finding and per invalid input."""
     results = [_sarif_result(finding) for finding in validation.findings]
     results += [_sarif_error(error) for error in validation.errors]
-    log = {
-        "$schema": SCHEMA_URI,
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "policysim",
-                        "version": version if version is not None else tool_version(),
-                        "rules": RULES,
-                    }
-                },
-                "columnKind": "unicodeCodePoints",
-                "results": results,
-            }
-        ],
-    }
-    return json.dumps(log, indent=2, ensure_ascii=True) + "\n"
+    return sarif_log(RULES, results, version)
 
 
 # ---------------------------------------------------------------------------------------------- GitHub
