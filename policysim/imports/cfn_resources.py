@@ -25,6 +25,7 @@ from .cfn_intrinsics import Condition
 from .cfn_model import Model, existence, list_items
 from .cfn_stack import Stack
 from .cfn_values import NO_VALUE, Unknown, first_unknown, stringify, text, where
+from .lambda_permission import permission_statement
 
 DECLARED = ("AWS::S3::Bucket", "AWS::SQS::Queue", "AWS::SNS::Topic", "AWS::SecretsManager::Secret", "AWS::KMS::Key")
 POLICIES = (
@@ -172,9 +173,7 @@ def add_policy(model: Model, stack: Stack, logical_id: str, resource_type: str) 
         "AWS::SNS::TopicInlinePolicy": ("topic", "TopicArn", "PolicyDocument", False),
         "AWS::SecretsManager::ResourcePolicy": ("secret", "SecretId", "ResourcePolicy", False),
     }[resource_type]
-    found = (
-        list_items(stack, (*props, target)) if many else [((*props, target), stack.prop(logical_id, target))]
-    )
+    found = list_items(stack, (*props, target)) if many else [((*props, target), stack.prop(logical_id, target))]
     if isinstance(found, Unknown):
         _unknown_target(model, stack, logical_id, kind, found)
         return
@@ -295,24 +294,9 @@ def _permission_statement(stack: Stack, logical_id: str, resource: str) -> dict[
             if isinstance(principal, Unknown)
             else Unknown("the permission's Principal", where(stack.doc.locate((*_props(logical_id), "Principal"))))
         )
-    statement: dict[str, Any] = {
-        "Sid": logical_id,
-        "Effect": "Allow",
-        "Principal": who,
-        "Action": stack.prop(logical_id, "Action"),
-        "Resource": resource,
-    }
-    conditions: dict[str, dict[str, Any]] = {}
-    for prop, operator, key in (
-        ("SourceArn", "ArnLike", "AWS:SourceArn"),
-        ("SourceAccount", "StringEquals", "AWS:SourceAccount"),
-        ("PrincipalOrgID", "StringEquals", "aws:PrincipalOrgID"),
-        ("FunctionUrlAuthType", "StringEquals", "lambda:FunctionUrlAuthType"),
-        ("EventSourceToken", "StringEquals", "lambda:EventSourceToken"),
-    ):
-        value = stack.prop(logical_id, prop)
-        if value is not NO_VALUE:
-            conditions.setdefault(operator, {})[key] = value
-    if conditions:
-        statement["Condition"] = conditions
-    return statement
+
+    def value(prop: str, attribute: str) -> Any | None:
+        found = stack.prop(logical_id, prop)
+        return None if found is NO_VALUE else found
+
+    return permission_statement(logical_id, who, stack.prop(logical_id, "Action"), resource, value)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from policysim.identifiers import is_account_id
+from policysim.imports.lambda_permission import permission_statement
 from policysim.imports.terraform_iam import Holder, tags
 from policysim.imports.terraform_model import Entity, Model, digest, uuid_of
 from policysim.imports.terraform_plan import Instance
@@ -346,24 +347,10 @@ def _permission(model: Model, instance: Instance, arn: str) -> dict[str, Any]:
     if not isinstance(sid, str) or not sid:
         prefix = plan.known(instance, "statement_id_prefix")
         sid = (prefix if isinstance(prefix, str) else "terraform-") + digest(instance.address, 26)
-    statement: dict[str, Any] = {
-        "Sid": sid,
-        "Effect": "Allow",
-        "Principal": who,
-        "Action": plan.known(instance, "action") or "lambda:InvokeFunction",
-        "Resource": arn,
-    }
-    conditions: dict[str, dict[str, str]] = {}
-    for attribute, operator, key in (
-        ("source_arn", "ArnLike", "AWS:SourceArn"),
-        ("source_account", "StringEquals", "AWS:SourceAccount"),
-        ("principal_org_id", "StringEquals", "aws:PrincipalOrgID"),
-        ("event_source_token", "StringEquals", "lambda:EventSourceToken"),
-        ("function_url_auth_type", "StringEquals", "lambda:FunctionUrlAuthType"),
-    ):
-        value = plan.known(instance, attribute)
-        if isinstance(value, str) and value:
-            conditions.setdefault(operator, {})[key] = value
-    if conditions:
-        statement["Condition"] = conditions
-    return statement
+
+    def value(prop: str, attribute: str) -> str | None:
+        found = plan.known(instance, attribute)
+        return found if isinstance(found, str) and found else None
+
+    action = plan.known(instance, "action") or "lambda:InvokeFunction"
+    return permission_statement(sid, who, action, arn, value)
