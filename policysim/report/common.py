@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from policysim.compiled import StatementRef
 from policysim.engine import words
 from policysim.engine.outcome import Outcome
+from policysim.enums import Decision, Effect
 from policysim.errors import Location
 from policysim.report.model import RunSummary, ScenarioRun
 from policysim.reporting import fingerprint as fingerprint  # re-exported: the reporters' one copy
@@ -96,11 +97,38 @@ def left_out_lines(result: TestResult) -> list[str]:
 
 
 def absent_key_line(result: TestResult) -> str | None:
-    """For a passing test that statements' conditions read absent keys for: which ones. A test that passes only
-    because a key is absent is the commonest silent mistake, so `check` says so without `-v`."""
+    """For a passing test that an absent key decided: which keys. A test that passes only because a key is absent
+    is the commonest silent mistake, so `check` says so without `-v`."""
+    outcome = result.outcome
+    if not result.passed or not outcome.missing_keys or outcome.request is None or outcome.policies is None:
+        return None
     never = {note.key.lower() for note in result.key_notes}  # keys no such request carries are notes instead
-    keys = [key for key in result.outcome.missing_keys if key.lower() not in never]
-    if not result.passed or not keys:
+    keys = [key for key in deciding_absent_keys(outcome) if key.lower() not in never]
+    if not keys:
         return None
     listed = ", ".join(f"`{key}`" for key in keys)
-    return f"passed with context keys {listed} absent, which its policies read: give them if the test means them"
+    return f"passed because context keys {listed} were absent: give them if the test means them"
+
+
+def deciding_absent_keys(outcome: Outcome) -> list[str]:
+    """The absent keys whose presence could change the decision: of a Deny that did not apply to an allowed request,
+    of an Allow that did not apply to an implicitly denied one (when only absent keys failed them), or of the
+    conditions that held only because a key was absent in a Deny that applied."""
+    from policysim.engine.trace import trace
+
+    assert outcome.request is not None and outcome.policies is not None
+    found: list[str] = []
+    for policy_trace in trace(outcome.request, outcome.policies):
+        for st in policy_trace.statements:
+            if not st.action or st.resource is False or st.principal is False:
+                continue
+            absent = [c for c in st.conditions if c.request_values is None]
+            failing = [c for c in st.conditions if not c.result]
+            if outcome.decision is Decision.EXPLICIT_DENY:
+                keys = [c.key for c in absent if c.result] if st.applies and st.ref.effect is Effect.DENY else []
+            else:
+                wanted = Effect.DENY if outcome.decision is Decision.ALLOWED else Effect.ALLOW
+                only_absent = bool(failing) and all(c.request_values is None for c in failing)
+                keys = [c.key for c in failing] if st.ref.effect is wanted and only_absent else []
+            found += [k for k in keys if k not in found]
+    return found

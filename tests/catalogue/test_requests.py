@@ -309,7 +309,7 @@ def test_a_passing_test_names_the_absent_keys_that_decided_it(
     data["accounts"][A]["users"]["alice"]["inline_policies"]["p"] = deny({"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}})
     code, out, _ = run(["check", str(write(tmp_path, data))], capsys)
     assert code == 0
-    assert "passed with context keys `aws:SourceIp` absent, which its policies read" in out
+    assert "passed because context keys `aws:SourceIp` were absent" in out
 
 
 def test_explain_refuses_what_cannot_exist_and_notes_unsupplied_keys(
@@ -332,3 +332,12 @@ def test_explain_refuses_what_cannot_exist_and_notes_unsupplied_keys(
     code, out, _ = run([*request, "--action", "s3:GetObject", "--format", "json"], capsys)
     (note,) = json.loads(out)["key_notes"]
     assert note["key"] == "s3:prefix" and note["never_applies"] is True and "NoSecretPrefix" in note["statement"]
+
+
+def test_absent_keys_that_did_not_decide_are_not_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # the Deny reads two keys and one of them is present and fails: the absent one cannot decide alone
+    condition = {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}, "Bool": {"aws:SecureTransport": "false"}}
+    data = model([case(action="sqs:ListQueues", resource="*", context={"aws:SecureTransport": True})])
+    data["accounts"][A]["users"]["alice"]["inline_policies"]["p"] = deny(condition)
+    code, out, _ = run(["check", str(write(tmp_path, data))], capsys)
+    assert code == 0 and "passed because" not in out
