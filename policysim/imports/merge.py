@@ -34,23 +34,34 @@ class ImportedDocument(Document):
     sources: Mapping[Path_, Location] = field(default_factory=dict)
 
     def locate(self, path: Sequence[str | int], *, value: bool = False) -> Location:
+        """Where `path` is: in an imported file, or in the scenario file, whichever knows the deeper part of it (a
+        hand-written user of an imported account is located in the scenario file)."""
         full = tuple(path)
-        for i in range(len(full), 0, -1):
-            found = self.sources.get(full[:i])
-            if found is not None:
-                return Location(found.file, found.line, found.column, full)
+        imported = self._imported_depth(full)
+        if imported > self._written_depth(full):
+            found = self.sources[full[:imported]]
+            return Location(found.file, found.line, found.column, full)
         return super().locate(path, value=value)
 
+    def _imported_depth(self, full: Path_) -> int:
+        return next((i for i in range(len(full), 0, -1) if full[:i] in self.sources), 0)
+
+    def _written_depth(self, full: Path_) -> int:
+        return next((i for i in range(len(full), 0, -1) if full[:i] in self.spans or full[:i] in self.key_spans), 0)
+
     def sub(self, path: Sequence[str | int]) -> Document:
-        prefix = tuple(path)
-        if not any(prefix[:i] in self.sources for i in range(1, len(prefix) + 1)):
-            return super().sub(path)
-        inner = super().sub(path)
-        below = {p[len(prefix) :]: loc for p, loc in self.sources.items() if p[: len(prefix)] == prefix}
-        above = next((self.sources[prefix[:i]] for i in range(len(prefix), 0, -1) if prefix[:i] in self.sources), None)
+        """The value at `path` as a document of its own, its imported parts still located in their files."""
+        prefix, inner = tuple(path), super().sub(path)
+        size = len(prefix)
+        below = {p[size:]: loc for p, loc in self.sources.items() if p[:size] == prefix and len(p) > size}
+        above = next((self.sources[prefix[:i]] for i in range(size, 0, -1) if prefix[:i] in self.sources), None)
+        if above is None and not below:
+            return inner
         if above is not None:
             below.setdefault((), above)
-        return ImportedDocument(inner.data, above.file or inner.file if above else inner.file, {}, {}, below)
+        imported = above is not None and self._imported_depth(prefix) > self._written_depth(prefix)
+        file = above.file if imported and above is not None and above.file else inner.file
+        return ImportedDocument(inner.data, file, inner.spans, inner.key_spans, below)
 
 
 @dataclass

@@ -13,7 +13,7 @@ import pytest
 
 from policysim import Decision, Scenario
 from policysim.cli import main
-from policysim.errors import Location, SchemaError
+from policysim.errors import Location, PolicysimError, SchemaError
 from policysim.imports import merge
 from policysim.imports.model import Imported, ImportWarning, unknown
 
@@ -223,3 +223,18 @@ def test_a_principal_outside_an_imported_model_has_unknown_policies(tmp_path: Pa
     assert scenario.evaluate("arn:aws:iam::999999999999:role/r", "s3:GetObject", "arn:aws:s3:::shared/k").decision is (
         Decision.UNDETERMINED
     )
+
+
+def test_hand_written_parts_of_an_imported_account_are_located_in_the_scenario_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    found = imported()
+    found.sources[("accounts", A)] = Location("plan.json", 3, 1)
+    monkeypatch.setattr(merge, "_run", lambda entry, base_dir, where: found)
+    bad = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject"}]}  # no Resource
+    path = write(tmp_path, accounts={A: {"users": {"alice": {"inline_policies": {"p": bad}}}}})
+    with pytest.raises(PolicysimError) as caught:
+        Scenario.load(path)
+    assert caught.value.location is not None and caught.value.location.file == str(path)
+    with_role = Scenario.load(write(tmp_path))  # the imported role is still located in its file
+    assert with_role.locate(("accounts", A, "roles", "app")).file == "plan.json"
