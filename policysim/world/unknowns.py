@@ -7,7 +7,7 @@ decision; when they differ, the decision is `undetermined` — never `allowed`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
+from functools import lru_cache
 
 from policysim.compile import compile_policy
 from policysim.compiled import CompiledPolicy
@@ -20,7 +20,7 @@ from policysim.load import Document
 _NAMES_PRINCIPALS = frozenset({PolicyKind.RESOURCE, PolicyKind.TRUST, PolicyKind.RCP})
 
 
-@cache
+@lru_cache(maxsize=1024)
 def _extreme(kind: PolicyKind, effect: Effect, policy_id: str) -> CompiledPolicy:
     statement: dict[str, object] = {"Effect": effect.value, "Action": "*"}
     if kind is not PolicyKind.TRUST:  # "a trust policy must not contain `Resource`"
