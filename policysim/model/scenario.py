@@ -52,25 +52,35 @@ def unknown_of(data: object) -> UnknownValue | None:
     return None
 
 
-class User(_Strict):
-    """An IAM user."""
+class _Policies(_Strict):
+    """What a user, group or role holds: managed and inline identity policies."""
 
-    groups: Names = Field(default=[], description="Names of groups of the same account; the user gets their policies.")
     managed_policies: list[Ref] = Field(
         default=[],
         description=(
-            "Managed policies attached to the user: policy names of the same account, customer managed policy "
-            "ARNs, or AWS managed policy ARNs."
+            "Managed policies attached to it: policy names of the same account, customer managed policy ARNs, or "
+            "AWS managed policy ARNs."
         ),
     )
     inline_policies: dict[PolicyName, Doc] = Field(
         default={},
         description="Inline policies: `<name>: <policy document>` (a name is 1-128 of letters, digits and `+=,.@-_`).",
     )
+
+
+class _Principal(_Policies):
+    """What a user or role holds besides: a permissions boundary."""
+
     permissions_boundary: Ref | None = Field(
         default=None,
         description="The permissions boundary: a policy name of the same account or a managed policy ARN.",
     )
+
+
+class User(_Principal):
+    """An IAM user."""
+
+    groups: Names = Field(default=[], description="Names of groups of the same account; the user gets their policies.")
     tags: Tags = Field(default={}, description="User tags `<key>: <value>`; they become `aws:PrincipalTag/<key>`.")
     user_id: str | None = Field(
         default=None,
@@ -82,24 +92,13 @@ class User(_Strict):
     )
 
 
-class Group(_Strict):
+class Group(_Policies):
     """An IAM group: a set of policies for its users; never a principal."""
 
-    managed_policies: list[Ref] = Field(
-        default=[],
-        description=(
-            "Managed policies attached to the group: policy names of the same account, customer managed "
-            "policy ARNs, or AWS managed policy ARNs."
-        ),
-    )
-    inline_policies: dict[PolicyName, Doc] = Field(
-        default={},
-        description="Inline policies: `<name>: <policy document>` (a name is 1-128 of letters, digits and `+=,.@-_`).",
-    )
     path: str = Field(default="/", description="The IAM path, part of the group's ARN; default `/`.")
 
 
-class Role(_Strict):
+class Role(_Principal):
     """An IAM role. Without `trust_policy` it cannot be assumed."""
 
     trust_policy: Doc | None = Field(
@@ -108,21 +107,6 @@ class Role(_Strict):
             "The trust policy (who may assume the role): a policy document or `{file: PATH}`. A role without "
             "one cannot be assumed."
         ),
-    )
-    managed_policies: list[Ref] = Field(
-        default=[],
-        description=(
-            "Managed policies attached to the role: policy names of the same account, customer managed policy "
-            "ARNs, or AWS managed policy ARNs."
-        ),
-    )
-    inline_policies: dict[PolicyName, Doc] = Field(
-        default={},
-        description="Inline policies: `<name>: <policy document>` (a name is 1-128 of letters, digits and `+=,.@-_`).",
-    )
-    permissions_boundary: Ref | None = Field(
-        default=None,
-        description="The permissions boundary: a policy name of the same account or a managed policy ARN.",
     )
     max_session_duration: Annotated[int, Field(ge=3600, le=43200)] = Field(
         default=3600,
