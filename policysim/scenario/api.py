@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,7 @@ from policysim.model.scenario import ScenarioFile, Test
 from policysim.model.validation import validate
 from policysim.scenario.build import build_world
 from policysim.scenario.defaults import with_defaults
+from policysim.scenario.many import evaluate_many
 from policysim.scenario.policies import PolicyCompiler
 from policysim.scenario.results import TestResult
 from policysim.scenario.runner import run_tests
@@ -279,6 +280,11 @@ class Scenario:
             where=where,
         )
         return self.evaluate_spec(spec)
+
+    def evaluate_many(self, requests: Iterable[Mapping[str, Any]], workers: int | None = None) -> list[Outcome]:
+        """The outcomes of many requests (each a dict of `evaluate`'s keywords), in order, exactly as `evaluate`
+        gives them; `workers` processes (None: this one; 0: every core; contracts.md section 8)."""
+        return evaluate_many(self, requests, workers)
 
     def evaluate_spec(self, spec: RequestSpec) -> Outcome:
         """The outcome of one request given as a value: `evaluate`'s keywords, a test, `explain`'s flags."""

@@ -1,0 +1,47 @@
+"""`Scenario.evaluate_many` (contracts.md section 8): the outcomes `evaluate` gives, in order, whatever the workers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import policysim
+from policysim.errors import RequestError
+from policysim.scenario.many import worker_count
+
+ROLE = "arn:aws:iam::999999999999:role/UpdateData"
+OBJECT = "arn:aws:s3:::amzn-s3-demo-bucket-shared-container/shared/data.json"
+REQUESTS: list[dict[str, Any]] = [
+    {"principal": "David", "action": "sts:AssumeRole", "resource": ROLE},
+    {"principal": "Jane", "action": "sts:AssumeRole", "resource": ROLE},
+    {"principal": "David", "action": "s3:PutObject", "resource": OBJECT, "assume": ["UpdateData"]},
+    {"principal": "David", "action": "s3:PutObject", "resource": OBJECT},
+    {"principal": "David", "action": "s3:GetObject", "resource": OBJECT, "context": {"aws:SourceIp": "10.0.0.1"}},
+] * 5
+
+
+@pytest.fixture(scope="module")
+def scenario() -> policysim.Scenario:
+    return policysim.load_scenario("scenarios/cross-account-delegation.yaml")
+
+
+@pytest.mark.parametrize("workers", [None, 1, 2, 0])
+def test_the_outcomes_are_evaluates_in_order(scenario: policysim.Scenario, workers: int | None) -> None:
+    expected = [scenario.evaluate(**request) for request in REQUESTS]
+    assert scenario.evaluate_many(REQUESTS, workers=workers) == expected
+    decisions = [o.decision.value for o in scenario.evaluate_many(REQUESTS[:5], workers=workers)]
+    assert decisions == ["allowed", "explicitDeny", "allowed", "implicitDeny", "implicitDeny"]
+
+
+def test_an_invalid_request_raises_as_evaluate_does(scenario: policysim.Scenario) -> None:
+    bad = [*REQUESTS[:3], {"principal": "David", "action": "s3:GetObjekt", "resource": OBJECT}]
+    for workers in (None, 2):
+        with pytest.raises(RequestError, match="did you mean `s3:GetObject`"):
+            scenario.evaluate_many(bad, workers=workers)
+
+
+def test_worker_counts() -> None:
+    assert worker_count(None) == 1 and worker_count(3) == 3 and worker_count(0) >= 1
+    with pytest.raises(ValueError, match="workers must be 0"):
+        worker_count(-1)
