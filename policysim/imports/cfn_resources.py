@@ -19,6 +19,7 @@ import re
 from typing import Any
 
 from policysim.errors import Location
+from policysim.services.kms import default_key_policy
 
 from .cfn_iam import tags
 from .cfn_intrinsics import Condition
@@ -50,22 +51,6 @@ def _props(logical_id: str) -> tuple[str, ...]:
     return ("Resources", logical_id, "Properties")
 
 
-def _default_key_policy(stack: Stack) -> dict[str, Any]:
-    return {
-        "Version": "2012-10-17",
-        "Id": "key-default-1",
-        "Statement": [
-            {
-                "Sid": "Enable IAM User Permissions",
-                "Effect": "Allow",
-                "Principal": {"AWS": f"arn:{stack.partition}:iam::{stack.account}:root"},
-                "Action": "kms:*",
-                "Resource": "*",
-            }
-        ],
-    }
-
-
 def add_resource(model: Model, stack: Stack, logical_id: str, resource_type: str) -> None:
     """Enter a bucket, queue, topic, secret or KMS key."""
     exists = existence(stack, logical_id)
@@ -94,7 +79,7 @@ def add_resource(model: Model, stack: Stack, logical_id: str, resource_type: str
         at = (*model.resource_path(stack, identity.arn), "policy")
         policy = model.document(stack, path, at, exists)
         if policy is NO_VALUE:
-            policy = _default_key_policy(stack)
+            policy = default_key_policy(stack.partition, stack.account)
         _set_policy(model, stack, logical_id, entry, policy, "key", identity.arn)
 
 

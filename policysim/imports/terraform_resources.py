@@ -18,6 +18,7 @@ from policysim.imports.terraform_iam import Holder, tags
 from policysim.imports.terraform_model import Entity, Model, digest, uuid_of
 from policysim.imports.terraform_plan import Instance
 from policysim.imports.terraform_policy import refusals
+from policysim.services.kms import default_key_policy
 
 POLICY_RESOURCES = {
     "aws_s3_bucket_policy": ("bucket", "aws_s3_bucket", "name:"),
@@ -68,7 +69,7 @@ def read_resources(model: Model) -> None:
     _lambda_permissions(model)
     for entity in model.named.values():
         if entity.extra.get("default key policy") and "policy" not in entity.body:
-            entity.body["policy"] = _default_key_policy(model, entity)
+            entity.body["policy"] = default_key_policy(model.partition, entity.arn.split(":")[4])
             entity.sources[("policy",)] = entity.location
     if any(e.extra.get("type") == "aws_sns_topic" and "policy" not in e.body for e in model.named.values()):
         model.absent(
@@ -156,24 +157,6 @@ def _own_policy(model: Model, instance: Instance, entity: Entity) -> None:
             entity.extra["default key policy"] = True  # unless an aws_kms_key_policy sets one
     elif configured:
         set_policy(model, (entity, True), model.document(instance, "policy", what="the resource policy"), instance)
-
-
-def _default_key_policy(model: Model, entity: Entity) -> dict[str, Any]:
-    """The key policy AWS gives a key created without one: the account may use IAM policies to allow access."""
-    root = entity.arn.split(":")[4]
-    return {
-        "Version": "2012-10-17",
-        "Id": "key-default-1",
-        "Statement": [
-            {
-                "Sid": "Enable IAM User Permissions",
-                "Effect": "Allow",
-                "Principal": {"AWS": f"arn:{model.partition}:iam::{root}:root"},
-                "Action": "kms:*",
-                "Resource": "*",
-            }
-        ],
-    }
 
 
 def _holders(model: Model, instance: Instance, attribute: str) -> list[Holder]:

@@ -10,6 +10,7 @@ policysim never lets identity policies alone reach a key.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 _KEY_ARN = re.compile(r"arn:[a-z0-9-]+:kms:[a-z0-9-]*:[^:]*:key/")
 
@@ -25,3 +26,21 @@ def missing_key_policy(arn: str) -> str:
         f"no key policy was given for `{arn}`: every KMS key has one, and without its permission IAM policies "
         "have no effect"
     )
+
+
+def default_key_policy(partition: str, account: str) -> dict[str, Any]:
+    """The key policy KMS gives a key created without one: the account may use IAM policies to allow access
+    ("Enable IAM User Permissions", KMS developer guide, key-policy-default.md)."""
+    return {
+        "Version": "2012-10-17",
+        "Id": "key-default-1",
+        "Statement": [
+            {
+                "Sid": "Enable IAM User Permissions",
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:{partition}:iam::{account}:root"},
+                "Action": "kms:*",
+                "Resource": "*",
+            }
+        ],
+    }
