@@ -200,6 +200,9 @@ def normalize(imported: Imported) -> None:
         user = imported.data.get("accounts", {}).get(account_id, {}).get("users", {}).get(name)
         if user is not None:
             user["user_id"] = user_id
+    extra = set(imported.data) - {"accounts", "organization", AWS_MANAGED}
+    if extra:  # an importer's key nothing reads would be dropped silently: refuse it (a bug in the importer)
+        raise UnsupportedError(f"an importer gave keys the scenario model cannot hold: {', '.join(sorted(extra))}")
 
 
 def _put(
