@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -23,7 +24,9 @@ REQUESTS: list[dict[str, Any]] = [
 
 @pytest.fixture(scope="module")
 def scenario() -> policysim.Scenario:
-    return policysim.load_scenario("scenarios/cross-account-delegation.yaml")
+    # a fixed clock: aws:CurrentTime is in every request, and a second that ticks between two runs would tell them apart
+    moment = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
+    return policysim.load_scenario("scenarios/cross-account-delegation.yaml", clock=lambda: moment)
 
 
 @pytest.mark.parametrize("workers", [None, 1, 2, 0])
