@@ -160,6 +160,30 @@ def build_scenario(seed: int) -> policysim.Scenario:
     return policysim.Scenario.from_dict(data, clock=lambda: datetime(2026, 11, 27, tzinfo=UTC))
 
 
+def _concrete_resource(rng: random.Random, action: str) -> str:
+    """A resource of a type `action` acts on (the catalogue refuses any other), or `*` for an action without one."""
+    number = rng.randint(1, 50)
+    name = action.split(":")[1]
+    if action.startswith("s3:"):
+        bucket = rng.choice(BUCKETS)
+        return (
+            f"arn:aws:s3:::{bucket}"
+            if name in ("ListBucket", "GetBucketLocation")
+            else f"arn:aws:s3:::{bucket}/2024/{number}.csv"
+        )
+    if action == "ec2:DescribeInstances":
+        return "*"
+    kinds = {
+        "ec2": f"arn:aws:ec2:us-east-1:{ACCOUNT}:instance/i-{number:017x}",
+        "iam": f"arn:aws:iam::{ACCOUNT}:"
+        + (f"role/role{number}" if name in ("GetRole", "PassRole") else f"user/user{number % 8}"),
+        "dynamodb": f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/table{number}",
+        "sqs": f"arn:aws:sqs:us-east-1:{ACCOUNT}:queue{number}",
+        "kms": f"arn:aws:kms:us-east-1:{ACCOUNT}:key/{number:08d}-0000-0000-0000-000000000000",
+    }
+    return kinds[action.split(":")[0]]
+
+
 def requests(seed: int, count: int) -> list[tuple[str, str, str, dict[str, Any]]]:
     """Generated requests: principal, action, concrete resource, context."""
     rng = random.Random(seed + 1)
@@ -167,12 +191,7 @@ def requests(seed: int, count: int) -> list[tuple[str, str, str, dict[str, Any]]
     for _ in range(count):
         service = rng.choice(list(SERVICES))
         action = f"{service}:{rng.choice(SERVICES[service])}"
-        if service == "s3":
-            bucket = rng.choice(BUCKETS)
-            resource = rng.choice([f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/2024/{rng.randint(1, 99)}.csv"])
-        else:
-            region = "" if service == "iam" else "us-east-1"
-            resource = f"arn:aws:{service}:{region}:{ACCOUNT}:thing/{rng.randint(1, 50)}"
+        resource = _concrete_resource(rng, action)
         context: dict[str, Any] = {
             "aws:SecureTransport": rng.random() < 0.9,
             "aws:SourceIp": f"203.0.113.{rng.randint(1, 254)}",
