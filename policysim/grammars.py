@@ -18,9 +18,10 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import lark
+if TYPE_CHECKING:
+    import lark
 
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
 
@@ -61,7 +62,10 @@ def tables_path(grammar: Path) -> Path:
 
 @functools.cache
 def load_grammar(name: str) -> lark.Lark:
-    """A cached LALR parser (contextual lexer) for grammar `name`, from its shipped tables when they are current."""
+    """A cached LALR parser (contextual lexer) for grammar `name`, from its shipped tables when they are current.
+
+    lark is imported here, not with this module: the hot paths parse with the grammars' fast paths and reach a
+    grammar only for what those decline (and to word an error)."""
     path = grammar_path(name)
     text = path.read_text(encoding="utf-8")
     parser = load_tables(tables_path(path), text)
@@ -70,16 +74,22 @@ def load_grammar(name: str) -> lark.Lark:
 
 def build_grammar(text: str) -> lark.Lark:
     """Build the parser of a grammar's text (what the shipped tables save)."""
+    import lark
+
     return lark.Lark(text, **OPTIONS)
 
 
 def tables_header(text: str) -> dict[str, Any]:
     """What tables built from grammar `text` record: the text, the lark version and the options."""
+    import lark
+
     return {"grammar": text, "lark": lark.__version__, "options": OPTIONS}
 
 
 def load_tables(tables: Path, text: str) -> lark.Lark | None:
     """The parser saved in `tables` when they were built from `text` by this lark with `OPTIONS`, else None."""
+    import lark
+
     try:
         with tables.open("rb") as file:
             if json.loads(file.readline()) != tables_header(text):

@@ -137,8 +137,11 @@ def session_name_for(actor: Actor, params: AssumeParams) -> str:
     return DEFAULT_SESSION_NAME
 
 
-def assume_role(evaluator: Evaluator, actor: Actor, role: RoleInfo, params: AssumeParams) -> HopResult:
-    """Authorize one AssumeRole request and, when allowed, mint the session."""
+def assume_role(
+    evaluator: Evaluator, actor: Actor, role: RoleInfo, params: AssumeParams, *, mint: bool = True
+) -> HopResult:
+    """Authorize one AssumeRole request and, when allowed and `mint`, mint the session (a last hop whose session
+    nobody uses is not minted: its `session` is None whatever the outcome)."""
     invalid = validate(actor, role, params)
     if invalid is not None:
         return HopResult(invalid, None)
@@ -151,7 +154,7 @@ def assume_role(evaluator: Evaluator, actor: Actor, role: RoleInfo, params: Assu
     ):
         if outcome.allowed and needed:
             outcome = evaluator.evaluate(actor, action, target, extra)
-    if not outcome.allowed:
+    if not outcome.allowed or not mint:
         return HopResult(outcome, None)
     return HopResult(outcome, mint_session(evaluator, actor, role, params))
 

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-
-from lark import Token
-from lark.exceptions import UnexpectedInput, UnexpectedToken
+from typing import TYPE_CHECKING
 
 from policysim.context import RequestContext
 from policysim.errors import Location, ParseError, PolicyError
-from policysim.grammars import load_grammar
 from policysim.ir.pattern import Glob, PatternMatcher, compile_pattern
 from policysim.ir.template import Escape, Template, TemplatePart
+
+if TYPE_CHECKING:
+    from lark.exceptions import UnexpectedInput
 
 PARTITIONS: frozenset[str] = frozenset(
     {"aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"}
@@ -79,12 +79,43 @@ _PARSED: dict[str, Arn] = {}
 _PARSED_MAX = 65536
 
 
-def _parse_arn(text: str, location: Location | None) -> Arn:
-    try:
-        tree = load_grammar("arn").parse(text)
-    except UnexpectedInput as error:
-        raise _arn_error(text, error, location) from None
+# The shape `grammars/arn.lark` accepts, as one regular expression: the fast path of `parse_arn`. The grammar stays
+# the specification and gives the error messages; tests/properties/test_fast_parsers.py holds the two equal.
+_ARN_SHAPE = re.compile(
+    r"arn:([a-z][a-z0-9-]*):([a-z0-9][a-z0-9-]*):([a-z0-9][a-z0-9-]*)?:([0-9]{12}(?![0-9])|aws)?:([^\x00-\x1f\x7f]+)"
+)
+
+
+def arn_parts(text: str) -> tuple[str, str, str, str, str] | None:
+    """The five parts of an ARN of the grammar's shape (partition, service, region, account, resource), else None."""
+    shaped = _ARN_SHAPE.fullmatch(text)
+    if shaped is None:
+        return None
+    partition, service, region, account, resource = shaped.groups()
+    return partition, service, region or "", account or "", resource
+
+
+def grammar_arn_parts(text: str) -> tuple[str, str, str, str, str]:
+    """The five parts as the lark grammar reads them; raises lark's `UnexpectedInput` when it refuses `text`."""
+    from lark import Token
+
+    from policysim.grammars import load_grammar
+
+    tree = load_grammar("arn").parse(text)
     partition, service, region, account, resource = (str(c) if isinstance(c, Token) else "" for c in tree.children)
+    return partition, service, region, account, resource
+
+
+def _parse_arn(text: str, location: Location | None) -> Arn:
+    parts = arn_parts(text)
+    if parts is None:
+        from lark.exceptions import UnexpectedInput
+
+        try:
+            parts = grammar_arn_parts(text)
+        except UnexpectedInput as error:
+            raise _arn_error(text, error, location) from None
+    partition, service, region, account, resource = parts
     if partition not in PARTITIONS:
         raise ParseError(f"invalid partition `{partition}` in ARN `{text}`", location, _HINTS["partition"])
     problem = _service_rule(text, service, region, account, resource)
@@ -100,6 +131,8 @@ def _arn_error(text: str, error: UnexpectedInput, location: Location | None) -> 
     if not parts[5]:
         return ParseError(f"empty resource part in ARN `{text}`", location, _HINTS["resource"])
     pos = error.pos_in_stream if error.pos_in_stream is not None and error.pos_in_stream >= 0 else len(text)
+    from lark.exceptions import UnexpectedToken
+
     if isinstance(error, UnexpectedToken) and error.token.type == "$END":
         pos = len(text)
     index = max(1, min(text.count(":", 0, pos), 5))

@@ -7,14 +7,16 @@ literal strings in the policy". Special characters: `${*}`, `${?}` and `${$}` st
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-
-from lark import Token, Tree
-from lark.exceptions import UnexpectedInput
+from typing import TYPE_CHECKING
 
 from policysim.context import RequestContext
 from policysim.errors import Location, PolicyError
-from policysim.grammars import load_grammar
+
+if TYPE_CHECKING:
+    from lark import Token, Tree
+    from lark.exceptions import UnexpectedInput
 
 _VARIABLE_HINT = "a variable is `${service:key}` or `${service:key, 'default'}`; `${*}` `${?}` `${$}` are escapes"
 
@@ -82,17 +84,29 @@ def literal_template(text: str) -> Template:
     return Template((text,) if text else (), text)
 
 
+# The items `grammars/policy_variable.lark` reads, as one regular expression: text, a lone `$`, a variable (key and
+# optional default) or an escape. The fast path of `parse_template`; the grammar stays the specification and gives
+# the error messages, and tests/properties/test_fast_parsers.py holds the two equal.
+_ITEM = re.compile(
+    r"\$\{(?:([A-Za-z0-9_.-]+:[A-Za-z0-9_.:/=+@-]+(?: +[A-Za-z0-9_.:/=+@-]+)*)(\s*,\s*'[^']*')?|([*?$]))\}"
+    r"|[^$]+|\$(?!\{)"
+)
+
+
 def parse_template(text: str, *, variables_enabled: bool, location: Location | None = None) -> Template:
     """Split `text` into parts; with variables disabled (Version 2008-10-17 or none) it is all raw text."""
     if not variables_enabled or "${" not in text:
         return literal_template(text)
-    try:
-        tree = load_grammar("policy_variable").parse(text)
-    except UnexpectedInput as error:
-        raise _diagnose(text, error, location) from None
+    items = template_items(text)
+    if items is None:
+        from lark.exceptions import UnexpectedInput
+
+        try:
+            items = grammar_template_items(text)
+        except UnexpectedInput as error:
+            raise _diagnose(text, error, location) from None
     parts: list[TemplatePart] = []
-    for child in tree.children:
-        part = _part(child)
+    for part in items:
         if isinstance(part, str) and parts and isinstance(parts[-1], str):
             parts[-1] += part
         else:
@@ -100,16 +114,48 @@ def parse_template(text: str, *, variables_enabled: bool, location: Location | N
     return Template(tuple(parts), text)
 
 
+def template_items(text: str) -> list[TemplatePart] | None:
+    """The items of `text` (texts unmerged) when the whole of it is of the grammar's shape, else None."""
+    items: list[TemplatePart] = []
+    at = 0
+    while at < len(text):
+        found = _ITEM.match(text, at)
+        if found is None:
+            return None
+        key, default, escaped = found.groups()
+        if escaped is not None:
+            items.append(Escape(escaped))
+        elif key is not None:
+            items.append(_variable(key, default))
+        else:
+            items.append(found.group())
+        at = found.end()
+    return items
+
+
+def grammar_template_items(text: str) -> list[TemplatePart]:
+    """The items as the lark grammar reads them; raises lark's `UnexpectedInput` when it refuses `text`."""
+    from policysim.grammars import load_grammar
+
+    return [_part(child) for child in load_grammar("policy_variable").parse(text).children]
+
+
+def _variable(key: str, default: str | None) -> Variable:
+    source = "${" + key + (default if default is not None else "") + "}"
+    value = None if default is None else default.split("'", 1)[1][:-1]
+    return Variable(key.lower(), value, source)
+
+
 def _part(node: Tree[Token] | Token) -> TemplatePart:
+    from lark import Token
+
     if isinstance(node, Token):
         return str(node)
     if node.data == "escape":
         return Escape(str(node.children[0]))
     key, default = node.children
     assert isinstance(key, Token)
-    source = "${" + str(key) + (str(default) if default is not None else "") + "}"
-    value = None if default is None else str(default).split("'", 1)[1][:-1]
-    return Variable(str(key).lower(), value, source)
+    return _variable(str(key), None if default is None else str(default))
 
 
 def _diagnose(text: str, error: UnexpectedInput, location: Location | None) -> PolicyError:

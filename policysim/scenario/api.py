@@ -75,7 +75,7 @@ class Session:
         resource_account: str | None = None,
     ) -> Outcome:
         """The outcome of this session doing `action` on `resource`; AssumeRole on a role is a full chained hop."""
-        check_request(action, resource, resource_account, None, self.scenario.newer_actions)
+        self.scenario.check_request(action, resource, resource_account, None)
         return self.scenario.answer(self.actor, action, resource, context_keys(context), resource_account)
 
 
@@ -106,6 +106,7 @@ class Scenario:
         self._notes = tuple(notes)
         self._tests = tuple(self._aliased(with_defaults(test, wire.defaults)) for test in wire.tests)
         self._accepted = accepted_names(wire.newer_actions)
+        self._fitting: set[tuple[str, str]] = set()  # (action, resource) pairs check_request passed
 
     @property
     def title(self) -> str:
@@ -286,6 +287,17 @@ class Scenario:
         gives them; `workers` processes (None: this one; 0: every core; contracts.md section 8)."""
         return evaluate_many(self, requests, workers)
 
+    def check_request(self, action: str, resource: str, resource_account: str | None, where: Location | None) -> None:
+        """`check_request` with this scenario's `newer_actions`; a pair of action and resource that passed once
+        passes again without a second look (the checks read nothing else; the memory is bounded)."""
+        if (action, resource) in self._fitting:
+            check_resource_account(resource_account, where)
+            return
+        check_request(action, resource, resource_account, where, self._accepted)
+        if len(self._fitting) >= 65_536:
+            self._fitting.clear()
+        self._fitting.add((action, resource))
+
     def evaluate_spec(self, spec: RequestSpec) -> Outcome:
         """The outcome of one request given as a value: `evaluate`'s keywords, a test, `explain`'s flags."""
         where = spec.where
@@ -294,7 +306,7 @@ class Scenario:
             spec = replace(
                 spec, principal=self.alias(spec.principal), resource=self.alias(spec.resource), assume=assume
             )
-        check_request(spec.action, spec.resource, spec.resource_account, where, self._accepted)
+        self.check_request(spec.action, spec.resource, spec.resource_account, where)
         actor = self._actor(spec.principal, where, spec.session_name)
         if spec.mfa is not None:
             actor = replace(actor, mfa=spec.mfa)
@@ -333,7 +345,7 @@ class Scenario:
                 return result.outcome.with_hop(hop)
             actor = result.session
         if final_is_hop:
-            return assume_role(self._evaluator, actor, self._world.roles[spec.resource], last).outcome
+            return assume_role(self._evaluator, actor, self._world.roles[spec.resource], last, mint=False).outcome
         return self.answer(actor, spec.action, spec.resource, extra, spec.resource_account, where)
 
     def answer(
@@ -348,7 +360,7 @@ class Scenario:
         """The outcome of `actor` doing `action` on `resource`; AssumeRole on a role of the model is a full hop."""
         role = self._world.roles.get(resource) if action.lower() == "sts:assumerole" else None
         if role is not None:
-            return assume_role(self._evaluator, actor, role, AssumeParams(context=extra)).outcome
+            return assume_role(self._evaluator, actor, role, AssumeParams(context=extra), mint=False).outcome
         target = request_target(self._world, action, resource, resource_account, actor, where)
         return self._evaluator.evaluate(actor, action, target, extra)
 
@@ -430,13 +442,18 @@ def check_request(
         raise UnsupportedError(
             f"`{action}` (federated AssumeRole) is not modelled", where, "model the role session with `assume` instead"
         )
-    if resource_account is not None and not is_account_id(resource_account):
-        raise RequestError(f"`resource_account` `{resource_account}` must be a 12-digit account id", where)
+    check_resource_account(resource_account, where)
     if resource != "*":
         parse_arn(resource, location=where)  # a malformed ARN is reported as such, before its type is judged
     problem = action_problem(action, accepted) or resource_problem(action, resource)
     if problem is not None:
         raise RequestError(problem.message, where, problem.hint)
+
+
+def check_resource_account(resource_account: str | None, where: Location | None) -> None:
+    """A request's `resource_account`, where given, is a 12-digit account id."""
+    if resource_account is not None and not is_account_id(resource_account):
+        raise RequestError(f"`resource_account` `{resource_account}` must be a 12-digit account id", where)
 
 
 def _via(spec: RequestSpec, session_policy: CompiledPolicy | None, where: Location | None) -> Via:

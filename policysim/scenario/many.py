@@ -8,7 +8,6 @@ Where `fork` is not available (Windows, macOS' default), the requests are evalua
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
@@ -41,6 +40,8 @@ def worker_count(workers: int | None) -> int:
 
 def evaluate_many(scenario: Evaluating, requests: Iterable[Mapping[str, Any]], workers: int | None) -> list[Outcome]:
     """The outcomes of `requests` (each a dict of `evaluate`'s keywords), in order; errors as `evaluate` raises them."""
+    import multiprocessing  # only here: `import policysim` and `check` never start processes
+
     items = [dict(request) for request in requests]
     count = min(worker_count(workers), len(items))
     if count <= 1 or "fork" not in multiprocessing.get_all_start_methods():
