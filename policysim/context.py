@@ -30,6 +30,13 @@ class RequestContext(Mapping[str, tuple[str, ...]]):
         self._values: dict[str, tuple[str, ...]] = dict(values) if values else {}
 
     @classmethod
+    def owning(cls, values: dict[str, tuple[str, ...]]) -> RequestContext:
+        """A context over `values` itself, not a copy: for a builder handing over a dict it made and drops."""
+        context = cls.__new__(cls)
+        context._values = values
+        return context
+
+    @classmethod
     def build(cls, items: Mapping[str, ContextInput | None]) -> RequestContext:
         """Build from user-facing values (str, bool, int, lists of them); `None` values are left out."""
         values: dict[str, tuple[str, ...]] = {}
@@ -45,12 +52,8 @@ class RequestContext(Mapping[str, tuple[str, ...]]):
     def with_values(self, items: Mapping[str, tuple[str, ...] | None]) -> RequestContext:
         """A copy with `items` set (lowercased names); a `None` value removes the key."""
         values = dict(self._values)
-        for key, raw in items.items():
-            if raw is None:
-                values.pop(key.lower(), None)
-            else:
-                values[key.lower()] = raw
-        return RequestContext(values)
+        set_values(values, items)
+        return RequestContext.owning(values)
 
     def single(self, key: str) -> str | None:
         """The value of a single-valued key, or None when the key is absent or has not exactly one value."""
@@ -78,3 +81,12 @@ class RequestContext(Mapping[str, tuple[str, ...]]):
     def keys_matching(self, prefix: str) -> Iterable[str]:
         """Keys that start with a lowercased prefix such as `aws:principaltag/`."""
         return (k for k in self._values if k.startswith(prefix))
+
+
+def set_values(values: dict[str, tuple[str, ...]], items: Mapping[str, tuple[str, ...] | None]) -> None:
+    """Set `items` in `values` (names lowercased); a `None` value removes the key."""
+    for key, raw in items.items():
+        if raw is None:
+            values.pop(key.lower(), None)
+        else:
+            values[key.lower()] = raw

@@ -32,9 +32,10 @@ from policysim.scenario.policies import PolicyCompiler
 from policysim.scenario.results import TestResult
 from policysim.scenario.runner import run_tests
 from policysim.scenario.spec import ContextArg, RequestSpec
+from policysim.services.sts import TRUST_ACTIONS
 from policysim.world.actor import Actor
 from policysim.world.evaluator import Clock, Evaluator, utc_now
-from policysim.world.resolve import find_role, request_target, resolve_actor
+from policysim.world.resolve import Target, find_role, request_target, resolve_actor
 from policysim.world.world import World
 
 UNMODELLED_ASSUME_ACTIONS = frozenset({"sts:assumerolewithwebidentity", "sts:assumerolewithsaml"})
@@ -107,6 +108,7 @@ class Scenario:
         self._tests = tuple(self._aliased(with_defaults(test, wire.defaults)) for test in wire.tests)
         self._accepted = accepted_names(wire.newer_actions)
         self._fitting: set[tuple[str, str]] = set()  # (action, resource) pairs check_request passed
+        self._targets: dict[tuple[bool, str, str | None, str | None, str], Target] = {}
 
     @property
     def title(self) -> str:
@@ -322,21 +324,22 @@ class Scenario:
                 )
             return self.answer(actor, spec.action, spec.resource, extra, spec.resource_account, where)
         policy = self._session_policy(spec.session_policy)
-        base = AssumeParams(
+        via = _via(spec, policy[0], where)
+        last = AssumeParams(
             session_name=spec.session_name,
             external_id=spec.external_id,
             duration_seconds=spec.duration_seconds,
-            via=_via(spec, policy[0], where),
+            via=via,
             context=extra,
-        )
-        last = replace(
-            base,
             session_policy=policy[0],
             session_policy_chars=policy[1],
             session_tags=dict(spec.session_tags),
             transitive_tag_keys=spec.transitive_tag_keys,
             source_identity=spec.source_identity,
         )
+        base = last  # the hops before the last carry none of its extras (session policy, tags, source identity)
+        if len(spec.assume) > 1 or (spec.assume and final_is_hop):
+            base = AssumeParams(spec.session_name, spec.external_id, spec.duration_seconds, via=via, context=extra)
         for hop, role_ref in enumerate(spec.assume):
             role = find_role(self._world, role_ref, where)
             params = last if hop == len(spec.assume) - 1 and not final_is_hop else base
@@ -361,7 +364,14 @@ class Scenario:
         role = self._world.roles.get(resource) if action.lower() == "sts:assumerole" else None
         if role is not None:
             return assume_role(self._evaluator, actor, role, AssumeParams(context=extra), mint=False).outcome
-        target = request_target(self._world, action, resource, resource_account, actor, where)
+        principal = actor.principal
+        key = (action.lower() in TRUST_ACTIONS, resource, resource_account, principal.account, principal.partition)
+        target = self._targets.get(key)
+        if target is None:  # the target reads only these of the request: resolved once each (bounded)
+            target = request_target(self._world, action, resource, resource_account, actor, where)
+            if len(self._targets) >= 65_536:
+                self._targets.clear()
+            self._targets[key] = target
         return self._evaluator.evaluate(actor, action, target, extra)
 
     def _actor(self, principal: str, where: Location | None, session_name: str | None) -> Actor:

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from policysim.catalogue.resource_tags import builtin_resource_tag_keys
 from policysim.catalogue.services import builtin_services
 from policysim.compiled import CompiledPolicy
-from policysim.context import RequestContext
+from policysim.context import RequestContext, set_values
 from policysim.engine.policies import PolicySet
 from policysim.ir.arn import parse_arn
 from policysim.request import Principal, Request
@@ -62,8 +62,10 @@ def build_request(
             # "aws:RequestedRegion ... the AWS Region that was called in the request" (reference_policies_condition-
             # keys.md): a request on a regional resource is sent to that resource's Region. Context overrides it.
             keys["aws:requestedregion"] = (region,)
-    keys.update(existing_object_tags(world, action, target.arn))
-    context = RequestContext(keys).with_values(extra)
+    if target.arn in world.resources:
+        keys.update(existing_object_tags(world, action, target.arn))
+    set_values(keys, extra)
+    context = RequestContext.owning(keys)
     return Request(actor.principal, action, target.arn, target.account, context, target.partition)
 
 
