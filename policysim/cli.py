@@ -123,20 +123,24 @@ def run_entry(entry: Path | ScenarioRun, library_file: Path | None) -> ScenarioR
 
 
 def _progress(
-    files: Sequence[Path | ScenarioRun], work: Callable[[Path | ScenarioRun], ScenarioRun]
+    files: Sequence[Path | ScenarioRun], work: Callable[[Path | ScenarioRun], ScenarioRun], workers: int | None
 ) -> list[ScenarioRun]:
-    """Run `work` over the files, with a progress bar on a terminal when the run is long."""
+    """Run `work` over the files (over `workers` processes: `policysim.parallel`), in order, with a progress bar on
+    a terminal when the run is long."""
+    from policysim.parallel import fork_map
+
+    runs = fork_map(work, files, workers)
     if not (sys.stderr.isatty() and len(files) > 3):
-        return [work(f) for f in files]
+        return list(runs)
     from rich.progress import Progress
 
-    runs = []
+    done = []
     with Progress(transient=True, console=None) as progress:
         task = progress.add_task("checking scenarios", total=len(files))
-        for path in files:
-            runs.append(work(path))
+        for run in runs:
+            done.append(run)
             progress.advance(task)
-    return runs
+    return done
 
 
 def run_check(
@@ -146,6 +150,7 @@ def run_check(
     managed_policies: Path | None,
     verbose: bool,
     config_file: Path | None,
+    workers: int | None = None,
 ) -> int:
     """`policysim check` (declared in `build_app`, read without typer by `plain_check`): its exit code."""
     from policysim.config import load_config
@@ -158,7 +163,9 @@ def run_check(
         fail("give a PATH or set `paths` in the configuration")
     library = managed_policies or config.managed_policies
     found = collect(targets)
-    runs = _progress(found.entries, lambda entry: run_entry(entry, library))
+    if workers is not None and workers < 0:
+        fail(f"--workers must be 0 (every core) or more, got {workers}")
+    runs = _progress(found.entries, lambda entry: run_entry(entry, library), workers)
     runs = _suppress(config, runs, partial=any(p.is_file() for p in paths or ()))  # files named: pre-commit
     _write_reports(runs, reports, verbose, found.skipped)
     summary = RunSummary(tuple(runs))
@@ -253,6 +260,9 @@ def build_app() -> typer.Typer:
             Path | None, typer.Option(help="more AWS managed policies (get-account-authorization-details output)")
         ] = None,
         verbose: Annotated[bool, typer.Option("--verbose", "-v", help="explain passing tests too")] = False,
+        workers: Annotated[
+            int | None, typer.Option(help="check the files over this many processes (0: every core)")
+        ] = None,
         config_file: Annotated[
             Path | None,
             typer.Option(
@@ -264,7 +274,7 @@ def build_app() -> typer.Typer:
 
         Options beat environment variables (POLICYSIM_*), which beat the configuration file.
         """
-        raise typer.Exit(run_check(paths, format, output, managed_policies, verbose, config_file))
+        raise typer.Exit(run_check(paths, format, output, managed_policies, verbose, config_file, workers))
 
     @app.command()
     def schema() -> None:
@@ -296,8 +306,9 @@ CHECK_OPTIONS = {
     "--config": ("config_file", False),
     "--verbose": ("verbose", True),
     "-v": ("verbose", True),
+    "--workers": ("workers", False),
 }
-_PARAMETERS = ("format", "output", "managed_policies", "verbose", "config_file")
+_PARAMETERS = ("format", "output", "managed_policies", "verbose", "config_file", "workers")
 
 
 def plain_check(args: Sequence[str]) -> dict[str, Any] | None:
@@ -333,6 +344,9 @@ def plain_check(args: Sequence[str]) -> dict[str, Any] | None:
     named = [*given["paths"], *given["output"], single["managed_policies"], single["config_file"]]
     if not all(_readable_or_absent(path) for path in named if path is not None):
         return None
+    workers = single["workers"]
+    if workers is not None and not (workers.isascii() and workers.isdigit()):
+        return None  # typer reads it, and refuses what is not a number
     return {
         "paths": [Path(path) for path in given["paths"]] or None,
         "format": given["format"] or None,
@@ -340,6 +354,7 @@ def plain_check(args: Sequence[str]) -> dict[str, Any] | None:
         "managed_policies": Path(single["managed_policies"]) if single["managed_policies"] is not None else None,
         "verbose": bool(given["verbose"]),
         "config_file": Path(single["config_file"]) if single["config_file"] is not None else None,
+        "workers": int(workers) if workers is not None else None,
     }
 
 

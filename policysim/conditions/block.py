@@ -61,6 +61,15 @@ class CompiledCondition:
     def __repr__(self) -> str:
         return f"CompiledCondition({list(self.clauses)!r})"
 
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, CompiledCondition) and self.clauses == other.clauses
+
+    def __hash__(self) -> int:
+        return hash(self.clauses)
+
+    def __reduce__(self) -> tuple[type[CompiledCondition], tuple[tuple[Clause, ...]]]:
+        return CompiledCondition, (self.clauses,)
+
     def evaluate(self, ctx: RequestContext, missing: set[str] | None = None) -> bool:
         """True when every clause holds; with `missing`, all clauses run and absent keys are added."""
         get = ctx.get
@@ -123,13 +132,20 @@ def compile_condition(raw: Mapping[str, Any], *, variables_enabled: bool, locati
 def _compile_clause(spec: BuildInput) -> Clause:
     op = spec.spec
     family = FAMILIES[op.family]
-    if spec.variables_enabled and not family.variables:
+    enabled = spec.variables_enabled
+    if enabled and not family.variables:
         _refuse_variables(spec)
     if family.build is None:
         expected = build_null(spec)
-        return Clause(spec.key, op, spec.texts, _null_runner(expected), True in expected, None)
+        return Clause(spec.key, op, spec.texts, _null_runner(expected), True in expected, None, enabled)
     matcher = family.build(spec)
-    return Clause(spec.key, op, spec.texts, make_runner(op, matcher), missing_result(op), matcher.test)
+    return Clause(spec.key, op, spec.texts, make_runner(op, matcher), missing_result(op), matcher.test, enabled)
+
+
+def rebuild_clause(name: str, spec: OperatorSpec, texts: tuple[str, ...], variables_enabled: bool) -> Clause:
+    """A clause compiled again from its source (how a pickled clause is loaded); it compiled once, so it cannot
+    fail now."""
+    return _compile_clause(BuildInput(spec, name, texts, variables_enabled, Location("<pickled condition>")))
 
 
 def _refuse_variables(spec: BuildInput) -> None:

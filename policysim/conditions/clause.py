@@ -17,7 +17,17 @@ Runner: TypeAlias = Callable[[tuple[str, ...], RequestContext], bool]
 class Clause:
     """One (operator, key) pair with its compiled values."""
 
-    __slots__ = ("key", "name", "on_missing", "policy_values", "reports_missing", "run", "spec", "test")
+    __slots__ = (
+        "key",
+        "name",
+        "on_missing",
+        "policy_values",
+        "reports_missing",
+        "run",
+        "spec",
+        "test",
+        "variables_enabled",
+    )
 
     key: str
     name: str
@@ -27,6 +37,7 @@ class Clause:
     on_missing: bool
     reports_missing: bool
     test: ValueTest | None
+    variables_enabled: bool
 
     def __init__(
         self,
@@ -36,6 +47,7 @@ class Clause:
         run: Runner,
         on_missing: bool,
         test: ValueTest | None,
+        variables_enabled: bool,
     ) -> None:
         setter = object.__setattr__
         setter(self, "key", name.lower())
@@ -46,9 +58,27 @@ class Clause:
         setter(self, "on_missing", on_missing)
         setter(self, "reports_missing", spec.family is not Family.NULL)
         setter(self, "test", test)
+        setter(self, "variables_enabled", variables_enabled)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def _source(self) -> tuple[str, OperatorSpec, tuple[str, ...], bool]:
+        return self.name, self.spec, self.policy_values, self.variables_enabled
+
+    def __eq__(self, other: object) -> bool:
+        """Clauses compiled from the same operator, key and values are equal (their functions are made alike)."""
+        return isinstance(other, Clause) and self._source() == other._source()
+
+    def __hash__(self) -> int:
+        return hash(self._source())
+
+    def __reduce__(self) -> tuple[Callable[..., Clause], tuple[str, OperatorSpec, tuple[str, ...], bool]]:
+        """Pickled as its source and compiled again when loaded (its functions are closures, which pickle cannot
+        carry): how outcomes cross to and from the processes of `evaluate_many` and `check --workers`."""
+        from .block import rebuild_clause
+
+        return rebuild_clause, self._source()
 
     def __repr__(self) -> str:
         return f"Clause({self.spec.name!r}, {self.name!r}, {self.policy_values!r})"

@@ -162,6 +162,8 @@ def test_what_happens_while_it_runs_is_answered_alike(
         ["check", "--verbose=yes", "x.yaml"],
         ["check", "--no-verbose", "x.yaml"],
         ["check", "--managed", "x.json", "x.yaml"],
+        ["check", "--workers", "two", "x.yaml"],
+        ["check", "--workers", "-1", "x.yaml"],
     ],
 )
 def test_every_other_line_is_left_to_typer(args: list[str]) -> None:
@@ -186,6 +188,7 @@ def test_unreadable_paths_and_completion_are_left_to_typer(monkeypatch: pytest.M
         ["check", "a.yaml", "-f", "json", "-o", "out.json", "b", "-v", "--config", "c.yaml", "--config", "d.yaml"],
         ["check", "--managed-policies", "m1.json", "-f", "junit", "--managed-policies", "m2.json", "-f", "sarif"],
         ["check", "-o", "x", "--output", "y", "--verbose", "-v", "z"],
+        ["check", "--workers", "2", "a.yaml", "--workers", "0"],
     ],
 )
 def test_the_arguments_are_those_typer_passes(
@@ -194,7 +197,7 @@ def test_the_arguments_are_those_typer_passes(
     passed: list[dict[str, object]] = []
 
     def run_check(*values: object) -> int:
-        names = ("paths", "format", "output", "managed_policies", "verbose", "config_file")
+        names = ("paths", "format", "output", "managed_policies", "verbose", "config_file", "workers")
         passed.append(dict(zip(names, values, strict=True)))
         return 0
 
