@@ -29,7 +29,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import copyreg
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from policysim.context import RequestContext
@@ -146,6 +147,15 @@ def rebuild_clause(name: str, spec: OperatorSpec, texts: tuple[str, ...], variab
     """A clause compiled again from its source (how a pickled clause is loaded); it compiled once, so it cannot
     fail now."""
     return _compile_clause(BuildInput(spec, name, texts, variables_enabled, Location("<pickled condition>")))
+
+
+def _reduce_clause(clause: Clause) -> tuple[Callable[..., Clause], tuple[str, OperatorSpec, tuple[str, ...], bool]]:
+    """A clause pickles as its source, compiled again when loaded: its functions are closures, which pickle cannot
+    carry. How outcomes and runs cross to and from the processes of `evaluate_many` and `check --workers`."""
+    return rebuild_clause, clause.source()
+
+
+copyreg.pickle(Clause, _reduce_clause)
 
 
 def _refuse_variables(spec: BuildInput) -> None:

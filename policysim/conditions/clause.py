@@ -63,22 +63,16 @@ class Clause:
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"{type(self).__name__} is immutable")
 
-    def _source(self) -> tuple[str, OperatorSpec, tuple[str, ...], bool]:
+    def source(self) -> tuple[str, OperatorSpec, tuple[str, ...], bool]:
+        """What the clause was compiled from: key name, operator, values and whether variables are read."""
         return self.name, self.spec, self.policy_values, self.variables_enabled
 
     def __eq__(self, other: object) -> bool:
         """Clauses compiled from the same operator, key and values are equal (their functions are made alike)."""
-        return isinstance(other, Clause) and self._source() == other._source()
+        return isinstance(other, Clause) and self.source() == other.source()
 
     def __hash__(self) -> int:
-        return hash(self._source())
-
-    def __reduce__(self) -> tuple[Callable[..., Clause], tuple[str, OperatorSpec, tuple[str, ...], bool]]:
-        """Pickled as its source and compiled again when loaded (its functions are closures, which pickle cannot
-        carry): how outcomes cross to and from the processes of `evaluate_many` and `check --workers`."""
-        from .block import rebuild_clause
-
-        return rebuild_clause, self._source()
+        return hash(self.source())
 
     def __repr__(self) -> str:
         return f"Clause({self.spec.name!r}, {self.name!r}, {self.policy_values!r})"
