@@ -33,7 +33,7 @@ def worker_count(workers: int | None) -> int:
 
 def fork_map(work: Callable[[Item], Result], items: Sequence[Item], workers: int | None) -> Iterator[Result]:
     """`work` of each item, in order, over `workers` forked processes (`worker_count`); an exception `work` raises
-    in a worker is raised here. Results cross back by pickle."""
+    in a worker is raised here. Results cross back by pickle, so an item is best a batch of work."""
     count = min(worker_count(workers), len(items))
     if count <= 1:
         yield from map(work, items)

@@ -1,55 +1,50 @@
 """Many requests at once (contracts.md section 8): `Scenario.evaluate_many` returns, in request order, exactly the
 outcomes `Scenario.evaluate` would.
 
-With several workers the requests are spread over processes started by `fork`: each worker inherits the compiled
-scenario once, at its start, and receives only the requests (their keyword dictionaries) and sends back outcomes.
-Where `fork` is not available (Windows, macOS' default), the requests are evaluated in this process.
+With several workers the requests are spread over forked processes (`policysim.parallel.fork_map`): each worker
+inherits the compiled scenario once, at its start, receives only the requests (their keyword dictionaries) and
+sends back outcomes whose policies cross as references to the policies both hold (`scenario.transfer`). Where
+`fork` is not available (Windows, macOS' default), the requests are evaluated in this process.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Mapping
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from policysim.engine.outcome import Outcome
+from policysim.parallel import fork_map, worker_count
+from policysim.scenario.transfer import SharedPolicies
+from policysim.world.world import World
+
+__all__ = ["evaluate_many", "worker_count"]
+
+BATCH = 256  # requests per batch a worker evaluates and sends back at most
 
 
 class Evaluating(Protocol):
-    """What evaluate_many needs of a scenario: `Scenario.evaluate`."""
+    """What evaluate_many needs of a scenario: `Scenario.evaluate` and its compiled `world`."""
+
+    @property
+    def world(self) -> World: ...
 
     def evaluate(self, principal: str, action: str, resource: str, *args: Any, **kwargs: Any) -> Outcome: ...
 
 
-_SCENARIO: Evaluating | None = None  # the scenario a forked worker inherited (set only around the pool)
-
-
-def _one(request: Mapping[str, Any]) -> Outcome:
-    assert _SCENARIO is not None, "evaluate_many's worker has no scenario"
-    return _SCENARIO.evaluate(**request)
-
-
-def worker_count(workers: int | None) -> int:
-    """`None`: one process; `0`: every core; else that many (at least one)."""
-    if workers is None:
-        return 1
-    if workers < 0:
-        raise ValueError(f"workers must be 0 (every core) or more, got {workers}")
-    return (os.cpu_count() or 1) if workers == 0 else workers
-
-
 def evaluate_many(scenario: Evaluating, requests: Iterable[Mapping[str, Any]], workers: int | None) -> list[Outcome]:
     """The outcomes of `requests` (each a dict of `evaluate`'s keywords), in order; errors as `evaluate` raises them."""
-    import multiprocessing  # only here: `import policysim` and `check` never start processes
-
     items = [dict(request) for request in requests]
     count = min(worker_count(workers), len(items))
-    if count <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if count <= 1:
         return [scenario.evaluate(**request) for request in items]
-    global _SCENARIO
-    _SCENARIO = scenario
-    try:
-        with multiprocessing.get_context("fork").Pool(count) as pool:
-            return pool.map(_one, items, chunksize=max(1, len(items) // (count * 4)))
-    finally:
-        _SCENARIO = None
+    # batches: one pickle per batch names each class once (per outcome, resolving them costs what evaluating does)
+    size = max(1, min(BATCH, len(items) // (count * 4)))
+    batches = [items[start : start + size] for start in range(0, len(items), size)]
+    with SharedPolicies(scenario.world.compiled_policies()) as shared:
+
+        def batch(requests: list[dict[str, Any]]) -> bytes:
+            return shared.dumps([scenario.evaluate(**request) for request in requests])
+
+        return [
+            outcome for data in fork_map(batch, batches, count) for outcome in cast(list[Outcome], shared.loads(data))
+        ]

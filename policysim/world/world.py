@@ -5,7 +5,7 @@ Built once by `scenario.build`; read by the request resolver and the flows. Noth
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from policysim.compiled import CompiledPolicy
@@ -100,3 +100,19 @@ class World:
     def account(self, account_id: str) -> AccountInfo | None:
         """The declared account, or None."""
         return self.accounts.get(account_id)
+
+    def compiled_policies(self) -> Iterator[CompiledPolicy]:
+        """Every compiled policy the model holds (a policy attached in several places, once per place)."""
+        for account in self.accounts.values():
+            for _, level in (*account.scp_levels, *account.rcp_levels):
+                yield from level
+        for user in self.users.values():
+            yield from user.identity
+            if user.boundary is not None:
+                yield user.boundary
+        for role in self.roles.values():
+            yield from role.identity
+            yield from (p for p in (role.trust, role.boundary) if p is not None)
+        for resource in (*self.buckets.values(), *self.resources.values()):
+            if resource.policy is not None:
+                yield resource.policy
