@@ -49,6 +49,23 @@ class AssumeParams:
     context: Mapping[str, tuple[str, ...] | None] = field(default_factory=dict)
 
 
+def hop_key(params: AssumeParams) -> tuple[object, ...]:
+    """Every parameter of an AssumeRole request, hashable (policies by address: keep `params` alive with it)."""
+    return (
+        params.session_name,
+        params.external_id,
+        params.duration_seconds,
+        id(params.session_policy),
+        params.session_policy_chars,
+        tuple(map(id, params.session_policy_arns)),
+        tuple(params.session_tags.items()),
+        params.transitive_tag_keys,
+        params.source_identity,
+        params.via,
+        tuple(params.context.items()),
+    )
+
+
 @dataclass(frozen=True)
 class HopResult:
     """The outcome of one AssumeRole request and, when allowed, the session it minted."""

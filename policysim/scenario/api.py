@@ -15,7 +15,7 @@ from policysim.context import context_value_text
 from policysim.engine.outcome import Outcome
 from policysim.enums import PolicyKind
 from policysim.errors import Location, RequestError, UnsupportedError
-from policysim.flows.assume_role import AssumeParams, Via, assume_role
+from policysim.flows.assume_role import AssumeParams, HopResult, Via, assume_role, hop_key
 from policysim.identifiers import is_account_id, is_action_name
 from policysim.imports.merge import apply_imports
 from policysim.ir.arn import parse_arn
@@ -36,7 +36,7 @@ from policysim.services.sts import TRUST_ACTIONS
 from policysim.world.actor import Actor
 from policysim.world.evaluator import Clock, Evaluator, utc_now
 from policysim.world.resolve import Target, find_role, request_target, resolve_actor
-from policysim.world.world import World
+from policysim.world.world import RoleInfo, World
 
 UNMODELLED_ASSUME_ACTIONS = frozenset({"sts:assumerolewithwebidentity", "sts:assumerolewithsaml"})
 
@@ -109,6 +109,7 @@ class Scenario:
         self._accepted = accepted_names(wire.newer_actions)
         self._fitting: set[tuple[str, str]] = set()  # (action, resource) pairs check_request passed
         self._targets: dict[tuple[bool, str, str | None, str | None, str], Target] = {}
+        self._hops: dict[tuple[object, ...], tuple[Actor, AssumeParams, HopResult]] = {}
 
     @property
     def title(self) -> str:
@@ -343,7 +344,7 @@ class Scenario:
         for hop, role_ref in enumerate(spec.assume):
             role = find_role(self._world, role_ref, where)
             params = last if hop == len(spec.assume) - 1 and not final_is_hop else base
-            result = assume_role(self._evaluator, actor, role, params)
+            result = self._hop(actor, role, params)
             if result.session is None:
                 return result.outcome.with_hop(hop)
             actor = result.session
@@ -373,6 +374,21 @@ class Scenario:
                 self._targets.clear()
             self._targets[key] = target
         return self._evaluator.evaluate(actor, action, target, extra)
+
+    def _hop(self, actor: Actor, role: RoleInfo, params: AssumeParams) -> HopResult:
+        """One AssumeRole hop of a chain, and the session it mints. A hop reads only its caller, its role, its
+        parameters and the clock, so within one second of the clock the same hop is walked once (bounded); the
+        caller and parameters are kept with the result, so an address in the key is never another object's."""
+        now = self._evaluator.now()
+        key = (id(actor), role.arn, hop_key(params), now)
+        known = self._hops.get(key)
+        if known is not None and known[0] is actor:
+            return known[2]
+        result = assume_role(self._evaluator, actor, role, params)
+        if len(self._hops) >= 4096:
+            self._hops.clear()
+        self._hops[key] = (actor, params, result)
+        return result
 
     def _actor(self, principal: str, where: Location | None, session_name: str | None) -> Actor:
         """The actor a principal reference names, resolved once per reference."""
