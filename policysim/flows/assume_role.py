@@ -16,7 +16,7 @@ from policysim.request import PrincipalKind
 from policysim.services.sts import caller_refusal, refused
 from policysim.world.actor import Actor
 from policysim.world.evaluator import Evaluator
-from policysim.world.resolve import DEFAULT_SESSION_NAME, role_actor, trust_target
+from policysim.world.resolve import DEFAULT_SESSION_NAME, role_actor
 from policysim.world.world import RoleInfo
 
 MAX_SESSION_POLICY_CHARS = 2048
@@ -162,7 +162,7 @@ def assume_role(
     invalid = validate(actor, role, params)
     if invalid is not None:
         return HopResult(invalid, None)
-    target = trust_target(role)
+    target = evaluator.trust_target(role)
     extra = hop_context(actor, params)
     outcome = evaluator.evaluate(actor, "sts:AssumeRole", target, extra)
     for action, needed in (

@@ -37,11 +37,23 @@ def build_request(
     target: Target,
     extra: Mapping[str, tuple[str, ...] | None],
     now: tuple[str, str],
+    derived: Mapping[str, tuple[str, ...]] | None = None,
 ) -> Request:
-    """The request with its full context: derived keys, then the flow's and the caller's keys on top."""
+    """The request with its full context: the caller's keys, the clock's, the keys the resource and action give
+    (`derived`, when an evaluation plan holds them already), then the flow's and the caller's keys on top."""
     keys = dict(actor.principal_keys)
     keys["aws:currenttime"] = (now[0],)
     keys["aws:epochtime"] = (now[1],)
+    keys.update(resource_keys(world, action, target) if derived is None else derived)
+    set_values(keys, extra)
+    context = RequestContext.owning(keys)
+    return Request(actor.principal, action, target.arn, target.account, context, target.partition)
+
+
+def resource_keys(world: World, action: str, target: Target) -> dict[str, tuple[str, ...]]:
+    """The keys a request for `action` on `target` carries whoever makes it: the resource's account and
+    organization, its tags, the Region its ARN names, the declared object's tags."""
+    keys: dict[str, tuple[str, ...]] = {}
     if target.account:
         keys["aws:resourceaccount"] = (target.account,)
         owner = world.account(target.account)
@@ -64,9 +76,7 @@ def build_request(
             keys["aws:requestedregion"] = (region,)
     if target.arn in world.resources:
         keys.update(existing_object_tags(world, action, target.arn))
-    set_values(keys, extra)
-    context = RequestContext.owning(keys)
-    return Request(actor.principal, action, target.arn, target.account, context, target.partition)
+    return keys
 
 
 def called_in_resource_region(action: str) -> bool:
@@ -90,15 +100,16 @@ def existing_object_tags(world: World, action: str, arn: str) -> dict[str, tuple
     return {EXISTING_OBJECT_TAG + tag.lower(): (value,) for tag, value in declared.tags.items()}
 
 
-def policy_set(world: World, actor: Actor, request: Request, target: Target) -> PolicySet:
-    """Every policy that governs `request`: the caller's, the organization's and the resource's."""
+def policy_set(world: World, actor: Actor, action_lower: str, target: Target) -> PolicySet:
+    """Every policy that governs `actor` doing the (lowercased) action on `target`: the caller's, the
+    organization's and the resource's."""
     principal = actor.principal
     scps: tuple[tuple[str, tuple[CompiledPolicy, ...]], ...] = ()
     if actor.account is not None and principal.is_aws_account_identity and not principal.service_linked:
         scps = actor.account.scp_levels
     rcps: tuple[tuple[str, tuple[CompiledPolicy, ...]], ...] = ()
     owner = world.account(target.account) if target.account else None
-    if owner is not None and rcps_apply(principal, request.action_lower):
+    if owner is not None and rcps_apply(principal, action_lower):
         rcps = owner.rcp_levels
     return PolicySet(
         identity=actor.identity,

@@ -18,10 +18,10 @@ from policysim.services.rules import owned_resource_refusal
 from policysim.services.s3 import public_access_unknown
 from policysim.services.sts import caller_refusal, undeniable
 from policysim.world.actor import Actor
-from policysim.world.assemble import build_request, policy_set
-from policysim.world.resolve import Target
+from policysim.world.assemble import build_request, policy_set, resource_keys
+from policysim.world.resolve import Target, trust_target
 from policysim.world.unknowns import decide_with_unknowns
-from policysim.world.world import World
+from policysim.world.world import RoleInfo, World
 
 Clock = Callable[[], datetime]
 
@@ -37,6 +37,16 @@ def clock_values(moment: datetime) -> tuple[str, str]:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ"), str(int(moment.timestamp()))
 
 
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What one actor doing one action on one target needs before any request: see `Evaluator.plan`."""
+
+    actor: Actor
+    target: Target
+    derived: Mapping[str, tuple[str, ...]]
+    policies: PolicySet
+
+
 @dataclass(frozen=True)
 class Evaluator:
     """Evaluates requests in a world, with a clock the caller can fix."""
@@ -45,6 +55,8 @@ class Evaluator:
     clock: Clock = utc_now
     # the last second `now` formatted, and its values: this evaluator's own (a clock is per evaluator)
     _last_second: dict[int, tuple[str, str]] = field(default_factory=dict, init=False, compare=False, repr=False)
+    _plans: dict[tuple[int, int, str], Plan] = field(default_factory=dict, init=False, compare=False, repr=False)
+    _trust: dict[str, tuple[RoleInfo, Target]] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def now(self) -> tuple[str, str]:
         """The clock's current aws:CurrentTime and aws:EpochTime values (formatted once per second)."""
@@ -57,12 +69,35 @@ class Evaluator:
             self._last_second[second] = cached
         return cached
 
+    def plan(self, actor: Actor, action: str, target: Target) -> Plan:
+        """What evaluating `actor` doing `action` on `target` needs that no request changes: the keys the resource
+        gives and the policies that govern it. Made once per actor, action and target (bounded); the actor and the
+        target are kept with it, so an address in the key is never another object's."""
+        key = (id(actor), id(target), action)
+        plan = self._plans.get(key)
+        if plan is None or plan.actor is not actor or plan.target is not target:
+            derived = resource_keys(self.world, action, target)
+            plan = Plan(actor, target, derived, policy_set(self.world, actor, action.lower(), target))
+            if len(self._plans) >= 16_384:
+                self._plans.clear()
+            self._plans[key] = plan
+        return plan
+
+    def trust_target(self, role: RoleInfo) -> Target:
+        """`resolve.trust_target` of `role`, made once per role (so the plans of its trust actions are reused)."""
+        known = self._trust.get(role.arn)
+        if known is None or known[0] is not role:
+            known = (role, trust_target(role))
+            self._trust[role.arn] = known
+        return known[1]
+
     def evaluate(
         self, actor: Actor, action: str, target: Target, extra: Mapping[str, tuple[str, ...] | None]
     ) -> Outcome:
         """The outcome of `actor` doing `action` on `target` with extra context keys."""
-        request = build_request(self.world, actor, action, target, extra, self.now())
-        outcome = authorize(request, policy_set(self.world, actor, request, target))
+        plan = self.plan(actor, action, target)
+        request = build_request(self.world, actor, action, target, extra, self.now(), plan.derived)
+        outcome = authorize(request, plan.policies)
         if self.world.imported:
             outcome = public_access_unknown(outcome, request, target.account)
         return outcome

@@ -242,7 +242,7 @@ def main() -> None:
             for k, v in context.items()
         }
         request = build_request(world.world, actor, action, target, extra, now)
-        prepared.append((request, policy_set(world.world, actor, request, target)))
+        prepared.append((request, policy_set(world.world, actor, request.action_lower, target)))
     start = time.perf_counter()
     for request, policies in prepared:
         decide(request, policies)
