@@ -6,7 +6,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-import policysim.ir.template as template_module
+import policysim.grammars as grammars
 from policysim.context import RequestContext
 from policysim.errors import Location, PolicyError
 from policysim.grammars import grammar_path, load_grammar
@@ -20,13 +20,18 @@ def test_plain_text_is_one_part() -> None:
     assert parse_template("", variables_enabled=True).parts == ()
 
 
-def test_text_without_variables_does_not_call_lark(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_well_formed_text_does_not_call_lark(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast path reads every well-formed text; the grammar is reached only for what it declines."""
+
     def refuse(name: str) -> None:
         raise AssertionError("lark was called")
 
-    monkeypatch.setattr(template_module, "load_grammar", refuse)
+    monkeypatch.setattr(grammars, "load_grammar", refuse)
     assert parse_template("a$b{c}", variables_enabled=True).parts == ("a$b{c}",)
     assert parse_template("${aws:username}", variables_enabled=False).parts == ("${aws:username}",)
+    assert parse_template("home/${aws:username}/${*}", variables_enabled=True).has_variables
+    with pytest.raises(AssertionError, match="lark was called"):
+        parse_template("home/${aws:username", variables_enabled=True)
 
 
 def test_variables_and_defaults() -> None:
