@@ -47,6 +47,8 @@ def context_keys(context: ContextArg | None) -> dict[str, tuple[str, ...] | None
     for key, value in (context or {}).items():
         if value is None:
             out[key.lower()] = None
+        elif type(value) is str:  # the common case first
+            out[key.lower()] = (value,)
         elif isinstance(value, list | tuple):
             out[key.lower()] = tuple(context_value_text(v) for v in value)
         else:

@@ -45,6 +45,7 @@ class Plan:
     target: Target
     derived: Mapping[str, tuple[str, ...]]
     policies: PolicySet
+    unknown: bool  # does a policy of them have an unknown document?
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,8 @@ class Evaluator:
         plan = self._plans.get(key)
         if plan is None or plan.actor is not actor or plan.target is not target:
             derived = resource_keys(self.world, action, target)
-            plan = Plan(actor, target, derived, policy_set(self.world, actor, action.lower(), target))
+            policies = policy_set(self.world, actor, action.lower(), target)
+            plan = Plan(actor, target, derived, policies, policies.has_unknowns())
             if len(self._plans) >= 16_384:
                 self._plans.clear()
             self._plans[key] = plan
@@ -97,13 +99,13 @@ class Evaluator:
         """The outcome of `actor` doing `action` on `target` with extra context keys."""
         plan = self.plan(actor, action, target)
         request = build_request(self.world, actor, action, target, extra, self.now(), plan.derived)
-        outcome = authorize(request, plan.policies)
+        outcome = authorize(request, plan.policies, plan.unknown)
         if self.world.imported:
             outcome = public_access_unknown(outcome, request, target.account)
         return outcome
 
 
-def authorize(request: Request, policies: PolicySet) -> Outcome:
+def authorize(request: Request, policies: PolicySet, unknown: bool | None = None) -> Outcome:
     """AWS's answer to `request` under `policies`; the outcome always records both.
 
     1. STS refuses callers that may not make the request at all (the root user assuming a role), before any
@@ -114,7 +116,8 @@ def authorize(request: Request, policies: PolicySet) -> Outcome:
     ruled = caller_refusal(request.principal, request.action_lower, request) or undeniable(request)
     if ruled is not None:
         return replace(ruled, policies=policies)
-    if policies.has_unknowns():  # 5. policies the input could not tell: resolved both ways (world/unknowns.py)
+    # 5. policies the input could not tell: resolved both ways (world/unknowns.py); `unknown`: a plan knows already
+    if policies.has_unknowns() if unknown is None else unknown:
         return decide_with_unknowns(policies, lambda known: _decided(request, known))
     return _decided(request, policies)
 
