@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from policysim.catalogue import ActionCatalogue
 from policysim.engine.outcome import Outcome
@@ -13,8 +13,9 @@ from policysim.services.sts import TRUST_ACTIONS
 from policysim.world.actor import Actor
 
 from .callers import Caller, callers
-from .harvest import Harvest, harvest
-from .resources import ResourcePool
+from .delta import NOWHERE, WHOLE, Differ, Reach
+from .harvest import ConditionIndex, Harvest, harvest
+from .resources import DEFAULT_ACCOUNT, ResourcePool, caller_partition
 from .space import ActionClass, Probe, action_classes, context_values
 
 Progress = Callable[[int, int], None]  # action classes done, total
@@ -43,7 +44,11 @@ def may_widen(change: Change) -> bool:
 
 @dataclass(frozen=True)
 class Exploration:
-    """The changes found between two models, and how much was explored."""
+    """The changes found between two models, and how much was explored.
+
+    `requests`: the requests of the space explored, `evaluated` + `unreached`. `evaluated`: those put to both models
+    (with their context variants); `unreached`: the (caller, action, resource) requests that no difference between
+    the models reaches (delta.py), so both answer them alike and they were not put (nor their variants)."""
 
     base: str | None
     new: str | None
@@ -53,6 +58,8 @@ class Exploration:
     actions: int
     resources: int
     context_keys: int
+    evaluated: int = 0
+    unreached: int = 0
 
 
 class Side:
@@ -63,15 +70,19 @@ class Side:
         self.roles = roles
         self._actors: dict[str, Actor | None] = {}
 
+    def actor(self, caller: Caller) -> Actor | None:
+        """The caller in this model (made once), or None where the model does not have it."""
+        key = caller.key
+        if key not in self._actors:
+            self._actors[key] = caller.actor(self.scenario) if self.scenario is not None else None
+        return self._actors[key]
+
     def outcome(self, probe: Probe) -> Outcome | None:
         """The model's answer to a probe, or None where it does not have the caller or the role."""
         scenario = self.scenario
         if scenario is None:
             return None
-        key = probe.caller.key
-        if key not in self._actors:
-            self._actors[key] = probe.caller.actor(scenario)
-        actor = self._actors[key]
+        actor = self.actor(probe.caller)
         if actor is None:
             return None
         action = probe.action.name
@@ -106,10 +117,11 @@ class RequestSpace:
     contexts: dict[str, tuple[str, list[str]]]
     found: Harvest
     roles: set[str]
+    conditions: ConditionIndex
 
     def variants(self, action: ActionClass) -> list[tuple[str, str]]:
         """The (key as written, value) pairs worth trying for an action: keys its statements' conditions test."""
-        keys = self.found.condition_keys(action.name.lower())
+        keys = self.conditions.keys(action.name.lower())
         return [(name, v) for key, (name, values) in self.contexts.items() if key in keys for v in values]
 
 
@@ -130,6 +142,7 @@ def plan(base: Scenario | None, new: Scenario | None, catalogue: ActionCatalogue
         context_values(found),
         found,
         roles,
+        ConditionIndex(found.conditioned),
     )
 
 
@@ -138,48 +151,203 @@ def explore(
     new: Scenario | None,
     catalogue: ActionCatalogue | None,
     progress: Progress | None = None,
+    *,
+    exhaustive: bool = False,
 ) -> Exploration:
-    """Every request of the space whose decision differs between `base` and `new`."""
+    """Every request of the space whose decision differs between `base` and `new`.
+
+    `exhaustive`: put every request of the space to both models, not only those a difference reaches (the same
+    changes, much more slowly: for tests and measurements)."""
+    changes: list[Change] = []
+    found = explore_into(base, new, catalogue, changes.append, progress, exhaustive=exhaustive)
+    return replace(found, changes=tuple(changes))
+
+
+def explore_into(
+    base: Scenario | None,
+    new: Scenario | None,
+    catalogue: ActionCatalogue | None,
+    sink: Callable[[Change], None],
+    progress: Progress | None = None,
+    *,
+    exhaustive: bool = False,
+) -> Exploration:
+    """`explore`, handing each change to `sink` as it is found (in the order `explore` lists them) instead of
+    keeping them: the exploration returned has no changes."""
     space = plan(base, new, catalogue)
     left, right = Side(base, space.roles), Side(new, space.roles)
-    changes: list[Change] = []
+    scope = Scope(left, right, space, exhaustive)
     requests = 0
     for done, action in enumerate(space.classes):
         if progress is not None:
             progress(done, len(space.classes))
         variants = space.variants(action)
-        for caller in space.callers:
-            for resource in space.resources.for_action(action, caller):
-                plain = Probe(caller, action, resource, ())
-                before, after = left.outcome(plain), right.outcome(plain)
-                requests += 1
-                kind = classify(before, after)
-                if kind is not None:
-                    changes.append(Change(kind, plain, _slim(before), _slim(after)))
-                tested = _tested_keys(before, after) | space.found.always_keys
-                for key, value in variants:
-                    if key.lower() not in tested:
-                        continue  # no condition of a statement that applies here reads this key
-                    probe = Probe(caller, action, resource, ((key, value),))
-                    was, now = left.outcome(probe), right.outcome(probe)
-                    requests += 1
-                    if (_decision(was), _decision(now)) == (_decision(before), _decision(after)):
-                        continue  # the same change (or none) as without the key: nothing new to show
-                    kind = classify(was, now)
-                    if kind is not None:
-                        changes.append(Change(kind, probe, _slim(was), _slim(now)))
+        for caller, resources in scope.reached(action):
+            for resource in resources:
+                requests += _put(left, right, Probe(caller, action, resource, ()), variants, space, sink)
     if progress is not None:
         progress(len(space.classes), len(space.classes))
     return Exploration(
         base.file if base is not None else None,
         new.file if new is not None else None,
-        tuple(changes),
-        requests,
+        (),
+        requests + scope.unreached,
         len(space.callers),
         sum(len(c.members) for c in space.classes),
         len(space.resources.resources),
         len(space.contexts),
+        requests,
+        scope.unreached,
     )
+
+
+def _put(
+    left: Side,
+    right: Side,
+    plain: Probe,
+    variants: list[tuple[str, str]],
+    space: RequestSpace,
+    sink: Callable[[Change], None],
+) -> int:
+    """Put one request and its context variants to both models; hand each change to `sink`. How many were put."""
+    before, after = left.outcome(plain), right.outcome(plain)
+    requests = 1
+    kind = classify(before, after)
+    if kind is not None:
+        sink(Change(kind, plain, _slim(before), _slim(after)))
+    tested = _tested_keys(before, after) | space.found.always_keys
+    for key, value in variants:
+        if key.lower() not in tested:
+            continue  # no condition of a statement that applies here reads this key
+        probe = Probe(plain.caller, plain.action, plain.resource, ((key, value),))
+        was, now = left.outcome(probe), right.outcome(probe)
+        requests += 1
+        if (_decision(was), _decision(now)) == (_decision(before), _decision(after)):
+            continue  # the same change (or none) as without the key: nothing new to show
+        kind = classify(was, now)
+        if kind is not None:
+            sink(Change(kind, probe, _slim(was), _slim(now)))
+    return requests
+
+
+@dataclass
+class _Caller:
+    """A caller of the space with what differs between its two actors."""
+
+    index: int
+    caller: Caller
+    reach: Reach
+    actors: tuple[Actor, Actor] | None  # both sides' actors, where both models have the caller
+    only: tuple[int, Actor] | None = None  # the one side that has the caller, and its actor there
+
+    @property
+    def dirty(self) -> bool:
+        """Can a difference reach this caller's requests, whatever their targets?"""
+        return bool(self.reach) or self.only is not None
+
+
+@dataclass
+class _Group:
+    """Callers offered the same resources (one partition and account) whose targets are the same (one principal
+    account and partition): the targets' differences are found once for them all."""
+
+    partition: str
+    account: str
+    members: list[_Caller]
+    actors: tuple[Actor, Actor] | None = None  # a member's, to resolve the targets with
+    dirty: list[_Caller] = field(default_factory=list)
+
+
+class Scope:
+    """Which requests of the space to put to both models: those that a difference between them reaches
+    (delta.py). Callers are grouped by the resources they are offered and the targets those resolve to."""
+
+    def __init__(self, left: Side, right: Side, space: RequestSpace, exhaustive: bool) -> None:
+        self.space = space
+        self.unreached = 0
+        worlds = [s.scenario.world for s in (left, right) if s.scenario is not None]
+        compared = not exhaustive and len(worlds) == 2 and worlds[0].imported == worlds[1].imported
+        self._differ = Differ(worlds[0], worlds[1]) if compared else None
+        groups: dict[tuple[str, str, str | None, str | None], _Group] = {}
+        for index, caller in enumerate(space.callers):
+            member = self._member(index, caller, left.actor(caller), right.actor(caller))
+            either = member.actors[0] if member.actors is not None else member.only[1] if member.only else None
+            partition, account = caller_partition(caller), caller.account or DEFAULT_ACCOUNT
+            owner = (either.principal.account, either.principal.partition) if either is not None else (None, None)
+            group = groups.setdefault((partition, account, *owner), _Group(partition, account, []))
+            group.members.append(member)
+            if member.dirty:
+                group.dirty.append(member)
+            if group.actors is None and member.actors is not None:
+                group.actors = member.actors
+        self._groups = list(groups.values())
+
+    def _member(self, index: int, caller: Caller, mine: Actor | None, theirs: Actor | None) -> _Caller:
+        differ = self._differ
+        if differ is None:
+            return _Caller(index, caller, WHOLE, None)
+        if mine is not None and theirs is not None:
+            return _Caller(index, caller, differ.actor(mine, theirs), (mine, theirs))
+        if mine is not None:
+            return _Caller(index, caller, differ.grants(mine), None, (0, mine))
+        if theirs is not None:
+            return _Caller(index, caller, differ.grants(theirs), None, (1, theirs))
+        return _Caller(index, caller, NOWHERE, None)  # neither model has it: no answers to compare
+
+    def reached(self, action: ActionClass) -> list[tuple[Caller, list[str]]]:
+        """The callers of the space, in order, with the resources to try `action` on that a difference reaches."""
+        lower = action.name.lower()
+        trust = lower in TRUST_ACTIONS
+        out: list[tuple[int, Caller, list[str]]] = []
+        for group in self._groups:
+            resources = self.space.resources.for_key(action, group.partition, group.account)
+            targets = self._targets(group, action, lower, trust, resources)
+            if targets:  # every member may be reached through a target
+                shared = [r for r in resources if r in targets]
+                members = group.members
+            else:
+                shared = []
+                members = group.dirty
+                self.unreached += len(resources) * (len(group.members) - len(group.dirty))
+            for member in members:
+                own = member.reach.for_action(lower)
+                if own.whole:
+                    chosen = resources
+                elif own or member.only is not None:
+                    granted = self._granted(member, action, lower, trust, resources)
+                    chosen = [r for r in resources if r in targets or r in granted or own.covers(r)]
+                else:
+                    chosen = shared
+                self.unreached += len(resources) - len(chosen)
+                if chosen:
+                    out.append((member.index, member.caller, chosen))
+        out.sort(key=lambda item: item[0])
+        return [(caller, chosen) for _, caller, chosen in out]
+
+    def _targets(self, group: _Group, action: ActionClass, lower: str, trust: bool, resources: list[str]) -> set[str]:
+        """The resources of `resources` whose targets differ in a way that reaches `action` on them."""
+        differ = self._differ
+        if differ is None or group.actors is None:
+            return set()
+        mine, theirs = group.actors
+        found = set()
+        for resource in resources:
+            reach = differ.target(action.name, resource, trust, mine, theirs).for_action(lower)
+            if reach and reach.covers(resource):
+                found.add(resource)
+        return found
+
+    def _granted(self, member: _Caller, action: ActionClass, lower: str, trust: bool, resources: list[str]) -> set[str]:
+        """For a caller only one model has: the resources whose policies there have an Allow for `action` on them."""
+        if self._differ is None or member.only is None:
+            return set()
+        side, actor = member.only
+        found = set()
+        for resource in resources:
+            reach = self._differ.allows(side, action.name, resource, trust, actor).for_action(lower)
+            if reach and reach.covers(resource):
+                found.add(resource)
+        return found
 
 
 def _tested_keys(*outcomes: Outcome | None) -> set[str]:

@@ -65,8 +65,9 @@ class Harvest:
         return []
 
     def condition_keys(self, action_lower: str) -> set[str]:
-        """The (lowercased) condition keys of the statements and tests that cover an action."""
-        return {key for matcher, keys in self.conditioned if matcher.matches(action_lower) for key in keys}
+        """The (lowercased) condition keys of the statements and tests that cover an action (for many actions,
+        index them once: `ConditionIndex`)."""
+        return ConditionIndex(self.conditioned).keys(action_lower)
 
     def merge(self, other: Harvest) -> Harvest:
         """The union of two harvests (a new object): sets and flags united, lists joined, mappings combined."""
@@ -85,6 +86,35 @@ class Harvest:
         for name in ("conditions", "principal_tags"):
             mine, theirs = getattr(self, name), getattr(other, name)
             setattr(out, name, {k: mine.get(k, set()) | theirs.get(k, set()) for k in mine.keys() | theirs.keys()})
+        return out
+
+
+class ConditionIndex:
+    """The condition keys of the statements and tests that cover an action, indexed once: literal action names in a
+    table, each distinct Action wildcard tested once per action, and NotAction or `*` matchers once each."""
+
+    def __init__(self, conditioned: Iterable[tuple[ActionMatcher, frozenset[str]]]) -> None:
+        self._literal: dict[str, set[str]] = {}
+        self._globs: dict[Glob, set[str]] = {}
+        self._others: dict[ActionMatcher, set[str]] = {}
+        for matcher, keys in conditioned:
+            if matcher.negated or matcher.everything:
+                self._others.setdefault(matcher, set()).update(keys)
+                continue
+            for action in matcher.literals:
+                self._literal.setdefault(action, set()).update(keys)
+            for glob in matcher.globs:
+                self._globs.setdefault(glob, set()).update(keys)
+
+    def keys(self, action_lower: str) -> set[str]:
+        """The (lowercased) condition keys of the statements and tests that cover the (lowercased) action."""
+        out = set(self._literal.get(action_lower, ()))
+        for glob, keys in self._globs.items():
+            if glob.matches(action_lower):
+                out |= keys
+        for matcher, keys in self._others.items():
+            if matcher.matches(action_lower):
+                out |= keys
         return out
 
 

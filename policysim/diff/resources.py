@@ -28,7 +28,10 @@ ESCAPES = frozenset({"*", "?", "$"})  # `${*}`, `${?}`, `${$}` stand for the cha
 
 
 class ResourcePool:
-    """Every resource to try, and for an action and a caller the ones that fit."""
+    """Every resource to try, and for an action and a caller the ones that fit.
+
+    Made once per action class, partition and account: the named resources of a format (indexed by service), the
+    pattern instances of a format (patterns indexed by service), and the list for an action class."""
 
     def __init__(self, found: Harvest) -> None:
         named = set(found.resources)
@@ -43,25 +46,50 @@ class ResourcePool:
                     if cut >= 0:
                         self.patterns.append((located[:cut], Glob.compile(located), plain))
         self.resources = sorted(r for r in named if r == "*" or valid_arn(r))
+        self._by_service: dict[str, list[str]] = {}  # in the order of `resources`
+        for resource in self.resources:
+            if resource != "*":
+                self._by_service.setdefault(resource.split(":")[2], []).append(resource)
+        # patterns whose service is written test only the formats of that service; the others test every format
+        self._patterns_of: dict[str, list[int]] = {}  # indexes into `patterns`
+        self._patterns_anywhere: list[int] = []
+        for index, (prefix, _, _) in enumerate(self.patterns):
+            if prefix.count(":") >= 2:
+                self._patterns_of.setdefault(prefix.split(":")[2], []).append(index)
+            else:
+                self._patterns_anywhere.append(index)
+        self._order = {r: i for i, r in enumerate(self.resources)}
         self._guided: dict[tuple[str, str, str], list[str]] = {}
         self._named: dict[str, list[str]] = {}
+        self._of_format: dict[str, list[str]] = {}
+        self._chosen: dict[tuple[str, str, str], list[str]] = {}
 
     def for_action(self, action: ActionClass, caller: Caller) -> list[str]:
-        """The resources to try `action` on as `caller`."""
+        """The resources to try `action` on as `caller` (the same list for callers of one partition and account)."""
+        return self.for_key(action, caller_partition(caller), caller.account or DEFAULT_ACCOUNT)
+
+    def for_key(self, action: ActionClass, partition: str, account: str) -> list[str]:
+        """The resources to try `action` on as a caller of `account` in `partition`."""
+        key = (action.name, partition, account)
+        chosen = self._chosen.get(key)
+        if chosen is None:
+            chosen = self._chosen[key] = self._choose(action, partition, account)
+        return chosen
+
+    def _choose(self, action: ActionClass, partition: str, account: str) -> list[str]:
         if action.formats is None:
             return self._named_of(action)
-        chosen = list(self._named_of(action))
-        partition, account = caller_partition(caller), caller.account or DEFAULT_ACCOUNT
+        chosen = dict.fromkeys(self._named_of(action))
         for fmt in action.formats:
-            chosen += [r for r in self._guided_examples(fmt, partition, account) if r not in chosen]
+            chosen.update(dict.fromkeys(self._guided_examples(fmt, partition, account)))
         if action.formats:  # and one the model does not name, in the caller's account
             simplest = min(action.formats, key=lambda f: f.text.count("${"))
             example = simplest.example(partition, account)
-            if valid_arn(example) and example not in chosen:
-                chosen.append(example)
+            if valid_arn(example):
+                chosen.setdefault(example, None)
         if action.star or not chosen:
-            chosen.append("*")
-        return chosen
+            chosen.setdefault("*", None)
+        return list(chosen)
 
     def _named_of(self, action: ActionClass) -> list[str]:
         """The named resources an action acts on, whoever asks (made once per action class)."""
@@ -69,11 +97,22 @@ class ResourcePool:
         if found is None:
             if action.formats is None:
                 service = "iam" if action.name.lower() in TRUST_ACTIONS else action.name.split(":", 1)[0].lower()
-                found = [r for r in self.resources if r != "*" and r.split(":")[2] == service] or ["*"]
+                found = list(self._by_service.get(service, ())) or ["*"]
+            elif len(action.formats) == 1:
+                found = self._of(action.formats[0])
             else:
-                formats = action.formats
-                found = [r for r in self.resources if r != "*" and any(f.matches(r) for f in formats)]
+                union = {r for f in action.formats for r in self._of(f)}
+                found = sorted(union, key=self._order.__getitem__)
             self._named[action.name] = found
+        return found
+
+    def _of(self, fmt: ArnFormat) -> list[str]:
+        """The named resources of one format, in the order of `resources` (made once per format)."""
+        found = self._of_format.get(fmt.text)
+        if found is None:
+            service = _service(fmt)
+            pool = self._by_service.get(service, []) if service is not None else self.resources
+            found = self._of_format[fmt.text] = [r for r in pool if r != "*" and fmt.matches(r)]
         return found
 
     def _guided_examples(self, fmt: ArnFormat, partition: str, account: str) -> list[str]:
@@ -81,14 +120,25 @@ class ResourcePool:
         key = (fmt.text, partition, account)
         found = self._guided.get(key)
         if found is None:
-            service = fmt.text.split(":")[2]
+            fields = fmt.text.split(":")
+            indexes = self._patterns_of.get(fields[2] if len(fields) > 2 else "", [])
+            if self._patterns_anywhere:  # in the order of `patterns`
+                indexes = sorted([*indexes, *self._patterns_anywhere])
             found = []
-            for prefix, glob, plain in self.patterns:
-                if fmt.matches(plain) or (prefix.count(":") >= 2 and prefix.split(":")[2] != service):
-                    continue  # the plain instance is already of this type, or another service's pattern
+            for index in indexes:
+                prefix, glob, plain = self.patterns[index]
+                if fmt.matches(plain):
+                    continue  # the plain instance is already of this type
                 found += [r for r in fmt.examples_after(prefix, partition, account) if glob.matches(r)]
             self._guided[key] = found = [r for r in dict.fromkeys(found) if valid_arn(r)]
         return found
+
+
+def _service(fmt: ArnFormat) -> str | None:
+    """The service field of a format's ARN (`s3` in `arn:${Partition}:s3:::${BucketName}`); None when the format
+    does not write it (every resource is then tested)."""
+    fields = fmt.text.split(":")
+    return fields[2] if len(fields) > 2 and "$" not in fields[2] else None
 
 
 def caller_partition(caller: Caller) -> str:
