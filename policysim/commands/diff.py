@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from policysim.commands.common import EXIT_FAILED, EXIT_OK, fail, library_option, output_targets, write_output
+from policysim.commands.common import EXIT_FAILED, EXIT_OK, fail, library_option, output_targets
 from policysim.enums import FailOn
 
 if TYPE_CHECKING:
     from policysim.catalogue import ActionCatalogue
-    from policysim.diff.compare import Exploration, Progress
+    from policysim.diff.compare import Change, Exploration, Progress
+    from policysim.diff.gate import DiffResult, Gate
     from policysim.diff.sources import FilePair, RevisionTrees
     from policysim.managed import ManagedPolicyLibrary
     from policysim.scenario.api import Scenario
@@ -47,8 +48,9 @@ def diff(
     from policysim.catalogue import catalogue_named
     from policysim.config import load_config
     from policysim.diff.accept import load_acceptances
-    from policysim.diff.gate import judge
-    from policysim.diff.render import DIFF_FORMATS, render_diff
+    from policysim.diff.gate import Gate
+    from policysim.diff.render import DIFF_FORMATS
+    from policysim.diff.rows import RowStore
 
     settings = load_config(Path.cwd(), config)
     targets = output_targets(format or ["text"], output or [], DIFF_FORMATS)
@@ -65,14 +67,30 @@ def diff(
         )
     elif base_ref is None:
         base_ref = settings.base_ref
-    with _inputs(list(paths or settings.paths), base_ref, new_ref, managed) as inputs:
-        explorations = _explore_all(inputs, actions)
-    result = judge(inputs.base_label, inputs.new_label, explorations, acceptances, level)
-    for fmt, target in targets:
-        write_output(render_diff(fmt, result), target)
+    with RowStore() as rows:  # the changed rows, spilled to a temporary directory beyond what memory should hold
+        gate = Gate(acceptances, level, rows)
+        with _inputs(list(paths or settings.paths), base_ref, new_ref, managed) as inputs:
+            explorations = _explore_all(inputs, actions, gate)
+        result = gate.result(inputs.base_label, inputs.new_label, explorations)
+        for fmt, target in targets:
+            _write(fmt, result, target)
     for entry in result.unused:
         print(f"policysim: warning: accept entry at {entry.location} matched no change", file=sys.stderr)
     raise typer.Exit(EXIT_OK if result.passed else EXIT_FAILED)
+
+
+def _write(fmt: str, result: DiffResult, target: Path | None) -> None:
+    """Write one report to its file or to standard output, row by row."""
+    from policysim.diff.render import write_diff
+
+    if target is None:
+        write_diff(fmt, result, sys.stdout)
+        return
+    try:
+        with target.open("w", encoding="utf-8") as out:
+            write_diff(fmt, result, out)
+    except OSError as error:
+        fail(f"cannot write `{target}`: {error.strerror or error}")
 
 
 def _fail_on(value: str) -> FailOn:
@@ -126,8 +144,10 @@ def _library_at(managed: Path | None, ref: str | None, trees: RevisionTrees) -> 
     return library_option(located if located.exists() else None)
 
 
-def _explore_all(inputs: _Inputs, actions: ActionCatalogue | None) -> list[Exploration]:
-    from policysim.diff.compare import explore
+def _explore_all(inputs: _Inputs, actions: ActionCatalogue | None, gate: Gate) -> list[Exploration]:
+    """Explore each file pair in turn, handing its changes to the gate as they are found (one pair's models in
+    memory at a time)."""
+    from policysim.diff.compare import explore_into
     from policysim.imports.merge import as_scenario
     from policysim.load import load_file
     from policysim.scenario.api import Scenario
@@ -142,9 +162,18 @@ def _explore_all(inputs: _Inputs, actions: ActionCatalogue | None) -> list[Explo
         return Scenario.from_document(doc, base_dir=path.parent, library=library, clock=lambda: moment)
 
     base_library, new_library = inputs.libraries
-    loaded = [(load(p.base, p.label_base, base_library), load(p.new, p.label_new, new_library)) for p in inputs.pairs]
+    explorations: list[Exploration] = []
     with _progress_bar() as progress:
-        return [explore(base, new, actions, progress) for base, new in loaded]
+        for pair in inputs.pairs:
+            base, new = load(pair.base, pair.label_base, base_library), load(pair.new, pair.label_new, new_library)
+            # the file rows are reported against, as gate.exploration_file names it: the new one, else the base one
+            file = next((s.file for s in (new, base) if s is not None and s.file), "<none>")
+
+            def found(change: Change, file: str = file) -> None:
+                gate.add(change, file)
+
+            explorations.append(explore_into(base, new, actions, found, progress))
+    return explorations
 
 
 @contextmanager

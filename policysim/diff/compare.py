@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from policysim.catalogue import ActionCatalogue
 from policysim.engine.outcome import Outcome
 from policysim.enums import ChangeKind, Decision
+from policysim.request import Principal
 from policysim.scenario.api import Scenario
 from policysim.services.sts import TRUST_ACTIONS
 from policysim.world.actor import Actor
@@ -245,6 +246,13 @@ class _Caller:
         """Can a difference reach this caller's requests, whatever their targets?"""
         return bool(self.reach) or self.only is not None
 
+    @property
+    def principal(self) -> Principal | None:
+        """The caller's principal (the same on both sides where its reach is not whole)."""
+        if self.actors is not None:
+            return self.actors[0].principal
+        return self.only[1].principal if self.only is not None else None
+
 
 @dataclass
 class _Group:
@@ -301,21 +309,30 @@ class Scope:
         out: list[tuple[int, Caller, list[str]]] = []
         for group in self._groups:
             resources = self.space.resources.for_key(action, group.partition, group.account)
-            targets = self._targets(group, action, lower, trust, resources)
-            if targets:  # every member may be reached through a target
-                shared = [r for r in resources if r in targets]
+            everyone, named = self._targets(group, action, lower, trust, resources)
+            if everyone or named:  # every member may be reached through a target
                 members = group.members
             else:
-                shared = []
                 members = group.dirty
                 self.unreached += len(resources) * (len(group.members) - len(group.dirty))
+            shared = [r for r in resources if r in everyone] if everyone else []
+            order: dict[str, int] | None = None
             for member in members:
                 own = member.reach.for_action(lower)
                 if own.whole:
                     chosen = resources
-                elif own or member.only is not None:
-                    granted = self._granted(member, action, lower, trust, resources)
-                    chosen = [r for r in resources if r in targets or r in granted or own.covers(r)]
+                elif own or member.only is not None or named:
+                    picked = set(everyone)
+                    principal = member.principal
+                    picked.update(r for r, reach in named.items() if reach.names(principal))
+                    if member.only is not None:
+                        granted = self._granted(member, action, lower, trust, resources)
+                        picked.update(r for r, reach in granted.items() if reach.names(principal))
+                    if own:
+                        picked.update(r for r in resources if own.covers(r))
+                    if order is None:
+                        order = {r: i for i, r in enumerate(resources)}
+                    chosen = sorted(picked, key=order.__getitem__)
                 else:
                     chosen = shared
                 self.unreached += len(resources) - len(chosen)
@@ -324,29 +341,38 @@ class Scope:
         out.sort(key=lambda item: item[0])
         return [(caller, chosen) for _, caller, chosen in out]
 
-    def _targets(self, group: _Group, action: ActionClass, lower: str, trust: bool, resources: list[str]) -> set[str]:
-        """The resources of `resources` whose targets differ in a way that reaches `action` on them."""
+    def _targets(
+        self, group: _Group, action: ActionClass, lower: str, trust: bool, resources: list[str]
+    ) -> tuple[set[str], dict[str, Reach]]:
+        """The resources of `resources` whose targets differ in a way that reaches `action` on them: for every
+        caller, and (with the differing statements) for the callers those statements' Principal elements name."""
         differ = self._differ
+        everyone: set[str] = set()
+        named: dict[str, Reach] = {}
         if differ is None or group.actors is None:
-            return set()
+            return everyone, named
         mine, theirs = group.actors
-        found = set()
         for resource in resources:
-            reach = differ.target(action.name, resource, trust, mine, theirs).for_action(lower)
-            if reach and reach.covers(resource):
-                found.add(resource)
-        return found
+            reach = differ.target(action.name, resource, trust, mine, theirs).for_action(lower).on(resource)
+            if reach.everyone:
+                everyone.add(resource)
+            elif reach:
+                named[resource] = reach
+        return everyone, named
 
-    def _granted(self, member: _Caller, action: ActionClass, lower: str, trust: bool, resources: list[str]) -> set[str]:
-        """For a caller only one model has: the resources whose policies there have an Allow for `action` on them."""
+    def _granted(
+        self, member: _Caller, action: ActionClass, lower: str, trust: bool, resources: list[str]
+    ) -> dict[str, Reach]:
+        """For a caller only one model has: the Allow statements there of the resources' policies for `action` on
+        them."""
         if self._differ is None or member.only is None:
-            return set()
+            return {}
         side, actor = member.only
-        found = set()
+        found: dict[str, Reach] = {}
         for resource in resources:
-            reach = self._differ.allows(side, action.name, resource, trust, actor).for_action(lower)
-            if reach and reach.covers(resource):
-                found.add(resource)
+            reach = self._differ.allows(side, action.name, resource, trust, actor).for_action(lower).on(resource)
+            if reach:
+                found[resource] = reach
         return found
 
 
@@ -363,8 +389,9 @@ def _tested_keys(*outcomes: Outcome | None) -> set[str]:
 
 
 def _slim(outcome: Outcome | None) -> Outcome | None:
-    """The outcome without the request and policy set it was made from: a report needs only the decision and why."""
-    return replace(outcome, request=None, policies=None) if outcome is not None else None
+    """The outcome without the request, the policy set and the analysis it was made from: a report needs only the
+    decision and why (its reasons), and a diff may keep many."""
+    return replace(outcome, request=None, policies=None, analysis=None) if outcome is not None else None
 
 
 def _decision(outcome: Outcome | None) -> Decision | None:

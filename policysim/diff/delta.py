@@ -27,6 +27,7 @@ from policysim.compiled import CompiledPolicy, CompiledStatement
 from policysim.context import RequestContext
 from policysim.enums import Effect
 from policysim.errors import PolicysimError
+from policysim.request import Principal
 from policysim.world.actor import Actor
 from policysim.world.resolve import request_target
 from policysim.world.world import AccountInfo, World
@@ -66,15 +67,41 @@ class Reach:
     def covers(self, resource: str) -> bool:
         """Could the reach (of one action) hold a request on `resource`? A Resource element with variables may cover
         any resource (its values come from the request), and a trust policy's statements have none."""
-        if self.whole:
+        return self.whole or any(_covers(s, resource) for s in self.statements)
+
+    def on(self, resource: str) -> Reach:
+        """The part of the reach (of one action) that covers `resource`."""
+        if self.whole or not self.statements:
+            return self
+        covering = tuple(s for s in self.statements if _covers(s, resource))
+        return Reach(False, covering) if covering else NOWHERE
+
+    @property
+    def everyone(self) -> bool:
+        """Does the reach hold every caller's requests: is it whole, or does a statement name no principal (an
+        identity policy's, a level's) or `"*"`?"""
+        return self.whole or any(_everyone(s) for s in self.statements)
+
+    def names(self, principal: Principal | None) -> bool:
+        """Does a statement of the reach apply to this caller's requests (its Principal or NotPrincipal element
+        names it, with or without a permissions boundary)? A statement that does not is skipped for them."""
+        if principal is None or self.everyone:
             return True
-        for statement in self.statements:
-            element = statement.resources
-            if element is None or any(p.has_variables for p in element.patterns):
-                return True
-            if element.matches(resource, _NO_CONTEXT):
-                return True
-        return False
+        return any(
+            s.names(principal, False) is not None or s.names(principal, True) is not None for s in self.statements
+        )
+
+
+def _covers(statement: CompiledStatement, resource: str) -> bool:
+    element = statement.resources
+    if element is None or any(p.has_variables for p in element.patterns):
+        return True
+    return element.matches(resource, _NO_CONTEXT)
+
+
+def _everyone(statement: CompiledStatement) -> bool:
+    named = statement.principals
+    return named is None or (named.wildcard and not statement.principals_negated)
 
 
 NOWHERE = Reach()

@@ -1,55 +1,96 @@
-"""The CI gate over an access diff: which changes are accepted, which fail the build."""
+"""The CI gate over an access diff: which changes are accepted, which fail the build.
+
+`Gate` takes changes one at a time, as the exploration finds them (`compare.explore_into`), keeps the rows in a
+`RowStore` (bounded memory: rows.py) and counts what the reports' headers need; `judge` does the same for
+explorations whose changes are already listed.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 from policysim.enums import ChangeKind, FailOn
 
 from .accept import Acceptance
 from .compare import Change, Exploration, may_widen
+from .rows import Row, RowStore
+
+__all__ = ["DiffResult", "Gate", "Row", "exploration_file", "judge"]
 
 
 @dataclass(frozen=True)
-class Row:
-    """A change found in one scenario file, and the accept entry that covers it, if any."""
+class Tally:
+    """What the rows add up to: how many of each kind, accepted, and failing the gate."""
 
-    change: Change
-    file: str
-    accepted: Acceptance | None
+    kinds: Counter[ChangeKind] = field(default_factory=Counter)
+    accepted: int = 0
+    failing: int = 0
 
 
 @dataclass(frozen=True)
 class DiffResult:
-    """Everything a diff report shows."""
+    """Everything a diff report shows; `rows` can be read as often as needed, in report order."""
 
     base: str
     new: str
     explorations: tuple[Exploration, ...]
-    rows: tuple[Row, ...]
+    rows: Iterable[Row]
     unused: tuple[Acceptance, ...]
     fail_on: FailOn
+    tally: Tally
 
     @property
     def failing(self) -> tuple[Row, ...]:
         """The rows that fail the gate: not accepted, and of a kind `fail_on` names."""
-        if self.fail_on is FailOn.NEVER:
-            return ()
-        return tuple(
-            r
-            for r in self.rows
-            if r.accepted is None and (self.fail_on is FailOn.ANY_CHANGE or may_widen(r.change))
-        )
+        return tuple(r for r in self.rows if fails(r, self.fail_on))
 
     @property
     def passed(self) -> bool:
         """Did the gate pass?"""
-        return not self.failing
+        return self.tally.failing == 0
 
     def count(self, kind: ChangeKind) -> int:
         """How many rows are of this kind."""
-        return sum(1 for r in self.rows if r.change.kind is kind)
+        return self.tally.kinds[kind]
+
+
+def fails(row: Row, fail_on: FailOn) -> bool:
+    """Does a row fail the gate: not accepted, and of a kind `fail_on` names?"""
+    if fail_on is FailOn.NEVER or row.accepted is not None:
+        return False
+    return fail_on is FailOn.ANY_CHANGE or may_widen(row.change)
+
+
+class Gate:
+    """Matches each change against the accept entries as it comes, keeps its row and counts it."""
+
+    def __init__(self, acceptances: Sequence[Acceptance], fail_on: FailOn, store: RowStore | None = None) -> None:
+        self.acceptances = acceptances
+        self.fail_on = fail_on
+        self.rows = store if store is not None else RowStore()
+        self._used: set[int] = set()
+        self._kinds: Counter[ChangeKind] = Counter()
+        self._accepted = 0
+        self._failing = 0
+
+    def add(self, change: Change, file: str) -> None:
+        """One change found in `file` (as reported)."""
+        entry = next((i for i, a in enumerate(self.acceptances) if a.covers(change, file)), None)
+        if entry is not None:
+            self._used.add(entry)
+            self._accepted += 1
+        row = Row(change, file, self.acceptances[entry] if entry is not None else None)
+        self._kinds[change.kind] += 1
+        self._failing += fails(row, self.fail_on)
+        self.rows.add(row)
+
+    def result(self, base: str, new: str, explorations: Sequence[Exploration]) -> DiffResult:
+        """The result so far, over the explorations whose changes were added."""
+        unused = tuple(a for i, a in enumerate(self.acceptances) if i not in self._used)
+        tally = Tally(Counter(self._kinds), self._accepted, self._failing)
+        return DiffResult(base, new, tuple(explorations), self.rows, unused, self.fail_on, tally)
 
 
 def exploration_file(exploration: Exploration) -> str:
@@ -64,37 +105,10 @@ def judge(
     acceptances: Sequence[Acceptance],
     fail_on: FailOn,
 ) -> DiffResult:
-    """Match every change against the accept entries and apply the gate."""
-    rows: list[Row] = []
-    used: set[int] = set()
+    """Match every change of the explorations against the accept entries and apply the gate."""
+    gate = Gate(acceptances, fail_on)
     for exploration in explorations:
         file = exploration_file(exploration)
         for change in exploration.changes:
-            entry = next((i for i, a in enumerate(acceptances) if a.covers(change, file)), None)
-            if entry is not None:
-                used.add(entry)
-            rows.append(Row(change, file, acceptances[entry] if entry is not None else None))
-    unused = tuple(a for i, a in enumerate(acceptances) if i not in used)
-    rows.sort(key=_row_order)
-    return DiffResult(base, new, tuple(explorations), tuple(rows), unused, fail_on)
-
-
-_KIND_ORDER = {
-    ChangeKind.NEW_ACCESS: 0,
-    ChangeKind.UNDETERMINED: 1,
-    ChangeKind.REMOVED_ACCESS: 2,
-    ChangeKind.DENY_CHANGED: 3,
-}
-
-
-def _row_order(row: Row) -> tuple[int, str, str, str, str, tuple[tuple[str, str], ...]]:
-    """New access first, then removed, then denied differently; within a kind by file, caller, action, resource."""
-    probe = row.change.probe
-    return (
-        _KIND_ORDER[row.change.kind],
-        row.file,
-        probe.caller.label,
-        probe.action.name,
-        probe.resource,
-        probe.context,
-    )
+            gate.add(change, file)
+    return gate.result(base, new, explorations)

@@ -1,9 +1,16 @@
-"""Diff reports: pure functions of a `DiffResult` to text, JSON, or Markdown for a pull-request comment."""
+"""Diff reports: a `DiffResult` written as text, JSON, or Markdown for a pull-request comment.
+
+Each report is written to a stream row by row (`write_diff`), so a diff of millions of rows is never one string:
+the counts in a report's header come from the result's tally, the rows from its store, in report order.
+"""
 
 from __future__ import annotations
 
+import io
+import itertools
 import json
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, TextIO
 
 from policysim.compiled import StatementRef
 from policysim.engine.outcome import Outcome
@@ -25,13 +32,18 @@ ABSENT = "absent (the model has no such principal or role)"
 
 def render_diff(fmt: str, result: DiffResult) -> str:
     """Render in one of DIFF_FORMATS; every format ends with a newline."""
-    if fmt == "text":
-        return render_diff_text(result)
-    if fmt == "json":
-        return json.dumps(diff_document(result), indent=2) + "\n"
-    if fmt == "markdown":
-        return render_diff_markdown(result)
-    raise ValueError(f"unknown diff format `{fmt}` (expected one of {', '.join(DIFF_FORMATS)})")
+    out = io.StringIO()
+    write_diff(fmt, result, out)
+    return out.getvalue()
+
+
+def write_diff(fmt: str, result: DiffResult, out: TextIO) -> None:
+    """Write a report in one of DIFF_FORMATS to `out`, row by row; every format ends with a newline."""
+    writers = {"text": write_diff_text, "json": write_diff_json, "markdown": write_diff_markdown}
+    writer = writers.get(fmt)
+    if writer is None:
+        raise ValueError(f"unknown diff format `{fmt}` (expected one of {', '.join(DIFF_FORMATS)})")
+    writer(result, out)
 
 
 # ---------------------------------------------------------------------------------------------- shared pieces
@@ -69,8 +81,8 @@ def also_text(row: Row, limit: int = 5) -> str:
 
 def summary_line(result: DiffResult) -> str:
     """Counts and the gate's verdict."""
-    accepted = sum(1 for r in result.rows if r.accepted is not None)
-    verdict = "passed" if result.passed else f"FAILED ({len(result.failing)} change(s) not accepted)"
+    accepted = result.tally.accepted
+    verdict = "passed" if result.passed else f"FAILED ({result.tally.failing} change(s) not accepted)"
     return (
         f"{result.count(ChangeKind.NEW_ACCESS)} newly allowed, {result.count(ChangeKind.REMOVED_ACCESS)} no longer "
         f"allowed, {result.count(ChangeKind.DENY_CHANGED)} denied differently, "
@@ -102,16 +114,20 @@ def _count(n: int, word: str) -> str:
 
 def render_diff_text(result: DiffResult) -> str:
     """A plain-text report for a terminal or a CI log."""
-    lines = [f"policysim diff: {result.base} -> {result.new}"]
+    return render_diff("text", result)
+
+
+def write_diff_text(result: DiffResult, out: TextIO) -> None:
+    """The plain-text report, written to `out`."""
+    out.write(f"policysim diff: {result.base} -> {result.new}\n")
     for exploration in result.explorations:
         label = exploration.new or f"{exploration.base} (removed)"
-        lines.append(f"{label}: {explored_text(exploration)}")
+        out.write(f"{label}: {explored_text(exploration)}\n")
     for row in result.rows:
-        lines.extend(_text_row(row))
+        out.writelines(line + "\n" for line in _text_row(row))
     for entry in result.unused:
-        lines.append(f"warning: accept entry at {entry.location} matched no change ({entry.reason})")
-    lines.append(summary_line(result))
-    return "\n".join(lines) + "\n"
+        out.write(f"warning: accept entry at {entry.location} matched no change ({entry.reason})\n")
+    out.write(summary_line(result) + "\n")
 
 
 def _text_row(row: Row) -> list[str]:
@@ -134,6 +150,37 @@ def _text_row(row: Row) -> list[str]:
 
 def diff_document(result: DiffResult) -> dict[str, Any]:
     """The JSON report as data (`format_version` 1)."""
+    document = _json_head(result)
+    document["changes"] = [_json_row(row) for row in result.rows]
+    document["unused_accept_entries"] = _json_unused(result)
+    return document
+
+
+_ROWS_HERE = "\x00rows\x00"  # where the streamed rows go in the head's text (no JSON string is this)
+
+
+def write_diff_json(result: DiffResult, out: TextIO) -> None:
+    """The JSON report written to `out`, as `json.dumps(diff_document(result), indent=2)` would write it, one row at
+    a time."""
+    document = _json_head(result)
+    document["changes"] = _ROWS_HERE
+    document["unused_accept_entries"] = _json_unused(result)
+    head, tail = json.dumps(document, indent=2).split(json.dumps(_ROWS_HERE), 1)
+    out.write(head)
+    rows = iter(result.rows)
+    first = next(rows, None)
+    if first is None:
+        out.write("[]")
+    else:
+        out.write("[\n")
+        for index, row in enumerate(itertools.chain([first], rows)):
+            text = json.dumps(_json_row(row), indent=2).replace("\n", "\n    ")
+            out.write(("    " if index == 0 else ",\n    ") + text)
+        out.write("\n  ]")
+    out.write(tail + "\n")
+
+
+def _json_head(result: DiffResult) -> dict[str, Any]:
     return {
         "format_version": "1",
         "base": result.base,
@@ -145,8 +192,8 @@ def diff_document(result: DiffResult) -> dict[str, Any]:
             "removed_access": result.count(ChangeKind.REMOVED_ACCESS),
             "deny_changed": result.count(ChangeKind.DENY_CHANGED),
             "undetermined": result.count(ChangeKind.UNDETERMINED),
-            "accepted": sum(1 for r in result.rows if r.accepted is not None),
-            "failing": len(result.failing),
+            "accepted": result.tally.accepted,
+            "failing": result.tally.failing,
             "requests": sum(e.requests for e in result.explorations),
         },
         "files": [
@@ -161,9 +208,11 @@ def diff_document(result: DiffResult) -> dict[str, Any]:
             }
             for e in result.explorations
         ],
-        "changes": [_json_row(row) for row in result.rows],
-        "unused_accept_entries": [{"reason": a.reason, "location": str(a.location)} for a in result.unused],
     }
+
+
+def _json_unused(result: DiffResult) -> list[dict[str, str]]:
+    return [{"reason": a.reason, "location": str(a.location)} for a in result.unused]
 
 
 def _json_row(row: Row) -> dict[str, Any]:
@@ -204,6 +253,11 @@ def _json_side(outcome: Outcome | None) -> dict[str, Any] | None:
 
 def render_diff_markdown(result: DiffResult) -> str:
     """A summary fit for a pull-request comment or $GITHUB_STEP_SUMMARY."""
+    return render_diff("markdown", result)
+
+
+def write_diff_markdown(result: DiffResult, out: TextIO) -> None:
+    """The Markdown report written to `out`: at most MARKDOWN_ROWS rows of each kind are read into it."""
     status = "✅ passed" if result.passed else "❌ failed"
     lines = [
         "## policysim access diff",
@@ -213,11 +267,13 @@ def render_diff_markdown(result: DiffResult) -> str:
         f"{summary_line(result)}.",
         "",
     ]
+    out.writelines(line + "\n" for line in lines)
+    by_kind = {kind: list(rows) for kind, rows in _first_rows(result.rows)}
     for kind, title in TITLES.items():
-        rows = [r for r in result.rows if r.change.kind is kind]
-        if rows:
-            lines.extend(_markdown_table(title, rows))
-    if not result.rows:
+        if result.count(kind):
+            out.writelines(line + "\n" for line in _markdown_table(title, by_kind.get(kind, []), result.count(kind)))
+    lines = []
+    if not any(result.tally.kinds.values()):
         lines += ["No request changed its decision.", ""]
     lines.append("<details><summary>What was explored</summary>")
     lines.append("")
@@ -227,12 +283,18 @@ def render_diff_markdown(result: DiffResult) -> str:
     lines.extend(
         f"\n> ⚠️ accept entry at {_code(str(a.location))} matched no change ({_cell(a.reason)})" for a in result.unused
     )
-    return "\n".join(lines) + "\n"
+    out.writelines(line + "\n" for line in lines)
 
 
-def _markdown_table(title: str, rows: list[Row]) -> list[str]:
+def _first_rows(rows: Iterable[Row]) -> Iterable[tuple[ChangeKind, list[Row]]]:
+    """The first MARKDOWN_ROWS rows of each kind (rows come grouped by kind, in report order)."""
+    for kind, group in itertools.groupby(rows, key=lambda row: row.change.kind):
+        yield kind, list(itertools.islice(group, MARKDOWN_ROWS))
+
+
+def _markdown_table(title: str, rows: list[Row], count: int) -> list[str]:
     lines = [
-        f"### {title} ({len(rows)})",
+        f"### {title} ({count})",
         "",
         "| principal | action | resource | context | before | after | accepted |",
         "|---|---|---|---|---|---|---|",
@@ -251,8 +313,8 @@ def _markdown_table(title: str, rows: list[Row]) -> list[str]:
             accepted,
         ]
         lines.append("| " + " | ".join(cells) + " |")
-    if len(rows) > MARKDOWN_ROWS:
-        lines.append(f"\n…and {len(rows) - MARKDOWN_ROWS} more; see the JSON or text report.")
+    if count > MARKDOWN_ROWS:
+        lines.append(f"\n…and {count - MARKDOWN_ROWS} more; see the JSON or text report.")
     lines.append("")
     return lines
 

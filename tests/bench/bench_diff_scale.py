@@ -3,6 +3,7 @@
     python tests/bench/bench_diff_scale.py                      # N = 100, 400, 800, 1,600, 3,200, 10,000
     python tests/bench/bench_diff_scale.py --sizes 100,800 --timeout 120
     python tests/bench/bench_diff_scale.py --profile 800        # cProfile of one exploration, the top functions
+    python tests/bench/bench_diff_scale.py --cli --sizes 10000  # `policysim diff` itself, JSON to a file
 
 For each N, a child process builds a seeded model of about N statements (bench_diff_models.py: four accounts in an
 organization, users, groups, roles, managed and inline policies, wildcards, conditions, bucket and queue policies)
@@ -10,7 +11,9 @@ and a copy with four statements widened or narrowed, then times `plan` (the requ
 requests put to both models; it plans again), and reports the requests evaluated (put to both models, context
 variants included), those left unreached (no difference between the models reaches them), the changes found and
 the peak resident memory of the child (getrusage maxrss: loading the models included). A size whose child runs longer than
-`--timeout` seconds is reported as such, and larger sizes are skipped.
+`--timeout` seconds is reported as such, and larger sizes are skipped. With `--cli`, the child writes both models as
+YAML files and runs `policysim diff BASE NEW --format json --output FILE` (the rows go through the bounded row store
+and are written one at a time): its wall time, exit code, report size and peak memory.
 """
 
 from __future__ import annotations
@@ -65,9 +68,44 @@ def measure(n: int) -> dict[str, float | int]:
     }
 
 
-def child(n: int, timeout: float) -> dict[str, float | int] | None:
+def measure_cli(n: int) -> dict[str, float | int]:
+    """Run `policysim diff` on one size's models, written as files, in this process."""
+    import tempfile
+
+    import yaml
+
+    sys.path.insert(0, str(HERE))
+    from bench_diff_models import changed, scenario_model, statement_count
+
+    from policysim.cli import main as cli
+
+    model = scenario_model(n)
+    with tempfile.TemporaryDirectory(prefix="bench-diff-") as tmp:
+        base, new, report = Path(tmp, "base.yaml"), Path(tmp, "new.yaml"), Path(tmp, "report.json")
+        base.write_text(yaml.safe_dump(model, sort_keys=False), encoding="utf-8")
+        new.write_text(yaml.safe_dump(changed(model), sort_keys=False), encoding="utf-8")
+        started = time.perf_counter()
+        try:
+            cli(["diff", str(base), str(new), "--format", "json", "--output", str(report)])
+            code = 0
+        except SystemExit as stop:
+            code = int(stop.code or 0)
+        seconds = time.perf_counter() - started
+        document = json.loads(report.read_text(encoding="utf-8"))
+        return {
+            "n": n,
+            "statements": statement_count(model),
+            "seconds": seconds,
+            "exit": code,
+            "changes": len(document["changes"]),
+            "report_mib": report.stat().st_size / 2**20,
+            "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        }
+
+
+def child(n: int, timeout: float, cli: bool = False) -> dict[str, float | int] | None:
     """`measure(n)` in a fresh process, so each size's peak memory is its own; None when it timed out."""
-    command = [sys.executable, __file__, "--child", str(n)]
+    command = [sys.executable, __file__, "--cli-child" if cli else "--child", str(n)]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=True)
     except subprocess.TimeoutExpired:
@@ -106,13 +144,31 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=1800, help="seconds per size before giving up")
     parser.add_argument("--profile", type=int, help="profile one size instead")
     parser.add_argument("--top", type=int, default=25, help="functions shown by --profile")
+    parser.add_argument("--cli", action="store_true", help="run `policysim diff` on model files instead")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--cli-child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child is not None:
         print(json.dumps(measure(args.child)))
         return
+    if args.cli_child is not None:
+        print(json.dumps(measure_cli(args.cli_child)))
+        return
     if args.profile is not None:
         profile(args.profile, args.top)
+        return
+    if args.cli:
+        print(f"{'N':>6} {'stmts':>6} {'seconds':>8} {'exit':>4} {'changes':>8} {'report MiB':>10} {'peak MiB':>8}")
+        for n in (int(s) for s in args.sizes.split(",")):
+            figures = child(n, args.timeout, cli=True)
+            if figures is None:
+                print(f"{n:>6} timed out; larger sizes skipped")
+                break
+            print(
+                f"{n:>6} {figures['statements']:>6} {figures['seconds']:>8.1f} {figures['exit']:>4} "
+                f"{figures['changes']:>8,} {figures['report_mib']:>10.1f} {figures['peak_mib']:>8.0f}",
+                flush=True,
+            )
         return
     header = (
         f"{'N':>6} {'stmts':>6} {'callers':>7} {'classes':>7} {'resources':>9} {'load s':>7} {'plan s':>7} "

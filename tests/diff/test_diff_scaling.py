@@ -229,6 +229,38 @@ def queue_policy(model: Model) -> None:
     queue["policy"]["Statement"][0]["Principal"] = {"AWS": f"arn:aws:iam::{DEV}:root"}
 
 
+def grant_one_role(model: Model) -> None:
+    roles = model["accounts"][PROD]["roles"]
+    queue = model["accounts"][PROD]["resources"][0]
+    queue["policy"]["Statement"].append(
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": f"arn:aws:iam::{PROD}:role/{sorted(roles)[-1]}"},
+            "Action": "sqs:*",
+            "Resource": queue["arn"],
+        }
+    )
+
+
+def deny_all_but_one(model: Model) -> None:
+    queue = model["accounts"][PROD]["resources"][0]
+    queue["policy"]["Statement"].append(
+        {
+            "Effect": "Deny",
+            "NotPrincipal": {"Service": "sns.amazonaws.com"},
+            "Action": "sqs:SendMessage",
+            "Resource": queue["arn"],
+        }
+    )
+
+
+def trust_one_user(model: Model) -> None:
+    users = model["accounts"][PROD]["users"]  # of the role's own account: the trust policy alone allows
+    first_role(model)["trust_policy"]["Statement"].append(
+        {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{PROD}:user/{sorted(users)[-1]}"}, "Action": "sts:*"}
+    )
+
+
 def unknown_policy(model: Model) -> None:
     first_user(model)["inline_policies"]["own"] = {"unknown": {"reason": "known after apply", "source": "plan.json"}}
 
@@ -257,6 +289,9 @@ CHANGES: list[Callable[[Model], None]] = [
     trust_more,
     retag_role,
     queue_policy,
+    grant_one_role,
+    deny_all_but_one,
+    trust_one_user,
     unknown_policy,
 ]
 
