@@ -287,10 +287,14 @@ class Scenario:
         )
         return self.evaluate_spec(spec)
 
-    def evaluate_many(self, requests: Iterable[Mapping[str, Any]], workers: int | None = None) -> list[Outcome]:
+    def evaluate_many(
+        self, requests: Iterable[Mapping[str, Any]], workers: int | None = None, cluster: str | None = None
+    ) -> list[Outcome]:
         """The outcomes of many requests (each a dict of `evaluate`'s keywords), in order, exactly as `evaluate`
-        gives them; `workers` processes (None: this one; 0: every core; contracts.md section 8)."""
-        return evaluate_many(self, requests, workers)
+        gives them; `workers` processes (None: this one; 0: every core; contracts.md section 8), or, with `cluster`
+        (`tcp://HOST:PORT` of a Dask scheduler, or `local` / `local:N` for N processes started for the call), the
+        workers of that cluster, with the extra `policysim[cluster]` (`scenario.cluster`); not both."""
+        return evaluate_many(self, requests, workers, cluster)
 
     def check_request(self, action: str, resource: str, resource_account: str | None, where: Location | None) -> None:
         """`check_request` with this scenario's `newer_actions`; a pair of action and resource that passed once

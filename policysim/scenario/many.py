@@ -4,7 +4,8 @@ outcomes `Scenario.evaluate` would.
 With several workers the requests are spread over forked processes (`policysim.parallel.fork_map`): each worker
 inherits the compiled scenario once, at its start, receives only the requests (their keyword dictionaries) and
 sends back outcomes whose policies cross as references to the policies both hold (`scenario.transfer`). Where
-`fork` is not available (Windows, macOS' default), the requests are evaluated in this process.
+`fork` is not available (Windows, macOS' default), the requests are evaluated in this process. With a `cluster`
+address they run on a Dask cluster instead, beyond this machine (`scenario.cluster`, the extra `policysim[cluster]`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any, Protocol, cast
 
 from policysim.engine.outcome import Outcome
 from policysim.parallel import fork_map, worker_count
+from policysim.scenario.cluster import evaluate_on_cluster
 from policysim.scenario.transfer import SharedPolicies
 from policysim.world.world import World
 
@@ -31,8 +33,20 @@ class Evaluating(Protocol):
     def evaluate(self, principal: str, action: str, resource: str, *args: Any, **kwargs: Any) -> Outcome: ...
 
 
-def evaluate_many(scenario: Evaluating, requests: Iterable[Mapping[str, Any]], workers: int | None) -> list[Outcome]:
-    """The outcomes of `requests` (each a dict of `evaluate`'s keywords), in order; errors as `evaluate` raises them."""
+def evaluate_many(
+    scenario: Evaluating, requests: Iterable[Mapping[str, Any]], workers: int | None, cluster: str | None = None
+) -> list[Outcome]:
+    """The outcomes of `requests` (each a dict of `evaluate`'s keywords), in order; errors as `evaluate` raises them.
+
+    `workers` counts this machine's processes; `cluster` (`tcp://HOST:PORT`, `local`, `local:N`) runs them on a Dask
+    cluster instead, whose size is its own: giving both is refused."""
+    if cluster is not None:
+        if workers is not None:
+            raise ValueError(
+                "give workers (processes on this machine) or cluster (a Dask cluster's address), not both; "
+                f"a local cluster of N processes is cluster='local:N', got workers={workers}, cluster={cluster!r}"
+            )
+        return evaluate_on_cluster(scenario, requests, cluster)
     items = [dict(request) for request in requests]
     count = min(worker_count(workers), len(items))
     if count <= 1:
