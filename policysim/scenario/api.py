@@ -27,7 +27,6 @@ from policysim.model.scenario import ScenarioFile, Test
 from policysim.model.validation import validate
 from policysim.scenario.build import build_world
 from policysim.scenario.defaults import with_defaults
-from policysim.scenario.many import evaluate_many
 from policysim.scenario.policies import PolicyCompiler
 from policysim.scenario.results import TestResult
 from policysim.scenario.runner import run_tests
@@ -294,6 +293,8 @@ class Scenario:
         gives them; `workers` processes (None: this one; 0: every core; contracts.md section 8), or, with `cluster`
         (`tcp://HOST:PORT` of a Dask scheduler, or `local` / `local:N` for N processes started for the call), the
         workers of that cluster, with the extra `policysim[cluster]` (`scenario.cluster`); not both."""
+        from policysim.scenario.many import evaluate_many  # processes and pickling: only for those who ask
+
         return evaluate_many(self, requests, workers, cluster)
 
     def check_request(self, action: str, resource: str, resource_account: str | None, where: Location | None) -> None:
