@@ -202,7 +202,8 @@ class Plan:
             root = ("prior_state", "values", "root_module")
             for resource, where, module in _walk(prior_values["root_module"], root, ""):
                 # managed resources come from planned_values, but for those the plan forgets (they stay in AWS)
-                if resource.get("mode") == "data" or resource.get("address") in self.forgotten:
+                address = resource.get("address")
+                if resource.get("mode") == "data" or (isinstance(address, str) and address in self.forgotten):
                     self._add(resource, where, module, None)
         planned = data.get("planned_values")
         if isinstance(planned, dict) and isinstance(planned.get("root_module"), dict):

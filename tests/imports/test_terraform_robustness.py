@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from policysim.errors import PolicysimError
@@ -99,6 +99,7 @@ def _replace(node: Any, path: tuple[Any, ...], value: Any) -> Any:
     suppress_health_check=[HealthCheck.too_slow],
 )
 @given(st.lists(st.tuples(st.sampled_from(PATHS), REPLACEMENTS), min_size=1, max_size=4))
+@example([((0, ("prior_state", "values", "root_module", "resources", 3, "address")), [])])  # crashed: unhashable
 def test_damaged_plans_are_imported_or_refused_with_a_location(edits: list[tuple[tuple[int, Any], Any]]) -> None:
     index = edits[0][0][0]
     # a value holding the secret where the plan names something (a name, an ARN of one) is a name, and may be named
