@@ -1,4 +1,6 @@
-"""Benchmark of `policysim diff`: requests explored per second on the shipped scenarios (prints figures only).
+"""Benchmark of `policysim diff`: requests put to both models per second on the shipped scenarios, each explored
+against itself with every request of its space put (`exhaustive=True`: a model against itself puts none otherwise),
+then as the diff runs (prints figures only). How the diff grows with the models: bench_diff_scale.py.
 
     python tests/bench/bench_diff.py
 """
@@ -28,14 +30,18 @@ def main() -> None:
         space = plan(base, new, catalogue)
         planned = time.perf_counter() - started
         started = time.perf_counter()
-        exploration = explore(base, new, catalogue)
+        exploration = explore(base, new, catalogue, exhaustive=True)
         seconds = time.perf_counter() - started
-        total_requests += exploration.requests
+        started = time.perf_counter()
+        reached = explore(base, new, catalogue)
+        pruned = time.perf_counter() - started
+        total_requests += exploration.evaluated
         total_seconds += seconds
         print(
-            f"{path.name}: {exploration.requests:,} requests ({len(space.callers)} callers, {len(space.classes)} "
-            f"action classes) planned in {planned * 1000:.0f} ms, explored in {seconds:.2f} s "
-            f"= {exploration.requests / seconds:,.0f} requests/s (each on both sides)"
+            f"{path.name}: {exploration.evaluated:,} requests ({len(space.callers)} callers, {len(space.classes)} "
+            f"action classes) planned in {planned * 1000:.0f} ms, all put in {seconds:.2f} s "
+            f"= {exploration.evaluated / seconds:,.0f} requests/s (each on both sides); as the diff runs: "
+            f"{reached.evaluated:,} put, {reached.unreached:,} unreached, {pruned:.2f} s"
         )
     print(f"all: {total_requests:,} requests in {total_seconds:.2f} s = {total_requests / total_seconds:,.0f}/s")
 

@@ -319,6 +319,15 @@ def statement_count(model: Model) -> int:
     return total
 
 
+def guardrail_widened(model: Model) -> Model:
+    """A copy whose region guardrail (an SCP Deny on every action but IAM's, STS's, ... outside two regions) allows
+    one more region: a change that reaches every request of the workload accounts' callers."""
+    new = copy.deepcopy(model)
+    regions = new["organization"]["policies"]["Guardrail"]["Statement"][0]["Condition"]["StringNotEquals"]
+    regions["aws:RequestedRegion"] = [*regions["aws:RequestedRegion"], "ap-south-1"]
+    return new
+
+
 def changed(model: Model, seed: int = 7) -> Model:
     """A copy with four statements changed: one widened to every resource, one narrowed to fewer actions, a bucket
     policy opened to a whole account, and a role trusting one more account."""
@@ -342,3 +351,7 @@ def changed(model: Model, seed: int = 7) -> Model:
         {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{DEV}:root"}, "Action": "sts:AssumeRole"}
     )
     return new
+
+
+#: the changed copies the benchmark can make, by `--change`
+CHANGES: dict[str, Callable[[Model], Model]] = {"statements": changed, "guardrail": guardrail_widened}

@@ -4,10 +4,13 @@
     python tests/bench/bench_diff_scale.py --sizes 100,800 --timeout 120
     python tests/bench/bench_diff_scale.py --profile 800        # cProfile of one exploration, the top functions
     python tests/bench/bench_diff_scale.py --cli --sizes 10000  # `policysim diff` itself, JSON to a file
+    python tests/bench/bench_diff_scale.py --change guardrail   # an SCP change that reaches every request
+    python tests/bench/bench_diff_scale.py --exhaustive         # every request of the space put, as before
 
 For each N, a child process builds a seeded model of about N statements (bench_diff_models.py: four accounts in an
 organization, users, groups, roles, managed and inline policies, wildcards, conditions, bucket and queue policies)
-and a copy with four statements widened or narrowed, then times `plan` (the request space) and `explore` (the
+and a copy with four statements widened or narrowed (`--change statements`, the default; `--change guardrail`: the
+region guardrail SCP allows one more region), then times `plan` (the request space) and `explore` (the
 requests put to both models; it plans again), and reports the requests evaluated (put to both models, context
 variants included), those left unreached (no difference between the models reaches them), the changes found and
 the peak resident memory of the child (getrusage maxrss: loading the models included). A size whose child runs longer than
@@ -32,10 +35,10 @@ HERE = Path(__file__).parent
 SIZES = (100, 400, 800, 1_600, 3_200, 10_000)
 
 
-def measure(n: int) -> dict[str, float | int]:
+def measure(n: int, change: str = "statements", exhaustive: bool = False) -> dict[str, float | int]:
     """Explore one size in this process and return its figures."""
     sys.path.insert(0, str(HERE))
-    from bench_diff_models import changed, scenario_model, statement_count
+    from bench_diff_models import CHANGES, scenario_model, statement_count
 
     from policysim.catalogue import builtin_catalogue
     from policysim.diff.compare import explore, plan
@@ -44,13 +47,13 @@ def measure(n: int) -> dict[str, float | int]:
     catalogue = builtin_catalogue()
     model = scenario_model(n)
     started = time.perf_counter()
-    base, new = Scenario.from_dict(model), Scenario.from_dict(changed(model))
+    base, new = Scenario.from_dict(model), Scenario.from_dict(CHANGES[change](model))
     loaded = time.perf_counter() - started
     started = time.perf_counter()
     space = plan(base, new, catalogue)
     planned = time.perf_counter() - started
     started = time.perf_counter()
-    exploration = explore(base, new, catalogue)
+    exploration = explore(base, new, catalogue, exhaustive=exhaustive)
     explored = time.perf_counter() - started
     return {
         "n": n,
@@ -103,9 +106,9 @@ def measure_cli(n: int) -> dict[str, float | int]:
         }
 
 
-def child(n: int, timeout: float, cli: bool = False) -> dict[str, float | int] | None:
+def child(n: int, timeout: float, options: list[str]) -> dict[str, float | int] | None:
     """`measure(n)` in a fresh process, so each size's peak memory is its own; None when it timed out."""
-    command = [sys.executable, __file__, "--cli-child" if cli else "--child", str(n)]
+    command = [sys.executable, __file__, *options, str(n)]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=True)
     except subprocess.TimeoutExpired:
@@ -145,11 +148,13 @@ def main() -> None:
     parser.add_argument("--profile", type=int, help="profile one size instead")
     parser.add_argument("--top", type=int, default=25, help="functions shown by --profile")
     parser.add_argument("--cli", action="store_true", help="run `policysim diff` on model files instead")
+    parser.add_argument("--change", choices=["statements", "guardrail"], default="statements", help="what changes")
+    parser.add_argument("--exhaustive", action="store_true", help="put every request of the space (as before)")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--cli-child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child is not None:
-        print(json.dumps(measure(args.child)))
+        print(json.dumps(measure(args.child, args.change, args.exhaustive)))
         return
     if args.cli_child is not None:
         print(json.dumps(measure_cli(args.cli_child)))
@@ -160,7 +165,7 @@ def main() -> None:
     if args.cli:
         print(f"{'N':>6} {'stmts':>6} {'seconds':>8} {'exit':>4} {'changes':>8} {'report MiB':>10} {'peak MiB':>8}")
         for n in (int(s) for s in args.sizes.split(",")):
-            figures = child(n, args.timeout, cli=True)
+            figures = child(n, args.timeout, ["--cli-child"])
             if figures is None:
                 print(f"{n:>6} timed out; larger sizes skipped")
                 break
@@ -177,7 +182,8 @@ def main() -> None:
     print(header)
     for n in (int(s) for s in args.sizes.split(",")):
         started = time.perf_counter()
-        figures = child(n, args.timeout)
+        options = ["--change", args.change, *(["--exhaustive"] if args.exhaustive else []), "--child"]
+        figures = child(n, args.timeout, options)
         if figures is None:
             print(f"{n:>6} timed out after {time.perf_counter() - started:.0f} s; larger sizes skipped")
             break

@@ -18,6 +18,7 @@ from policysim.diff.compare import Exploration, explore
 from policysim.scenario.api import Scenario
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "bench"))
+from bench_diff_models import CHANGES as BENCH_CHANGES
 from bench_diff_models import DATA, DEV, PROD, scenario_model
 
 Model = dict[str, Any]
@@ -306,6 +307,13 @@ def test_each_kind_of_change_is_found_as_putting_every_request_finds_it(change: 
     change(new)
     reached = same_as_exhaustive(scenario(model), scenario(new), None)
     assert reached.changes or change in UNSEEN
+
+
+@pytest.mark.parametrize("seed", [1, 2, 5])
+@pytest.mark.parametrize("change", sorted(BENCH_CHANGES))
+def test_the_benchmark_changes_are_found_alike(seed: int, change: str) -> None:
+    model = scenario_model(20, seed=seed)
+    same_as_exhaustive(scenario(model), scenario(BENCH_CHANGES[change](model)), None)
 
 
 def test_a_model_against_itself_puts_no_request() -> None:
