@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 
 from policysim.compiled import ActionMatcher, CompiledPolicy
@@ -15,7 +15,6 @@ from policysim.context import context_value_text
 from policysim.identifiers import is_account_id
 from policysim.ir.pattern import Glob
 from policysim.scenario.api import Scenario
-from policysim.world.world import World
 
 #: keys the model itself sets from the caller, the session or the resource: never explored as free context
 DERIVED_KEY_PREFIXES = ("aws:principal", "aws:resource")  # aws:PrincipalArn, aws:PrincipalTag/..., aws:ResourceTag/...
@@ -118,25 +117,6 @@ class ConditionIndex:
         return out
 
 
-def world_policies(world: World) -> Iterator[CompiledPolicy]:
-    """Every policy of the model: identities', trust, resource and organization policies (repeats possible)."""
-    for user in world.users.values():
-        yield from user.identity
-        if user.boundary is not None:
-            yield user.boundary
-    for role in world.roles.values():
-        yield from role.identity
-        for policy in (role.trust, role.boundary):
-            if policy is not None:
-                yield policy
-    for resource in (*world.buckets.values(), *world.resources.values()):
-        if resource.policy is not None:
-            yield resource.policy
-    for account in world.accounts.values():
-        for _, policies in (*account.scp_levels, *account.rcp_levels):
-            yield from policies
-
-
 def harvest(scenario: Scenario) -> Harvest:
     """Everything `scenario` names that the request space draws on."""
     found = Harvest()
@@ -153,7 +133,7 @@ def harvest(scenario: Scenario) -> Harvest:
         for tag, value in tags.items():
             found.principal_tags.setdefault(tag.lower(), set()).add(value)
     seen: set[int] = set()
-    for policy in world_policies(world):
+    for policy in world.compiled_policies():
         if id(policy) not in seen:
             seen.add(id(policy))
             _harvest_policy(policy, found)

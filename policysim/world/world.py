@@ -102,10 +102,8 @@ class World:
         return self.accounts.get(account_id)
 
     def compiled_policies(self) -> Iterator[CompiledPolicy]:
-        """Every compiled policy the model holds (a policy attached in several places, once per place)."""
-        for account in self.accounts.values():
-            for _, level in (*account.scp_levels, *account.rcp_levels):
-                yield from level
+        """Every compiled policy the model holds: identities', trust, resource, then organization policies (a policy
+        attached in several places, once per place)."""
         for user in self.users.values():
             yield from user.identity
             if user.boundary is not None:
@@ -116,3 +114,6 @@ class World:
         for resource in (*self.buckets.values(), *self.resources.values()):
             if resource.policy is not None:
                 yield resource.policy
+        for account in self.accounts.values():
+            for _, level in (*account.scp_levels, *account.rcp_levels):
+                yield from level
