@@ -112,6 +112,10 @@ class Scenario:
         self._targets: dict[tuple[bool, str, str | None, str | None, str], Target] = {}
         self._hops: dict[tuple[object, ...], tuple[Actor, AssumeParams, HopResult]] = {}
 
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled (for a cluster's workers) without its memories of requests: each process makes its own."""
+        return {**self.__dict__, "_actors": {}, "_fitting": set(), "_targets": {}, "_hops": {}}
+
     @property
     def title(self) -> str:
         """The scenario's title."""

@@ -59,6 +59,10 @@ class Evaluator:
     _plans: dict[tuple[int, int, str], Plan] = field(default_factory=dict, init=False, compare=False, repr=False)
     _trust: dict[str, tuple[RoleInfo, Target]] = field(default_factory=dict, init=False, compare=False, repr=False)
 
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled (for a cluster's workers) without its memories: each process makes its own."""
+        return {**self.__dict__, "_last_second": {}, "_plans": {}, "_trust": {}}
+
     def now(self) -> tuple[str, str]:
         """The clock's current aws:CurrentTime and aws:EpochTime values (formatted once per second)."""
         moment = self.clock()

@@ -48,3 +48,25 @@ def test_worker_counts() -> None:
     assert worker_count(None) == 1 and worker_count(3) == 3 and worker_count(0) >= 1
     with pytest.raises(ValueError, match="workers must be 0"):
         worker_count(-1)
+
+
+MOMENT = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
+
+
+def fixed_clock() -> datetime:
+    return MOMENT
+
+
+def test_a_scenario_pickles_without_its_memories() -> None:
+    """What a scenario remembers of the requests it answered stays behind when it is shipped to a worker."""
+    import pickle
+
+    used = policysim.load_scenario("scenarios/cross-account-delegation.yaml", clock=fixed_clock)
+    for request in REQUESTS:
+        used.evaluate(**request)
+    shipped = pickle.loads(pickle.dumps(used))
+    memories = ("_actors", "_fitting", "_targets", "_hops")
+    assert all(getattr(used, name) for name in memories)
+    assert not any(getattr(shipped, name) for name in memories)
+    assert not shipped.evaluator._plans and not shipped.evaluator._trust
+    assert [shipped.evaluate(**r) for r in REQUESTS] == [used.evaluate(**r) for r in REQUESTS]
