@@ -118,7 +118,8 @@ class Differ:
         # names (services/s3.public_access_unknown reads the resource policy whole): any difference reaches it all
         self.whole_resource_policies = left.imported or right.imported
         self._keys: dict[int, dict[StatementKey, CompiledStatement | None]] = {}
-        self._accounts: dict[tuple[int, int, str], Reach] = {}
+        # by the two accounts' ids, with the accounts kept so that an id is never another object's
+        self._accounts: dict[tuple[int, int, str], tuple[AccountInfo, AccountInfo, Reach]] = {}
         self._targets: dict[tuple[str, str | None, str, bool], Reach] = {}
         self._allows: tuple[dict[tuple[str, str | None, str, bool], Reach], ...] = ({}, {})
         self._kept: list[CompiledPolicy] = []  # the policies keyed by id stay alive while the keys are used
@@ -186,13 +187,14 @@ class Differ:
         if left is None or right is None:
             return NOWHERE if left is None and right is None else WHOLE
         key = (id(left), id(right), levels)
-        found = self._accounts.get(key)
-        if found is None:
-            if not same_fields(left, right, {"scp_levels", "rcp_levels"}):
-                found = WHOLE
-            else:
-                found = self.levels(getattr(left, levels), getattr(right, levels))
-            self._accounts[key] = found
+        known = self._accounts.get(key)
+        if known is not None and known[0] is left and known[1] is right:
+            return known[2]
+        if not same_fields(left, right, {"scp_levels", "rcp_levels"}):
+            found = WHOLE
+        else:
+            found = self.levels(getattr(left, levels), getattr(right, levels))
+        self._accounts[key] = (left, right, found)
         return found
 
     def actor(self, left: Actor | None, right: Actor | None) -> Reach:
