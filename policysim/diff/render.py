@@ -10,6 +10,7 @@ import io
 import itertools
 import json
 from collections.abc import Iterable
+from json.encoder import encode_basestring_ascii
 from typing import Any, TextIO
 
 from policysim.compiled import StatementRef
@@ -112,13 +113,8 @@ def _count(n: int, word: str) -> str:
 # ---------------------------------------------------------------------------------------------- text
 
 
-def render_diff_text(result: DiffResult) -> str:
-    """A plain-text report for a terminal or a CI log."""
-    return render_diff("text", result)
-
-
 def write_diff_text(result: DiffResult, out: TextIO) -> None:
-    """The plain-text report, written to `out`."""
+    """The plain-text report for a terminal or a CI log, written to `out`."""
     out.write(f"policysim diff: {result.base} -> {result.new}\n")
     for exploration in result.explorations:
         label = exploration.new or f"{exploration.base} (removed)"
@@ -174,10 +170,38 @@ def write_diff_json(result: DiffResult, out: TextIO) -> None:
     else:
         out.write("[\n")
         for index, row in enumerate(itertools.chain([first], rows)):
-            text = json.dumps(_json_row(row), indent=2).replace("\n", "\n    ")
-            out.write(("    " if index == 0 else ",\n    ") + text)
+            out.write(("    " if index == 0 else ",\n    ") + indented_json(_json_row(row), "    "))
         out.write("\n  ]")
     out.write(tail + "\n")
+
+
+def indented_json(value: object, margin: str = "") -> str:
+    """`json.dumps(value, indent=2)` with every line after the first led by `margin`, for the values a report row
+    holds (dicts with string keys, lists, tuples, strings, integers, booleans, None), strings encoded by json's C
+    encoder: the standard encoder indents in Python, a generator per level, several times slower."""
+    if isinstance(value, str):
+        return encode_basestring_ascii(value)
+    if value is None:
+        return "null"
+    if value is True or value is False:
+        return "true" if value else "false"
+    if type(value) is int:
+        return str(value)
+    inner = margin + "  "
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        items = []
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise TypeError(f"a report key must be a string, not {type(key).__name__}")
+            items.append(f"{inner}{encode_basestring_ascii(key)}: {indented_json(item, inner)}")
+        return "{\n" + ",\n".join(items) + "\n" + margin + "}"
+    if isinstance(value, list | tuple):
+        if not value:
+            return "[]"
+        return "[\n" + ",\n".join(inner + indented_json(item, inner) for item in value) + "\n" + margin + "]"
+    raise TypeError(f"a report value cannot be {type(value).__name__}")
 
 
 def _json_head(result: DiffResult) -> dict[str, Any]:
@@ -251,13 +275,9 @@ def _json_side(outcome: Outcome | None) -> dict[str, Any] | None:
 # ---------------------------------------------------------------------------------------------- Markdown
 
 
-def render_diff_markdown(result: DiffResult) -> str:
-    """A summary fit for a pull-request comment or $GITHUB_STEP_SUMMARY."""
-    return render_diff("markdown", result)
-
-
 def write_diff_markdown(result: DiffResult, out: TextIO) -> None:
-    """The Markdown report written to `out`: at most MARKDOWN_ROWS rows of each kind are read into it."""
+    """The Markdown report, fit for a pull-request comment or $GITHUB_STEP_SUMMARY, written to `out`: at most
+    MARKDOWN_ROWS rows of each kind are held at a time."""
     status = "✅ passed" if result.passed else "❌ failed"
     lines = [
         "## policysim access diff",

@@ -2,8 +2,8 @@
 
 Up to `limit` rows are held in memory; beyond that, they are sorted and written as a run to a temporary directory,
 in pickled chunks, and reading merges the runs (as `sort` does with files larger than memory). The callers, action
-classes and accept entries rows point at are not written: a run names them by their place in the store's table,
-so every row read back shares them, as the rows added did.
+classes, accept entries and statements rows point at are not written: a run names them by their place in the
+store's table, so every row read back shares them, as the rows added did.
 """
 
 from __future__ import annotations
@@ -15,10 +15,12 @@ import shutil
 import tempfile
 import weakref
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass
+from enum import Enum
 from pathlib import Path
 from typing import IO, Any
 
+from policysim.compiled import StatementRef
 from policysim.enums import ChangeKind
 
 from .accept import Acceptance
@@ -73,6 +75,7 @@ class RowStore:
         self._count = 0
         self._shared: list[object] = []  # callers, action classes and accept entries, by token
         self._tokens: dict[int, int] = {}
+        self._constructors: dict[type, tuple[str, ...] | None] = {}
         self._cleanup: weakref.finalize[Any, RowStore] | None = None
 
     def __len__(self) -> int:
@@ -144,6 +147,19 @@ class RowStore:
         """The shared value at a place of the table."""
         return self._shared[token]
 
+    def constructor_fields(self, kind: type) -> tuple[str, ...] | None:
+        """For a dataclass with slots (an outcome, a reason) whose constructor takes every field in order: its
+        fields, so that it is written as the arguments of its constructor (loading it field by field, as pickle does
+        for slots, is several times slower). None for any other type."""
+        if kind not in self._constructors:
+            names = None
+            if is_dataclass(kind) and hasattr(kind, "__slots__"):
+                found = fields(kind)
+                if all(f.init and not f.kw_only for f in found):
+                    names = tuple(f.name for f in found)
+            self._constructors[kind] = names
+        return self._constructors[kind]
+
 
 class _Pickler(pickle.Pickler):
     def __init__(self, out: IO[bytes], store: RowStore) -> None:
@@ -151,9 +167,15 @@ class _Pickler(pickle.Pickler):
         self._store = store
 
     def persistent_id(self, obj: object) -> int | None:
-        if isinstance(obj, Caller | ActionClass | Acceptance):
-            return self._store.token(obj)
+        if isinstance(obj, Caller | ActionClass | Acceptance | StatementRef | Enum):
+            return self._store.token(obj)  # shared by many rows: kept in the store's table, not written
         return None
+
+    def reducer_override(self, obj: object) -> Any:
+        names = self._store.constructor_fields(type(obj))
+        if names is None:
+            return NotImplemented
+        return type(obj), tuple(getattr(obj, name) for name in names)
 
 
 class _Unpickler(pickle.Unpickler):
@@ -161,6 +183,5 @@ class _Unpickler(pickle.Unpickler):
         super().__init__(source)
         self._store = store
 
-    def persistent_load(self, pid: object) -> object:
-        assert isinstance(pid, int)
+    def persistent_load(self, pid: int) -> object:
         return self._store.shared(pid)

@@ -9,12 +9,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from policysim.catalogue import builtin_catalogue
 from policysim.diff.accept import load_acceptances
 from policysim.diff.compare import Exploration, explore
 from policysim.diff.gate import DiffResult, Gate, judge
-from policysim.diff.render import DIFF_FORMATS, diff_document, render_diff
+from policysim.diff.render import DIFF_FORMATS, diff_document, indented_json, render_diff
 from policysim.diff.rows import RowStore
 from policysim.enums import FailOn
 from policysim.load import load_file
@@ -77,3 +79,23 @@ def test_the_tally_is_what_the_rows_say(exploration: Exploration) -> None:
     assert result.tally.accepted == sum(1 for r in rows if r.accepted is not None) == 2
     assert result.tally.failing == len(result.failing) == 6
     assert sum(result.tally.kinds.values()) == len(rows)
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(JSON_VALUES)
+def test_rows_are_indented_as_json_indents_them(value: object) -> None:
+    assert indented_json(value) == json.dumps(value, indent=2)
+    assert indented_json(value, "    ") == json.dumps(value, indent=2).replace("\n", "\n    ")
+
+
+def test_a_value_json_would_write_otherwise_is_refused() -> None:
+    for value in (1.5, {1: "a"}, {"a": {2}}):
+        with pytest.raises(TypeError):
+            indented_json(value)
