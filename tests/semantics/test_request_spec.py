@@ -4,6 +4,7 @@ become one `RequestSpec`, answered by `Scenario.evaluate_spec`; the Scenario's p
 from __future__ import annotations
 
 import dataclasses
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,9 @@ OBJECT = "arn:aws:s3:::amzn-s3-demo-bucket-shared-container/shared/data.json"
 
 @pytest.fixture(scope="module")
 def scenario() -> Scenario:
-    return policysim.load_scenario(FOUNDING)
+    # a fixed clock: aws:CurrentTime is in every request, and a second that ticks between two runs would tell them apart
+    moment = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
+    return policysim.load_scenario(FOUNDING, clock=lambda: moment)
 
 
 def test_evaluate_is_evaluate_spec_of_its_keywords(scenario: Scenario) -> None:
