@@ -10,13 +10,13 @@ from policysim.engine.outcome import Outcome
 from policysim.enums import ChangeKind, Decision
 from policysim.scenario.api import Scenario
 from policysim.services.sts import TRUST_ACTIONS
+from policysim.space.actions import ActionClass, Probe, action_classes, context_values
+from policysim.space.callers import Caller, callers
+from policysim.space.harvest import ConditionIndex, Harvest, harvest
+from policysim.space.resources import ResourcePool
 from policysim.world.actor import Actor
 
-from .callers import Caller, callers
-from .harvest import ConditionIndex, Harvest, harvest
-from .resources import ResourcePool
 from .scope import Scope
-from .space import ActionClass, Probe, action_classes, context_values
 
 Progress = Callable[[int, int], None]  # action classes done, total
 
@@ -74,7 +74,7 @@ class Side:
         """The caller in this model (made once), or None where the model does not have it."""
         key = caller.key
         if key not in self._actors:
-            self._actors[key] = caller.actor(self.scenario) if self.scenario is not None else None
+            self._actors[key] = caller.actor(self.scenario.world) if self.scenario is not None else None
         return self._actors[key]
 
     def outcome(self, probe: Probe) -> Outcome | None:
@@ -132,7 +132,7 @@ def plan(base: Scenario | None, new: Scenario | None, catalogue: ActionCatalogue
     users: set[str] = set()
     roles: set[str] = set()
     for scenario in sides:
-        found = found.merge(harvest(scenario))
+        found = found.merge(harvest(scenario.world, scenario.tests))
         users.update(scenario.world.users)
         roles.update(scenario.world.roles)
     return RequestSpace(

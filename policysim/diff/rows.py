@@ -22,11 +22,11 @@ from typing import IO, Any
 
 from policysim.compiled import StatementRef
 from policysim.enums import ChangeKind
+from policysim.space.actions import ActionClass
+from policysim.space.callers import Caller
 
 from .accept import Acceptance
-from .callers import Caller
 from .compare import Change
-from .space import ActionClass
 
 ROWS_IN_MEMORY = 20_000
 CHUNK = 512  # rows pickled together: a reader holds one chunk of each run

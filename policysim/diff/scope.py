@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 
 from policysim.request import Principal
 from policysim.services.sts import TRUST_ACTIONS
+from policysim.space.actions import ActionClass
+from policysim.space.callers import Caller
+from policysim.space.resources import DEFAULT_ACCOUNT, ResourcePool, caller_partition
 from policysim.world.actor import Actor
 from policysim.world.world import World
 
-from .callers import Caller
 from .delta import NOWHERE, WHOLE, Differ, Reach
-from .resources import DEFAULT_ACCOUNT, ResourcePool, caller_partition
-from .space import ActionClass
 
 
 @dataclass

@@ -26,7 +26,7 @@ from policysim import PolicysimError, Scenario
 from policysim.cli import main as cli_main
 from policysim.diff import ChangeKind, diff_scenarios
 from policysim.diff.compare import Side, plan
-from policysim.diff.space import Probe
+from policysim.space.actions import Probe
 from policysim.twins import simulate_custom_policy, simulate_principal_policy
 
 Json = dict[str, Any]

@@ -18,9 +18,9 @@ from policysim.ir.arn import parse_arn
 from policysim.ir.pattern import Glob
 from policysim.services.sts import TRUST_ACTIONS
 
+from .actions import ActionClass
 from .callers import Caller
 from .harvest import Harvest
-from .space import ActionClass
 
 DEFAULT_ACCOUNT = "123456789012"
 MAX_INSTANCES = 64  # per pattern, over all combinations of variable values

@@ -1,4 +1,4 @@
-"""Who `policysim diff` asks as: the principals of both models, and stand-ins for those outside them.
+"""Who the request space asks as (diff, who-can, graph): the principals of a model, and stand-ins for the rest.
 
 - users of either model, and a session of every role of either model (session name `policysim`);
 - principals that a Principal element names in an account neither model declares: their own permissions are unknown,
@@ -21,9 +21,9 @@ from policysim.ir.arn import parse_arn
 from policysim.ir.principal import principal_of_arn
 from policysim.load import Document
 from policysim.request import ANONYMOUS, Principal, PrincipalKind
-from policysim.scenario.api import Scenario
 from policysim.world.actor import Actor
 from policysim.world.resolve import DEFAULT_SESSION_NAME, account_info, resolve_actor, role_actor
+from policysim.world.world import World
 
 from .harvest import Harvest
 
@@ -51,9 +51,8 @@ class Caller:
     label: str
     account: str | None = None
 
-    def actor(self, scenario: Scenario) -> Actor | None:
+    def actor(self, world: World) -> Actor | None:
         """This caller in one model, with that model's policies."""
-        world = scenario.world
         if self.kind is CallerKind.USER:
             return resolve_actor(world, self.key, None) if self.key in world.users else None
         if self.kind is CallerKind.ROLE:
@@ -63,11 +62,11 @@ class Caller:
             return Actor(Principal(PrincipalKind.SERVICE, self.key))
         if self.kind is CallerKind.ANONYMOUS:
             return Actor(ANONYMOUS)
-        return self._stand_in(scenario)
+        return self._stand_in(world)
 
-    def _stand_in(self, scenario: Scenario) -> Actor:
+    def _stand_in(self, world: World) -> Actor:
         arn = parse_arn(self.key)
-        account = account_info(scenario.world, arn.account, arn.partition)
+        account = account_info(world, arn.account, arn.partition)
         principal = principal_of_arn(arn, self.key, DEFAULT_SESSION_NAME)
         assert principal is not None  # outside callers are user, role and role session ARNs (see `callers`)
         return Actor(principal, (allow_all(),), account=account)

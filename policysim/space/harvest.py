@@ -1,12 +1,13 @@
 """What one compiled model names: its policies' actions, resources, principals and condition values.
 
-`policysim diff` builds its request space from the harvests of both models (see docs/diff.md).
+`policysim diff` builds its request space from the harvests of both models (see docs/diff.md); the queries from
+one model's (docs/queries.md).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
 
 from policysim.compiled import ActionMatcher, CompiledPolicy
@@ -14,7 +15,8 @@ from policysim.conditions.operators import Family
 from policysim.context import context_value_text
 from policysim.identifiers import is_account_id
 from policysim.ir.pattern import Glob
-from policysim.scenario.api import Scenario
+from policysim.model.scenario import Test
+from policysim.world.world import World
 
 #: keys the model itself sets from the caller, the session or the resource: never explored as free context
 DERIVED_KEY_PREFIXES = ("aws:principal", "aws:resource")  # aws:PrincipalArn, aws:PrincipalTag/..., aws:ResourceTag/...
@@ -117,10 +119,9 @@ class ConditionIndex:
         return out
 
 
-def harvest(scenario: Scenario) -> Harvest:
-    """Everything `scenario` names that the request space draws on."""
+def harvest(world: World, tests: Sequence[Test] = ()) -> Harvest:
+    """Everything a model (its world and its tests) names that the request space draws on."""
     found = Harvest()
-    world = scenario.world
     found.accounts.update(world.accounts)
     found.partitions.update(a.partition for a in world.accounts.values())
     found.resources.update(world.users)
@@ -137,7 +138,7 @@ def harvest(scenario: Scenario) -> Harvest:
         if id(policy) not in seen:
             seen.add(id(policy))
             _harvest_policy(policy, found)
-    _harvest_tests(scenario, found)
+    _harvest_tests(tests, found)
     return found
 
 
@@ -191,8 +192,8 @@ def _harvest_principal_values(values: tuple[str, ...], found: Harvest) -> None:
             found.principal_arns.add(value)
 
 
-def _harvest_tests(scenario: Scenario, found: Harvest) -> None:
-    for test in scenario.tests:
+def _harvest_tests(tests: Sequence[Test], found: Harvest) -> None:
+    for test in tests:
         actions = [test.action] if isinstance(test.action, str) else test.action
         found.actions.update((a.lower(), a) for a in actions)
         if test.context:
