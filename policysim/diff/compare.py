@@ -247,7 +247,7 @@ def _tested_keys(*outcomes: Outcome | None) -> set[str]:
 def _slim(outcome: Outcome | None) -> Outcome | None:
     """The outcome without the request, the policy set and the analysis it was made from: a report needs only the
     decision and why (its reasons), and a diff may keep many."""
-    return replace(outcome, request=None, policies=None, analysis=None) if outcome is not None else None
+    return outcome.slim() if outcome is not None else None
 
 
 def _decision(outcome: Outcome | None) -> Decision | None:

@@ -94,6 +94,11 @@ class Outcome:
         """A readable explanation; `str()` it."""
         return Explanation(self)
 
+    def slim(self) -> Outcome:
+        """The outcome without the request, policy set and analysis it was made from: the decision and its reasons,
+        small enough to keep many or send between processes."""
+        return replace(self, request=None, policies=None, analysis=None)
+
     def with_hop(self, hop: int) -> Outcome:
         """The same outcome (request, policies and analysis included), attributed to a role-chain hop."""
         reasons = tuple(replace(r, hop=hop if r.hop is None else r.hop) for r in self.reasons)

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from policysim.catalogue.fit import accepted_names, action_problem, resource_problem
 from policysim.compile import compile_policy
@@ -33,9 +33,13 @@ from policysim.scenario.runner import run_tests
 from policysim.scenario.spec import ContextArg, RequestSpec
 from policysim.services.sts import TRUST_ACTIONS
 from policysim.world.actor import Actor
+from policysim.world.assemble import request_endpoint
 from policysim.world.evaluator import Clock, Evaluator, utc_now
 from policysim.world.resolve import Target, find_role, request_target, resolve_actor
 from policysim.world.world import RoleInfo, World
+
+if TYPE_CHECKING:
+    from policysim.queries.who_can import WhoCan
 
 UNMODELLED_ASSUME_ACTIONS = frozenset({"sts:assumerolewithwebidentity", "sts:assumerolewithsaml"})
 
@@ -301,6 +305,13 @@ class Scenario:
 
         return evaluate_many(self, requests, workers, cluster)
 
+    def who_can(self, action: str, resource: str, *, workers: int | None = None) -> WhoCan:
+        """Every caller of the model allowed to do `action` on `resource` (either may be a pattern), as itself or
+        through the roles it can assume, each with its path and deciding statements (docs/queries.md)."""
+        from policysim.queries.who_can import who_can
+
+        return who_can(self, action, resource, workers=workers)
+
     def check_request(self, action: str, resource: str, resource_account: str | None, where: Location | None) -> None:
         """`check_request` with this scenario's `newer_actions`; a pair of action and resource that passed once
         passes again without a second look (the checks read nothing else; the memory is bounded)."""
@@ -325,6 +336,7 @@ class Scenario:
         if spec.mfa is not None:
             actor = replace(actor, mfa=spec.mfa)
         extra = context_keys(spec.context)
+        request_endpoint(self._world, extra, where)  # an undeclared VPC endpoint is refused here, located
         final_is_hop = spec.action.lower() == "sts:assumerole" and spec.resource in self._world.roles
         if not spec.assume and not final_is_hop:
             given = spec.assume_role_options()
@@ -384,7 +396,7 @@ class Scenario:
             if len(self._targets) >= 65_536:
                 self._targets.clear()
             self._targets[key] = target
-        return self._evaluator.evaluate(actor, action, target, extra)
+        return self._evaluator.evaluate(actor, action, target, extra, where)
 
     def _hop(self, actor: Actor, role: RoleInfo, params: AssumeParams) -> HopResult:
         """One AssumeRole hop of a chain, and the session it mints. A hop reads only its caller, its role, its

@@ -82,14 +82,15 @@ def action_classes(found: Harvest, catalogue: ActionCatalogue | None) -> list[Ac
         relevant = by_service.get(service, []) + anywhere
         hits = tuple(sorted(text for text, glob in relevant if glob.matches(action)))
         groups.setdefault((service, own, hits, rule_trait(action)), []).append(action)
-    return [_action_class(members, found, catalogue) for members in groups.values()]
+    return [action_class(members, found, catalogue) for members in groups.values()]
 
 
 def _wild(text: str) -> bool:
     return "*" in text or "?" in text
 
 
-def _action_class(members: list[str], found: Harvest, catalogue: ActionCatalogue | None) -> ActionClass:
+def action_class(members: list[str], found: Harvest, catalogue: ActionCatalogue | None) -> ActionClass:
+    """The class of `members` (lowercased, the first evaluated), named as the catalogue or the model writes them."""
     entries = [catalogue.get(a) if catalogue is not None else None for a in members]
     names = tuple(e.name if e is not None else found.actions.get(a, a) for a, e in zip(members, entries, strict=True))
     if any(e is None for e in entries):

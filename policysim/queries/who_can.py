@@ -1,0 +1,135 @@
+"""Who can do an action on a resource: every caller of the model, as itself and through the roles it can assume.
+
+The callers are the request space's (space/callers.py): users, a session of every role, service principals,
+stand-ins for principals outside the model that a policy names or makes public, and the anonymous caller. Each one
+is asked as itself, then as each role session it reaches (chains.py, shortest path first). Every request is put to
+the one evaluator (`Model.answer`), exactly as `evaluate` would put it; nothing is inferred from policy text.
+
+An answer is `allowed`, `undetermined` (listed apart: unknown imported values decide it), or not allowed; a
+not-allowed answer whose decision read context keys the request did not carry is listed as conditional (it may be
+allowed with the right context: `explain --discover` says under which conditions).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from policysim.engine.outcome import Outcome
+from policysim.enums import Decision
+from policysim.parallel import fork_map
+from policysim.space.callers import Caller, callers
+from policysim.space.harvest import harvest
+from policysim.space.resources import DEFAULT_ACCOUNT
+
+from .chains import MAX_HOPS, Hop, Path, paths
+from .model import Model
+from .requests import Resources, expand_actions, is_pattern
+
+NO_CONTEXT: dict[str, tuple[str, ...] | None] = {}
+BATCH = 16  # callers per piece of work sent to a worker process
+Progress = Callable[[int, int], None]  # (callers done, callers in all)
+
+
+@dataclass(frozen=True)
+class Access:
+    """A way for a caller to make a request: the path of AssumeRole hops (none: as itself) and the outcome."""
+
+    caller: Caller
+    hops: tuple[Hop, ...]
+    action: str
+    resource: str
+    outcome: Outcome  # slim: the decision and the reasons that decided it
+
+    @property
+    def decision(self) -> Decision:
+        """The decision at the end of the path (`undetermined` when a hop or the request is)."""
+        if self.outcome.decision is Decision.ALLOWED and not all(h.certain for h in self.hops):
+            return Decision.UNDETERMINED
+        return self.outcome.decision
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """The roles assumed on the way, in order."""
+        return tuple(hop.role for hop in self.hops)
+
+
+@dataclass(frozen=True)
+class WhoCan:
+    """The answer to "who can do `action` on `resource`?"."""
+
+    action: str
+    resource: str
+    allowed: tuple[Access, ...]
+    undetermined: tuple[Access, ...]
+    conditional: tuple[Access, ...]  # not allowed as asked; the decision read context keys the request lacked
+    callers: int  # callers asked
+    requests: int  # requests evaluated (AssumeRole hops not counted)
+
+
+def who_can(
+    model: Model,
+    action: str,
+    resource: str,
+    *,
+    max_hops: int = MAX_HOPS,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> WhoCan:
+    """Every caller of `model` allowed to do `action` (a name or pattern) on `resource` (an ARN or pattern)."""
+    actions = expand_actions(model, action)
+    resources = Resources(model, resource)
+    if not is_pattern(action) and not resources.pattern:
+        resources.check(actions[0])  # one plain request: refused exactly as `evaluate` refuses it
+    everyone = callers(harvest(model.world, model.tests), set(model.world.users), set(model.world.roles))
+
+    def work(batch: Sequence[int]) -> tuple[list[Access], int]:
+        found: list[Access] = []
+        count = 0
+        for index in batch:
+            caller = everyone[index]
+            actor = caller.actor(model.world)
+            if actor is None:
+                continue
+            for path in paths(model, actor, max_hops):
+                asked = _ask(model, caller, path, actions, resources)
+                count += asked[1]
+                found += asked[0]
+        return found, count
+
+    batches = [list(range(i, min(i + BATCH, len(everyone)))) for i in range(0, len(everyone), BATCH)]
+    answers: list[Access] = []
+    requests = done = 0
+    for found, count in fork_map(work, batches, workers):
+        answers += found
+        requests += count
+        done += BATCH
+        if progress is not None:
+            progress(min(done, len(everyone)), len(everyone))
+    return WhoCan(
+        action,
+        resource,
+        tuple(a for a in answers if a.decision is Decision.ALLOWED),
+        tuple(a for a in answers if a.decision is Decision.UNDETERMINED),
+        tuple(a for a in answers if a.decision not in (Decision.ALLOWED, Decision.UNDETERMINED)),
+        len(everyone),
+        requests,
+    )
+
+
+def _ask(
+    model: Model, caller: Caller, path: Path, actions: Sequence[str], resources: Resources
+) -> tuple[list[Access], int]:
+    """The answers worth reporting for one path: allowed, undetermined, or conditional on absent context keys."""
+    principal = path.actor.principal
+    partition = principal.partition or "aws"
+    account = principal.account or caller.account or DEFAULT_ACCOUNT
+    found: list[Access] = []
+    count = 0
+    for action in actions:
+        for resource in resources.for_action(action, partition, account):
+            outcome = model.answer(path.actor, action, resource, NO_CONTEXT)
+            count += 1
+            if outcome.decision in (Decision.ALLOWED, Decision.UNDETERMINED) or outcome.missing_keys:
+                found.append(Access(caller, path.hops, action, resource, outcome.slim()))
+    return found, count
