@@ -58,6 +58,9 @@ KIND_RULES: dict[PolicyKind, KindRules] = {
     PolicyKind.RCP: KindRules(True, True, False, True, True, False),
     PolicyKind.RESOURCE: KindRules(True, True, True, True, True, False),
     PolicyKind.TRUST: KindRules(True, True, False, False, False, True),
+    # "An endpoint policy is a JSON policy document that uses the IAM policy language. It must contain a Principal
+    # element." (Amazon VPC, Control access to VPC endpoints using endpoint policies)
+    PolicyKind.VPC_ENDPOINT: KindRules(True, True, True, True, True, False),
 }
 
 

@@ -32,6 +32,7 @@ class PolicyKind(StrEnum):
     SESSION = "session"
     SCP = "scp"
     RCP = "rcp"
+    VPC_ENDPOINT = "vpc-endpoint"  # the policy of the VPC endpoint a request travels through
 
     @property
     def has_principal(self) -> bool:
@@ -49,6 +50,7 @@ class Gate(StrEnum):
     SESSION = "session"
     SCP = "scp"
     RCP = "rcp"
+    VPC_ENDPOINT = "vpc-endpoint"  # the policy of the VPC endpoint the request travels through
     SERVICE = "service"  # a rule of the service beyond the policies (STS validation, AWS-owned resources, ...)
     ROOT = "root"  # the account root user's implicit full access
 
@@ -92,6 +94,7 @@ class ReasonCode(StrEnum):
     EXPLICIT_DENY = "explicit-deny"  # an applicable Deny statement, in any policy
     RCP_NO_ALLOW = "rcp-no-allow"  # no RCP of one level allows
     SCP_NO_ALLOW = "scp-no-allow"  # no SCP of one level allows
+    VPC_ENDPOINT_NO_ALLOW = "vpc-endpoint-no-allow"  # the policy of the VPC endpoint the request travels through
     PARTITION_CROSSED = "partition-crossed"  # the caller and the resource are in different partitions
     RESOURCE_POLICY_ABSENT = "resource-policy-absent"  # a policy that must allow (trust, key policy) was not given
     RESOURCE_NO_ALLOW = "resource-no-allow"  # no resource-based policy allows the caller
@@ -106,6 +109,7 @@ class ReasonCode(StrEnum):
     SESSION_ALLOWS = "session-allows"
     RESOURCE_ALLOWS = "resource-allows"  # a resource-based policy names the caller
     TRUST_ALLOWS = "trust-allows"  # the role's trust policy names the caller
+    VPC_ENDPOINT_ALLOWS = "vpc-endpoint-allows"  # the VPC endpoint's policy lets the request through
     UNKNOWN_DECIDES = "unknown-decides"  # a policy the input could not tell could change the decision
     # the services' own rules (services/)
     AWS_OWNED_RESOURCE = "aws-owned-resource"  # no policy can grant a change to a resource AWS owns

@@ -1,6 +1,7 @@
 """AWS's authorization algorithm on one screen (reference_policies_evaluation-logic.md and
-reference_policies_evaluation-logic-cross-account.md): explicit deny, then RCPs, SCPs, then the resource-based,
-identity, boundary and session policies, with the same-account and cross-account rules.
+reference_policies_evaluation-logic-cross-account.md): explicit deny, then RCPs, SCPs and the VPC endpoint's
+policy, then the resource-based, identity, boundary and session policies, with the same-account and cross-account
+rules.
 
 `decide` scans each policy kind once (`analyse`), reduces the findings to the gates' results (`Facts`), and
 `verdict` is one total `match` over them, written as a decision table with a comment per row (as Cedar's decision
@@ -38,7 +39,7 @@ class Facts(NamedTuple):
     """The gates' results for one request: what `verdict` matches on."""
 
     denied: bool  # an explicit Deny applies, in any policy
-    organization: tuple[Gate, str] | None  # the first RCP level, then SCP level, that allows nothing
+    guardrail: tuple[Gate, str] | None  # the first RCP level, SCP level, then VPC endpoint policy, allowing nothing
     partitions_differ: bool  # an IAM caller and a resource in different partitions
     must_allow: bool  # a role trust policy or KMS key policy: the resource side must allow itself
     account_identity: bool  # a user, role session, root or federated user (not anonymous, not a service)
@@ -52,8 +53,10 @@ class Facts(NamedTuple):
 def facts(request: Request, policies: PolicySet, analysis: Analysis) -> Facts:
     """Reduce the findings to the gates' results."""
     principal = request.principal
-    identity, boundary, session, resource, scps, rcps = analysis
-    organization = _refusing_level(rcps, scps) if rcps or scps else None
+    identity, boundary, session, resource, scps, rcps, endpoint = analysis
+    guardrail = _refusing_level(rcps, scps) if rcps or scps else None
+    if guardrail is None and endpoint is not None and not analysis.endpoint_allows(principal):
+        guardrail = Gate.VPC_ENDPOINT, policies.endpoint_label
     account_identity = principal.is_aws_account_identity
     return Facts(
         bool(
@@ -63,8 +66,9 @@ def facts(request: Request, policies: PolicySet, analysis: Analysis) -> Facts:
             or (resource is not None and resource.denies)
             or (scps and any(found.denies for _, found in scps))
             or (rcps and any(found.denies for _, found in rcps))
+            or (endpoint is not None and endpoint.denies)
         ),
-        organization,
+        guardrail,
         account_identity and principal.partition != request.resource_partition,
         policies.resource_must_allow,
         account_identity,
@@ -74,6 +78,13 @@ def facts(request: Request, policies: PolicySet, analysis: Analysis) -> Facts:
         boundary is None or bool(boundary.allows),
         session is None or bool(session.allows),
     )
+
+
+_GUARDRAIL_CODES = {
+    Gate.RCP: ReasonCode.RCP_NO_ALLOW,
+    Gate.SCP: ReasonCode.SCP_NO_ALLOW,
+    Gate.VPC_ENDPOINT: ReasonCode.VPC_ENDPOINT_NO_ALLOW,
+}
 
 
 def _refusing_level(rcps: Levels, scps: Levels) -> tuple[Gate, str] | None:
@@ -103,15 +114,17 @@ def verdict(request: Request, policies: PolicySet, analysis: Analysis) -> Verdic
     gate = policies.resource_gate
     # fmt: off
     match f:
-        #     denied  organization       partitions  must_allow  account_identity  same_account  resource
+        #     denied  guardrail          partitions  must_allow  account_identity  same_account  resource
         case (True,   *_):
             # 1. "If the code finds even one explicit deny that applies, the code returns a final decision of Deny."
             code = ReasonCode.EXPLICIT_DENY
             return EXPLICIT, tuple(Reason(Gate.of(ref.kind), EXPLICIT, code, ref) for ref in analysis.denies())
-        case (_,      (org_gate, level), *_):
-            # 2-3. Every level of the resource account's RCPs, then of the principal account's SCPs, must allow.
-            code = ReasonCode.RCP_NO_ALLOW if org_gate is Gate.RCP else ReasonCode.SCP_NO_ALLOW
-            return IMPLICIT, (Reason(org_gate, IMPLICIT, code, facts=(("target", level),)),)
+        case (_,      (guard, level),    *_):
+            # 2-3. Every level of the resource account's RCPs, then of the principal account's SCPs, must allow; so
+            # must the policy of the VPC endpoint the request travels through: "An endpoint policy does not override
+            # or replace identity-based policies or resource-based policies" (Amazon VPC, Control access to VPC
+            # endpoints using endpoint policies): it grants nothing, it only limits.
+            return IMPLICIT, (Reason(guard, IMPLICIT, _GUARDRAIL_CODES[guard], facts=(("target", level),)),)
         case (_,      _,                 True,       *_):
             # "Roles and resource-based policies delegate access only within a partition"
             # (tutorial_cross-account-with-roles).
@@ -186,7 +199,7 @@ def _unless(failing: list[Reason], policies: PolicySet, analysis: Analysis, f: F
 
 
 def _allow_reasons(policies: PolicySet, analysis: Analysis, how: PrincipalMatch | None) -> tuple[Reason, ...]:
-    """Every gate that allowed, with its first allowing statement."""
+    """Every gate that allowed, with its first allowing statement (the VPC endpoint's policy last)."""
     reasons: list[Reason] = []
     if policies.root:
         reasons.append(Reason(Gate.ROOT, ALLOWED, ReasonCode.ROOT_ALLOWS))
@@ -203,4 +216,8 @@ def _allow_reasons(policies: PolicySet, analysis: Analysis, how: PrincipalMatch 
         code = ReasonCode.TRUST_ALLOWS if gate is Gate.TRUST else ReasonCode.RESOURCE_ALLOWS
         named = how.name.lower().replace("_", " ") if how else "caller"
         reasons.append(Reason(gate, ALLOWED, code, resource.allows[0], facts=(("how", named),)))
+    endpoint = analysis.endpoint
+    if endpoint is not None and endpoint.allows:
+        code, label = ReasonCode.VPC_ENDPOINT_ALLOWS, (("target", policies.endpoint_label),)
+        reasons.append(Reason(Gate.VPC_ENDPOINT, ALLOWED, code, endpoint.allows[0], facts=label))
     return tuple(reasons)

@@ -16,7 +16,8 @@ class PolicySet:
     """Every policy that applies to one request, by kind, as the world (or a flow) assembled them.
 
     `session is None` means the caller is not limited by session policies; `()` means a session whose policies
-    allow nothing. Empty `scp_levels` / `rcp_levels` mean the organization's policies do not apply.
+    allow nothing. Empty `scp_levels` / `rcp_levels` mean the organization's policies do not apply; `endpoint is None`
+    means the request does not travel through a VPC endpoint whose policy the model holds.
     """
 
     identity: tuple[CompiledPolicy, ...] = ()
@@ -29,13 +30,16 @@ class PolicySet:
     root: bool = False  # the account root user: full access but for SCPs and explicit denies
     resource_gate: Gate = Gate.RESOURCE  # TRUST when the resource policy is a role's trust policy
     absent_resource_policy: str | None = None  # why no resource policy allows: the input did not give it
+    # the policy of the VPC endpoint the request travels through (`aws:SourceVpce`), and how reasons name it
+    endpoint: CompiledPolicy | None = None
+    endpoint_label: str = "the VPC endpoint"
 
     def has_unknowns(self) -> bool:
         """Does the set hold a policy whose document is unknown? (One attribute test per policy.)"""
         for policy in self.identity:
             if policy.unknown is not None:
                 return True
-        rest = [self.boundary, self.resource, *(self.session or ())]
+        rest = [self.boundary, self.resource, self.endpoint, *(self.session or ())]
         rest += [policy for _, level in (*self.scp_levels, *self.rcp_levels) for policy in level]
         return any(policy is not None and policy.unknown is not None for policy in rest)
 
@@ -60,12 +64,15 @@ class PolicySet:
             scp_levels=levels(self.scp_levels),
             rcp_levels=levels(self.rcp_levels),
             resource=one(self.resource) if self.resource else None,
+            endpoint=one(self.endpoint) if self.endpoint else None,
         )
 
     def every_policy(self) -> tuple[CompiledPolicy, ...]:
-        """Every policy of the set: identity, boundary, session, the SCP and RCP levels, then the resource's."""
+        """Every policy of the set: identity, boundary, session, the SCP and RCP levels, the resource's, then the VPC
+        endpoint's."""
         out = [*self.identity, *((self.boundary,) if self.boundary else ()), *(self.session or ())]
         out += [policy for _, level in self.scp_levels for policy in level]
         out += [policy for _, level in self.rcp_levels for policy in level]
         out += [self.resource] if self.resource else []
+        out += [self.endpoint] if self.endpoint else []
         return tuple(out)

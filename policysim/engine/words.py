@@ -31,6 +31,7 @@ WORDS: dict[ReasonCode | DiagnosticCode, Words] = {
     _R.EXPLICIT_DENY: Words("an applicable Deny statement"),
     _R.RCP_NO_ALLOW: Words("no RCP attached to {target} allows the request"),
     _R.SCP_NO_ALLOW: Words("no SCP attached to {target} allows the request"),
+    _R.VPC_ENDPOINT_NO_ALLOW: Words("the policy of {target}, which the request travels through, does not allow it"),
     _R.PARTITION_CROSSED: Words(
         "the caller is in partition `{caller}`, the resource in `{resource}`: access never crosses partitions"
     ),
@@ -53,6 +54,7 @@ WORDS: dict[ReasonCode | DiagnosticCode, Words] = {
     _R.SESSION_ALLOWS: Words("allowed by the session policy"),
     _R.RESOURCE_ALLOWS: Words("allowed by the resource policy, which names the {how}"),
     _R.TRUST_ALLOWS: Words("allowed by the trust policy, which names the {how}"),
+    _R.VPC_ENDPOINT_ALLOWS: Words("the policy of {target}, which the request travels through, allows it"),
     # the services' own rules (services/)
     _R.AWS_OWNED_RESOURCE: Words("`{resource}` is an AWS-owned {owned}: no policy can grant `{action}` on it"),
     _R.NEEDS_NO_PERMISSION: Words("`{action}` needs no permission and cannot be denied"),

@@ -154,6 +154,28 @@ class Resource(_Strict):
     tags: Tags = Field(default={}, description="Resource tags: its `aws:ResourceTag/<key>` values.")
 
 
+class VpcEndpoint(_Strict):
+    """A VPC endpoint of the account: requests whose `aws:SourceVpce` names it are also evaluated against its policy."""
+
+    policy: Doc | None = Field(
+        default=None,
+        description=(
+            "The endpoint policy: a policy document (with `Principal`) or `{file: PATH}`. Without it, AWS's default "
+            "endpoint policy, which allows full access."
+        ),
+    )
+    vpc: Annotated[str, Field(pattern=r"^vpc-[0-9a-f]{8,17}$")] | None = Field(
+        default=None, description="The endpoint's VPC (`vpc-...`): the `aws:SourceVpc` of requests through it."
+    )
+    service: Annotated[str, Field(pattern=r"^[a-z0-9-]{1,64}$")] | None = Field(
+        default=None,
+        description=(
+            "The service prefix of the actions it carries (`s3`, `dynamodb`); its policy governs only them. "
+            "Without it, every request naming the endpoint."
+        ),
+    )
+
+
 class Account(_Strict):
     """An AWS account and what it holds."""
 
@@ -195,6 +217,10 @@ class Account(_Strict):
     resources: list[Resource] = Field(
         default=[],
         description="Any other resource with a resource-based policy or tags: a list of `{arn, policy, tags}`.",
+    )
+    vpc_endpoints: dict[str, VpcEndpoint] = Field(
+        default={},
+        description="VPC endpoints of this account: `<vpce-id>: {policy, vpc, service}`.",
     )
 
 

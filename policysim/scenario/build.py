@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
+from policysim.compile import compile_policy
 from policysim.compiled import CompiledPolicy
 from policysim.enums import PolicyKind
 from policysim.errors import PathPart, SchemaError, UnresolvedReferenceError
@@ -17,7 +19,12 @@ from policysim.load import Document
 from policysim.model.scenario import Account, Ref, ScenarioFile, UnknownRef
 from policysim.scenario.organization import org_levels
 from policysim.scenario.policies import PolicyCompiler, parse_managed_arn, unknown_ref_policy
-from policysim.world.world import AccountInfo, ResourceInfo, RoleInfo, UserInfo, World
+from policysim.world.world import AccountInfo, EndpointInfo, ResourceInfo, RoleInfo, UserInfo, World
+
+ENDPOINT_ID = re.compile(r"^vpce-[0-9a-f]{8,17}$")
+# "The default endpoint policy grants full access to the endpoint." (Amazon VPC, Control access to VPC endpoints
+# using endpoint policies), and "If you don't attach an endpoint policy, we attach the default endpoint policy."
+DEFAULT_ENDPOINT_POLICY = {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]}
 
 
 def unique_id(prefix: str, arn: str) -> str:
@@ -38,6 +45,7 @@ def build_world(wire: ScenarioFile, compiler: PolicyCompiler) -> World:
     buckets: dict[str, ResourceInfo] = {}
     resources: dict[str, ResourceInfo] = {}
     names: dict[str, list[str]] = {}
+    endpoints: dict[str, EndpointInfo] = {}
     for account_id, account in wire.accounts.items():
         where: tuple[PathPart, ...] = ("accounts", account_id)
         if account.partition not in PARTITIONS:
@@ -57,6 +65,7 @@ def build_world(wire: ScenarioFile, compiler: PolicyCompiler) -> World:
             accounts[account_id] = _named(org_info[account_id], account)
         _build_identities(account_id, account, where, compiler, users, roles, names)
         _build_resources(account_id, account, where, compiler, doc, buckets, resources)
+        _build_endpoints(account_id, account, where, compiler, endpoints)
     for account_id, info in org_info.items():
         accounts.setdefault(account_id, info)
     org = wire.organization
@@ -69,6 +78,7 @@ def build_world(wire: ScenarioFile, compiler: PolicyCompiler) -> World:
         org_id=org.id if org else None,
         management_account=org.management_account if org else None,
         names={k: tuple(v) for k, v in names.items()},
+        vpc_endpoints=endpoints,
     )
 
 
@@ -279,3 +289,33 @@ def _build_resources(
         if resource.policy is not None:
             policy = compiler.inline((*rwhere, "policy"), f"{resource.arn}#policy", PolicyKind.RESOURCE)
         resources[resource.arn] = ResourceInfo(resource.arn, account_id, partition, policy, resource.tags)
+
+
+def _build_endpoints(
+    account_id: str,
+    account: Account,
+    where: tuple[PathPart, ...],
+    compiler: PolicyCompiler,
+    endpoints: dict[str, EndpointInfo],
+) -> None:
+    """The account's VPC endpoints, each with its policy compiled (AWS's default one when none is given)."""
+    doc = compiler.doc
+    for endpoint_id, endpoint in account.vpc_endpoints.items():
+        ewhere = (*where, "vpc_endpoints", endpoint_id)
+        if not ENDPOINT_ID.match(endpoint_id):
+            raise SchemaError(
+                f"`{endpoint_id}` is not a VPC endpoint id", doc.locate(ewhere), "write `vpce-` and 8-17 hex digits"
+            )
+        if endpoint_id in endpoints:
+            raise SchemaError(
+                f"VPC endpoint `{endpoint_id}` is declared twice (in `{endpoints[endpoint_id].account}` too)",
+                doc.locate(ewhere),
+            )
+        if endpoint.policy is not None:
+            policy = compiler.inline((*ewhere, "policy"), f"{endpoint_id}#policy", PolicyKind.VPC_ENDPOINT)
+        else:
+            policy_id = f"{endpoint_id}#default-policy"
+            default = Document.from_data(DEFAULT_ENDPOINT_POLICY, policy_id)
+            policy = compile_policy(default, policy_id, PolicyKind.VPC_ENDPOINT)
+        location = doc.locate(ewhere)
+        endpoints[endpoint_id] = EndpointInfo(endpoint_id, account_id, policy, endpoint.vpc, endpoint.service, location)

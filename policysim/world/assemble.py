@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 from policysim.catalogue.resource_tags import builtin_resource_tag_keys
 from policysim.catalogue.services import builtin_services
-from policysim.compiled import CompiledPolicy
+from policysim.compiled import CompiledPolicy, Unknown
 from policysim.context import RequestContext, set_values
 from policysim.engine.policies import PolicySet
+from policysim.enums import PolicyKind
+from policysim.errors import Location, RequestError, UnresolvedReferenceError
 from policysim.ir.arn import parse_arn
 from policysim.request import Principal, Request
 from policysim.world.actor import Actor
 from policysim.world.resolve import Target
-from policysim.world.world import World
+from policysim.world.world import EndpointInfo, World
 
 # RCPs "do not impact the kms:RetireGrant permission" (orgs_manage_policies_rcps.md).
 RCP_EXEMPT_ACTIONS = frozenset({"kms:retiregrant"})
 EXISTING_OBJECT_TAG = "s3:existingobjecttag/"
+SOURCE_VPCE = "aws:sourcevpce"
+SOURCE_VPC = "aws:sourcevpc"
 
 
 def rcps_apply(principal: Principal, action_lower: str) -> bool:
@@ -38,13 +43,17 @@ def build_request(
     extra: Mapping[str, tuple[str, ...] | None],
     now: tuple[str, str],
     derived: Mapping[str, tuple[str, ...]] | None = None,
+    endpoint: EndpointInfo | None = None,
 ) -> Request:
     """The request with its full context: the caller's keys, the clock's, the keys the resource and action give
-    (`derived`, when an evaluation plan holds them already), then the flow's and the caller's keys on top."""
+    (`derived`, when an evaluation plan holds them already), `aws:SourceVpc` from the VPC `endpoint` the request
+    travels through, then the flow's and the caller's keys on top."""
     keys = dict(actor.principal_keys)
     keys["aws:currenttime"] = (now[0],)
     keys["aws:epochtime"] = (now[1],)
     keys.update(resource_keys(world, action, target) if derived is None else derived)
+    if endpoint is not None and endpoint.vpc is not None:
+        keys[SOURCE_VPC] = (endpoint.vpc,)
     set_values(keys, extra)
     context = RequestContext.owning(keys)
     return Request(actor.principal, action, target.arn, target.account, context, target.partition)
@@ -123,3 +132,50 @@ def policy_set(world: World, actor: Actor, action_lower: str, target: Target) ->
         resource_gate=target.gate,
         absent_resource_policy=target.absent,
     )
+
+
+def request_endpoint(
+    world: World, extra: Mapping[str, tuple[str, ...] | None], where: Location | None = None
+) -> EndpointInfo | None:
+    """The VPC endpoint a request travels through: the one its `aws:SourceVpce` names, or None.
+
+    Fail closed: an endpoint the model does not declare is never passed over as if it had no policy. In a model built
+    from imports its policy is unknown (the decisions it could change are `undetermined`); in a hand-written model it
+    is an error naming the endpoint. A world that evaluates no endpoint policies (the simulate-custom-policy twin
+    without `VpcEndpointPolicyInputList`, as AWS's simulator) reads `aws:SourceVpce` as a plain context key.
+    """
+    values = extra.get(SOURCE_VPCE) if extra else None
+    if not values or not world.endpoint_policies:
+        return None
+    if len(values) != 1:
+        raise RequestError(
+            f"`aws:SourceVpce` has {len(values)} values; a request travels through one VPC endpoint",
+            where,
+            "give one endpoint id, e.g. `aws:SourceVpce: vpce-1a2b3c4d`",
+        )
+    endpoint_id = values[0]
+    found = world.vpc_endpoints.get(endpoint_id)
+    if found is not None:
+        return found
+    if world.imported:
+        unknown = Unknown(f"the policy of VPC endpoint `{endpoint_id}`, which the inputs do not hold", "aws:SourceVpce")
+        policy = CompiledPolicy(f"<policy of {endpoint_id}>", PolicyKind.VPC_ENDPOINT, (), None, unknown=unknown)
+        return EndpointInfo(endpoint_id, None, policy)
+    declared = ", ".join(f"`{e}`" for e in list(world.vpc_endpoints)[:8]) or "none"
+    raise UnresolvedReferenceError(
+        f"`aws:SourceVpce` names VPC endpoint `{endpoint_id}`, which the scenario does not declare",
+        where,
+        f"declare it under an account's `vpc_endpoints` (with its `policy`, or none for AWS's default full-access "
+        f"policy), so its policy is evaluated; declared: {declared}",
+    )
+
+
+def with_endpoint(policies: PolicySet, endpoint: EndpointInfo | None, action_lower: str) -> PolicySet:
+    """`policies` with the policy of the VPC endpoint the request travels through, when it carries the action.
+
+    "Only the parts of the policy that relate to the specified service will work" (Amazon VPC User Guide, Using VPC
+    endpoint policies): an endpoint carries only its own service's requests.
+    """
+    if endpoint is None or not endpoint.carries(action_lower):
+        return policies
+    return replace(policies, endpoint=endpoint.policy, endpoint_label=endpoint.label)

@@ -13,12 +13,13 @@ from policysim.engine.decide import decide
 from policysim.engine.outcome import Outcome
 from policysim.engine.policies import PolicySet
 from policysim.enums import Decision
+from policysim.errors import Location
 from policysim.request import Request
 from policysim.services.rules import owned_resource_refusal
 from policysim.services.s3 import public_access_unknown
 from policysim.services.sts import caller_refusal, undeniable
 from policysim.world.actor import Actor
-from policysim.world.assemble import build_request, policy_set, resource_keys
+from policysim.world.assemble import build_request, policy_set, request_endpoint, resource_keys, with_endpoint
 from policysim.world.resolve import Target, trust_target
 from policysim.world.unknowns import decide_with_unknowns
 from policysim.world.world import RoleInfo, World
@@ -98,12 +99,23 @@ class Evaluator:
         return known[1]
 
     def evaluate(
-        self, actor: Actor, action: str, target: Target, extra: Mapping[str, tuple[str, ...] | None]
+        self,
+        actor: Actor,
+        action: str,
+        target: Target,
+        extra: Mapping[str, tuple[str, ...] | None],
+        where: Location | None = None,
     ) -> Outcome:
-        """The outcome of `actor` doing `action` on `target` with extra context keys."""
+        """The outcome of `actor` doing `action` on `target` with extra context keys (`where` locates the errors
+        they cause: an `aws:SourceVpce` naming an endpoint the model does not declare)."""
         plan = self.plan(actor, action, target)
-        request = build_request(self.world, actor, action, target, extra, self.now(), plan.derived)
-        outcome = authorize(request, plan.policies, plan.unknown)
+        endpoint = request_endpoint(self.world, extra, where) if extra else None
+        request = build_request(self.world, actor, action, target, extra, self.now(), plan.derived, endpoint)
+        if endpoint is None:
+            outcome = authorize(request, plan.policies, plan.unknown)
+        else:  # the endpoint's policy is the request's own: the plan's policies with it
+            policies = with_endpoint(plan.policies, endpoint, request.action_lower)
+            outcome = authorize(request, policies, plan.unknown or policies.has_unknowns())
         if self.world.imported:
             outcome = public_access_unknown(outcome, request, target.account)
         return outcome

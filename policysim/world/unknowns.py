@@ -17,7 +17,7 @@ from policysim.enums import Decision, Effect, Gate, PolicyKind, ReasonCode
 from policysim.load import Document
 
 # the kinds whose statements name principals take `Principal: "*"`
-_NAMES_PRINCIPALS = frozenset({PolicyKind.RESOURCE, PolicyKind.TRUST, PolicyKind.RCP})
+_NAMES_PRINCIPALS = frozenset({PolicyKind.RESOURCE, PolicyKind.TRUST, PolicyKind.RCP, PolicyKind.VPC_ENDPOINT})
 
 
 @lru_cache(maxsize=1024)

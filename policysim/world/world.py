@@ -82,6 +82,27 @@ class ResourceInfo:
 
 
 @dataclass(frozen=True)
+class EndpointInfo:
+    """A VPC endpoint: its policy (AWS's default full-access policy when none is attached), its VPC and service."""
+
+    id: str  # the `aws:SourceVpce` value of requests that travel through it
+    account: str | None  # None: an endpoint the model does not declare (its policy unknown)
+    policy: CompiledPolicy
+    vpc: str | None = None  # the `aws:SourceVpc` of those requests
+    service: str | None = None  # the service prefix (`s3`) whose requests it carries; None: every service's
+    location: Location | None = None
+
+    @property
+    def label(self) -> str:
+        """How reasons name it: `VPC endpoint `vpce-...``."""
+        return f"VPC endpoint `{self.id}`"
+
+    def carries(self, action_lower: str) -> bool:
+        """Does a request for the (lowercased) action travel through this endpoint? Only its own service's do."""
+        return self.service is None or action_lower.partition(":")[0] == self.service
+
+
+@dataclass(frozen=True)
 class World:
     """Everything a scenario declares, compiled."""
 
@@ -96,14 +117,18 @@ class World:
     # built from imports (contracts.md section 5): what the inputs cannot tell is unknown, not absent: S3 Block Public
     # Access settings (services/s3.py) and the policies of principals outside the model (resolve.outside_actor)
     imported: bool = False
+    vpc_endpoints: Mapping[str, EndpointInfo] = field(default_factory=dict)  # by endpoint id
+    # whether a request's `aws:SourceVpce` is evaluated against an endpoint policy: True but in the simulate-custom-
+    # policy twin given no `VpcEndpointPolicyInputList` (AWS's simulator evaluates no endpoint policy)
+    endpoint_policies: bool = True
 
     def account(self, account_id: str) -> AccountInfo | None:
         """The declared account, or None."""
         return self.accounts.get(account_id)
 
     def compiled_policies(self) -> Iterator[CompiledPolicy]:
-        """Every compiled policy the model holds: identities', trust, resource, then organization policies (a policy
-        attached in several places, once per place)."""
+        """Every compiled policy the model holds: identities', trust, resource, organization, then VPC endpoint
+        policies (a policy attached in several places, once per place)."""
         for user in self.users.values():
             yield from user.identity
             if user.boundary is not None:
@@ -117,3 +142,5 @@ class World:
         for account in self.accounts.values():
             for _, level in (*account.scp_levels, *account.rcp_levels):
                 yield from level
+        for endpoint in self.vpc_endpoints.values():
+            yield endpoint.policy
