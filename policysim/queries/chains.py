@@ -89,7 +89,7 @@ def paths(model: Model, actor: Actor, max_hops: int = MAX_HOPS) -> Iterator[Path
             for role in roles:
                 if role.arn in seen or not could_trust(role, path.actor):
                     continue
-                hop = _hop(model, path.actor, role)
+                hop = assume(model, path.actor, role)
                 if hop is not None:
                     seen.add(role.arn)
                     reached.append(Path((*path.hops, hop[0]), hop[1]))
@@ -99,7 +99,7 @@ def paths(model: Model, actor: Actor, max_hops: int = MAX_HOPS) -> Iterator[Path
             return
 
 
-def _hop(model: Model, actor: Actor, role: RoleInfo) -> tuple[Hop, Actor] | None:
+def assume(model: Model, actor: Actor, role: RoleInfo) -> tuple[Hop, Actor] | None:
     """The hop and the session it mints, when AssumeRole is allowed or undetermined (and might be allowed)."""
     result = assume_role(model.evaluator, actor, role, PARAMS)
     outcome = result.outcome
