@@ -51,9 +51,10 @@ class Analysis(NamedTuple):
         return found.best_match is not PrincipalMatch.ACCOUNT or principal.kind is PrincipalKind.ROOT
 
     def matched(self) -> tuple[StatementRef, ...]:
-        """Every statement of the identity, boundary, session and resource policies that applied, allow or deny."""
+        """Every statement of the identity, boundary, session, resource and VPC endpoint policies that applied, allow
+        or deny."""
         out: list[StatementRef] = []
-        for found in (self.identity, self.boundary, self.session, self.resource):
+        for found in (self.identity, self.boundary, self.session, self.resource, self.endpoint):
             if found is not None:
                 out += found.denies
                 out += found.allows

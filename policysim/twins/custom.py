@@ -26,9 +26,10 @@ from policysim.services.sts import TRUST_ACTIONS
 from policysim.twins.input_model import CustomPolicyInput, PrincipalPolicyInput, context_values
 from policysim.twins.output import Evaluation, Renderer, StatementSpan, page, statement_positions
 from policysim.world.actor import Actor
+from policysim.world.assemble import SOURCE_VPCE
 from policysim.world.evaluator import Clock, Evaluator, utc_now
 from policysim.world.resolve import Target, is_role_arn, key_target, unknown_trust_target
-from policysim.world.world import AccountInfo, World
+from policysim.world.world import AccountInfo, EndpointInfo, World
 
 UNNAMED_ACCOUNT = "000000000000"  # the account of an unnamed caller when no input names one
 UNNAMED_CALLER = "policysim-caller"
@@ -187,6 +188,43 @@ def resource_policy(
     return book.compile(wire.ResourcePolicy, ("ResourcePolicy",), "ResourcePolicy", kind)
 
 
+def with_endpoint_policy(
+    world: World,
+    book: PolicyBook,
+    wire: CustomPolicyInput | PrincipalPolicyInput,
+    extra: Mapping[str, tuple[str, ...] | None],
+    locate: Locator,
+) -> World:
+    """`world` with the `VpcEndpointPolicyInputList` extension: the policy of the one endpoint the requests'
+    `aws:SourceVpce` names. Given without that key, it would apply to no request: an error, not a silent skip."""
+    texts = wire.VpcEndpointPolicyInputList
+    if texts is None:
+        return world
+    key = "VpcEndpointPolicyInputList"
+    if len(texts) != 1:
+        raise RequestError(
+            f"`{key}` holds {len(texts)} policies; a VPC endpoint has one", locate((key,)), "give one policy"
+        )
+    named = extra.get(SOURCE_VPCE)
+    if not named or len(named) != 1:
+        raise RequestError(
+            f"`{key}` applies to requests through a VPC endpoint, but `ContextEntries` names none",
+            locate((key,)),
+            "add the `aws:SourceVpce` context entry with the endpoint's id (one value)",
+        )
+    policy = book.compile(texts[0], (key, 0), f"{key}.1", PolicyKind.VPC_ENDPOINT)
+    endpoints = {**world.vpc_endpoints, named[0]: EndpointInfo(named[0], None, policy)}
+    return replace(world, vpc_endpoints=endpoints, endpoint_policies=True)
+
+
+def endpoint_location(wire: CustomPolicyInput | PrincipalPolicyInput, locate: Locator) -> Location | None:
+    """Where `ContextEntries` gives `aws:SourceVpce` (the place an error about the endpoint it names points at)."""
+    for index, entry in enumerate(wire.ContextEntries or []):
+        if entry.ContextKeyName.lower() == SOURCE_VPCE:
+            return locate(("ContextEntries", index))
+    return None
+
+
 def simulate_document(doc: Document, clock: Clock = utc_now) -> dict[str, Any]:
     """Run a simulate-custom-policy input already loaded as a `Document` (positions give located errors)."""
     inputs = _compile(doc)
@@ -201,7 +239,8 @@ def simulate_document(doc: Document, clock: Clock = utc_now) -> dict[str, Any]:
         for key in ("aws:principalarn", "aws:username", "aws:principalaccount", "aws:principaltype"):
             extra.setdefault(key, None)
     targets = [_target(r, inputs, caller, doc.locate(("ResourceArns", i))) for i, r in enumerate(resources)]
-    world = _world(inputs, caller, targets)
+    world = with_endpoint_policy(_world(inputs, caller, targets), inputs.book, wire, extra, doc.locate)
+    vpce_at = endpoint_location(wire, doc.locate)
     account = world.account(caller.account) if caller.account else None
     root = caller.kind is PrincipalKind.ROOT
     actor = Actor(caller, inputs.identity, inputs.boundary, inputs.session, root=root, account=account)
@@ -212,19 +251,20 @@ def simulate_document(doc: Document, clock: Clock = utc_now) -> dict[str, Any]:
     for action in wire.ActionNames:
         for resource, target in zip(resources, targets, strict=True):
             governed = with_resource_policy(target, action, inputs.resource_policy)
-            outcome = evaluator.evaluate(actor, action, governed, extra)
+            outcome = evaluator.evaluate(actor, action, governed, extra, vpce_at)
             assert outcome.policies is not None  # the evaluator records what it evaluated
             results.append(renderer.result(Evaluation(action, resource, outcome, outcome.policies)))
     return page(results, wire.MaxItems, wire.Marker, doc.locate(("Marker",)))
 
 
 def _world(inputs: Inputs, caller: Principal, targets: list[Target]) -> World:
-    """The small world the input describes: the caller's and the resources' accounts, with the given SCPs/RCPs."""
+    """The small world the input describes: the caller's and the resources' accounts, with the given SCPs/RCPs.
+    Without `VpcEndpointPolicyInputList` it evaluates no endpoint policy, as AWS's simulator does not."""
     accounts = {t.account for t in targets if t.account} | ({caller.account} if caller.account else set())
     infos = {
         a: AccountInfo(a, None, caller.partition, scp_levels=inputs.scps, rcp_levels=inputs.rcps) for a in accounts
     }
-    return World(infos, {}, {}, {}, {})
+    return World(infos, {}, {}, {}, {}, endpoint_policies=False)
 
 
 def _no_identity_policies(doc: Document, wire: CustomPolicyInput, caller: str) -> None:

@@ -2,7 +2,8 @@
 
 Field names are AWS's own (botocore `iam/2010-05-08/service-2.json`), so a `--cli-input-json` file written for the
 AWS CLI validates unchanged. The policysim extensions (`SessionPolicyInputList`, `ServiceControlPolicyInputList`,
-`ResourceControlPolicyInputList`, `ResourceAccount`) follow the same style. Unknown keys are errors.
+`ResourceControlPolicyInputList`, `ResourceAccount`, `VpcEndpointPolicyInputList`) follow the same style. Unknown
+keys are errors.
 """
 
 from __future__ import annotations
@@ -130,6 +131,7 @@ class _Common(_Strict):
     ResourceHandlingOption: Annotated[str, _length(limits.RESOURCE_HANDLING_OPTION)] | None = None
     MaxItems: int | None = Field(default=None, ge=1, le=1000)
     Marker: Annotated[str, _length(limits.MARKER)] | None = None
+    VpcEndpointPolicyInputList: Policies | None = None  # extension: the policy of the endpoint `aws:SourceVpce` names
 
 
 class CustomPolicyInput(_Common):

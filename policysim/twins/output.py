@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from policysim.compiled import CompiledPolicy, StatementRef
-from policysim.engine.analysis import analyse
+from policysim.engine.analysis import Analysis, analyse
 from policysim.engine.outcome import Outcome
 from policysim.engine.policies import PolicySet
 from policysim.engine.scan import Findings
@@ -20,6 +20,7 @@ from policysim.enums import Decision, Effect, PolicyKind
 from policysim.errors import Location, RequestError
 from policysim.identifiers import is_ascii_digits
 from policysim.load import Document
+from policysim.request import Principal
 
 Position = tuple[int, int]
 StatementSpan = tuple[Position, Position]
@@ -29,14 +30,20 @@ IAM_POLICY = "IAM Policy"
 RESOURCE_POLICY = "Resource Policy"
 BOUNDARY_POLICY = "Permissions Boundary Policy"
 SESSION_POLICY = "Session Policy"  # policysim extension: AWS's simulator takes no session policies
+# policysim extension `PolicyTypeDecisionDetails`: the other types' names, in the same style
+SCP_POLICY = "Service Control Policy"
+RCP_POLICY = "Resource Control Policy"
+ENDPOINT_POLICY = "VPC Endpoint Policy"
 SOURCE_TYPES: dict[PolicyKind, str] = {
     PolicyKind.RESOURCE: RESOURCE_POLICY,
     PolicyKind.TRUST: RESOURCE_POLICY,
     PolicyKind.IDENTITY: IAM_POLICY,
     PolicyKind.BOUNDARY: BOUNDARY_POLICY,
     PolicyKind.SESSION: SESSION_POLICY,
+    PolicyKind.VPC_ENDPOINT: ENDPOINT_POLICY,  # policysim extension, as the session policy's
 }
 _ORDER = list(SOURCE_TYPES)
+ALLOWED, EXPLICIT, IMPLICIT = Decision.ALLOWED, Decision.EXPLICIT_DENY, Decision.IMPLICIT_DENY
 
 
 def statement_positions(doc: Document, text: str) -> dict[int, StatementSpan]:
@@ -106,7 +113,7 @@ class Renderer:
         specific = ev.resource != "*"
         matched = self._matched(outcome)
         missing = list(outcome.missing_keys)
-        orgs, boundary, details = _details(ev)
+        orgs, boundary, details, types = _details(ev)
         out: dict[str, Any] = {
             "EvalActionName": ev.action,
             "EvalResourceName": ev.resource,
@@ -126,6 +133,8 @@ class Renderer:
         cross = _cross_account(outcome)
         if orgs is not False and (cross or specific):
             out["EvalDecisionDetails"] = details if cross else {}
+        if types:  # policysim extension: what each policy type evaluated said, refusing types included
+            out["PolicyTypeDecisionDetails"] = types
         if specific:
             item: dict[str, Any] = {
                 "EvalResourceName": ev.resource,
@@ -175,8 +184,9 @@ def _verdict(found: Findings) -> str:
     return found.verdict.value
 
 
-def _details(ev: Evaluation) -> tuple[bool | None, bool | None, dict[str, str]]:
-    """AllowedByOrganizations, AllowedByPermissionsBoundary (None when not applicable), per-type decisions.
+def _details(ev: Evaluation) -> tuple[bool | None, bool | None, dict[str, str], dict[str, str]]:
+    """AllowedByOrganizations, AllowedByPermissionsBoundary (None when not applicable), per-type decisions (AWS's
+    `EvalDecisionDetails`), and what every policy type evaluated said (`PolicyTypeDecisionDetails`).
 
     Read from the outcome's analysis, the findings its decision was made from. An outcome a service rule gave before
     any policy was read has none; its policies are analysed here, once, as AWS's simulator would report them.
@@ -184,7 +194,7 @@ def _details(ev: Evaluation) -> tuple[bool | None, bool | None, dict[str, str]]:
     request = ev.outcome.request
     ps = ev.policies
     if request is None:
-        return None, None, {}
+        return None, None, {}, {}
     found = ev.outcome.analysis or analyse(request, ps, set())
     orgs = None
     if ps.scp_levels:
@@ -199,7 +209,33 @@ def _details(ev: Evaluation) -> tuple[bool | None, bool | None, dict[str, str]]:
         details[BOUNDARY_POLICY] = _verdict(found.boundary)
     if found.session is not None:
         details[SESSION_POLICY] = _verdict(found.session)
-    return orgs, boundary, details
+    return orgs, boundary, details, _policy_types(request.principal, ps, found, details)
+
+
+def _policy_types(principal: Principal, ps: PolicySet, found: Analysis, details: dict[str, str]) -> dict[str, str]:
+    """Each policy type evaluated, with what it said: `allowed`, `explicitDeny` or `implicitDeny` (allowed nothing).
+
+    Read from the same findings as the decision (`found`); organization levels count together (a Deny at any level
+    denies, and every level must allow), the endpoint's as the decision reads it (`Analysis.endpoint_allows`).
+    """
+    types: dict[str, str] = {}
+    if principal.is_aws_account_identity:
+        types[IAM_POLICY] = details[IAM_POLICY]
+    if found.resource is not None:
+        types[RESOURCE_POLICY] = details[RESOURCE_POLICY]
+    for name in (BOUNDARY_POLICY, SESSION_POLICY):
+        if name in details:
+            types[name] = details[name]
+    for name, levels in ((SCP_POLICY, found.scps), (RCP_POLICY, found.rcps)):
+        if levels:
+            denied = any(f.denies for _, f in levels)
+            allowed = all(f.allows for _, f in levels)
+            types[name] = (EXPLICIT if denied else ALLOWED if allowed else IMPLICIT).value
+    endpoint = found.endpoint
+    if endpoint is not None:
+        allowed = found.endpoint_allows(principal)
+        types[ENDPOINT_POLICY] = (EXPLICIT if endpoint.denies else ALLOWED if allowed else IMPLICIT).value
+    return types
 
 
 def page(results: list[dict[str, Any]], max_items: int | None, marker: str | None, where: Location) -> dict[str, Any]:

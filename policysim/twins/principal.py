@@ -20,18 +20,24 @@ from policysim.twins.custom import (
     PolicyBook,
     caller_principal,
     check_requests,
+    endpoint_location,
     owner_account,
     resource_policy,
+    with_endpoint_policy,
     with_resource_policy,
 )
 from policysim.twins.input_model import PrincipalPolicyInput, context_values
 from policysim.twins.output import Evaluation, Renderer, StatementSpan, page, statement_positions
 from policysim.world.actor import Actor
+from policysim.world.evaluator import Evaluator
 from policysim.world.resolve import is_role_arn, request_target, resolve_actor
 
 
 def policy_name(policy_id: str) -> str:
-    """AWS's `SourcePolicyId` for a scenario policy: the managed policy's or inline policy's name."""
+    """AWS's `SourcePolicyId` for a scenario policy: the managed policy's or inline policy's name (a VPC endpoint's
+    policy: the endpoint's id)."""
+    if policy_id.startswith("vpce-"):
+        return policy_id.split("#", 1)[0]
     if policy_id.endswith(("#policy", "#trust")):
         return "ResourcePolicy"  # the resource's own policy, named as AWS names the one resource policy
     if "#" in policy_id:
@@ -95,7 +101,9 @@ def simulate_principal_document(scenario: Scenario, doc: Document) -> dict[str, 
     given_policy = resource_policy(book, wire, doc.locate)
     owner = owner_account(wire.ResourceOwner, doc.locate(("ResourceOwner",)))
     extra = context_values(wire.ContextEntries or [], doc.locate)
-    world = scenario.world
+    world = with_endpoint_policy(scenario.world, book, wire, extra, doc.locate)
+    evaluator = scenario.evaluator if world is scenario.world else Evaluator(world, scenario.evaluator.clock)
+    vpce_at = endpoint_location(wire, doc.locate)
     evaluations: list[Evaluation] = []
     check_requests(wire.ActionNames, wire.ResourceArns or [], doc.locate, scenario.newer_actions)
     for action in wire.ActionNames:
@@ -103,7 +111,7 @@ def simulate_principal_document(scenario: Scenario, doc: Document) -> dict[str, 
             target = request_target(world, action, resource, owner, actor, doc.locate(("ResourceArns", index)))
             if given_policy is not None or is_role_arn(resource):
                 target = with_resource_policy(target, action, given_policy)
-            outcome = scenario.evaluator.evaluate(actor, action, target, extra)
+            outcome = evaluator.evaluate(actor, action, target, extra, vpce_at)
             assert outcome.policies is not None  # the evaluator records what it evaluated
             evaluations.append(Evaluation(action, resource, outcome, outcome.policies))
     compiled = [*actor.identity, *([actor.boundary] if actor.boundary else [])]

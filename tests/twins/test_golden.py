@@ -63,6 +63,7 @@ AWS_EXAMPLE_DENIED = {
 )
 def test_matches_the_aws_cli_documentation(name: str, aws: dict[str, Any]) -> None:
     (result,) = run(name)["EvaluationResults"]
+    assert result.pop("PolicyTypeDecisionDetails") == {"IAM Policy": aws["EvalDecision"]}  # policysim's extension
     for statement in result["MatchedStatements"]:
         assert statement.pop("SourcePolicyType") == "IAM Policy"
     assert result == aws
