@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from policysim.compiled import Diagnostic, StatementRef, Unknown
 from policysim.engine import words
 from policysim.engine.analysis import Analysis
+from policysim.engine.discovered import Discovery
 from policysim.engine.policies import PolicySet
 from policysim.enums import Decision, Gate, ReasonCode
 from policysim.request import Request
@@ -64,6 +65,8 @@ class Outcome:
     unknowns: tuple[Unknown, ...] = ()  # for `undetermined`: the unknown values that could change the decision
     # for `undetermined`: the decisions of the most permissive and the most restrictive reading of the unknowns
     bounds: tuple[Decision, Decision] | None = None
+    # with `discover=True`: the conditions on missing keys under which it would be allowed (engine/discovery.py)
+    discovery: Discovery | None = field(default=None, compare=False)
 
     @property
     def denied_anyway(self) -> bool:
@@ -124,6 +127,8 @@ class Explanation:
         if o.missing_keys:
             out.append("missing context keys: " + ", ".join(o.missing_keys))
         out.extend(f"  note: {words.text(d.code, d.facts)} ({d.location})" for d in o.diagnostics)
+        if o.discovery is not None:
+            out.extend(o.discovery.lines())
         return out
 
     def __str__(self) -> str:

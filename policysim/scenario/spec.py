@@ -8,7 +8,7 @@ AssumeRole options).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from policysim.compiled import CompiledPolicy
@@ -43,6 +43,7 @@ class RequestSpec:
     transitive_tag_keys: tuple[str, ...] = ()
     source_identity: str | None = None
     where: Location | None = field(default=None, compare=False)
+    discover: bool = False  # also find the conditions on missing keys under which it would be allowed
 
     @classmethod
     def from_test(
@@ -76,6 +77,13 @@ class RequestSpec:
             source_identity=test.source_identity,
             where=where,
         )
+
+    def with_keys(self, keys: Mapping[str, tuple[str, ...]]) -> RequestSpec:
+        """The same request with context `keys` given, each replacing the request's own entry for it (any case)."""
+        lowered = {key.lower() for key in keys}
+        context: dict[str, ContextInput | None] = {k: v for k, v in self.context.items() if k.lower() not in lowered}
+        context.update(keys)
+        return replace(self, context=context)
 
     def assume_role_options(self) -> dict[str, object]:
         """The options given that only an AssumeRole request can carry (`via` when not the default `api`)."""

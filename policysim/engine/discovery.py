@@ -1,0 +1,368 @@
+"""Discovery: for a request that is not allowed, the conditions on its missing context keys under which it would be
+("allowed if `aws:SourceIp` is in `10.0.0.0/8` and `aws:MultiFactorAuthPresent` is `true`"). Off the hot path and
+outside the core: it reads an outcome and asks the caller's evaluator again, through `reevaluate`.
+
+1. The keys: every condition key of a statement that applies to the request but for its conditions (the matcher
+   `scan` tells, through its sink), that the request lacks and can carry (`catalogue.fit.supplies`: a key a request
+   never carries is never suggested). A statement whose other conditions fail never applies: it is left out.
+2. The search: for each set P of the Allow statements that compare those keys (smallest first), the keys are given
+   values from the conditions themselves (`engine/witness.py`) that make P's conditions hold and, branching over
+   each Deny that would then apply, one of its conditions fail. The context found (the witness) is evaluated through
+   `reevaluate`, the one evaluator: only an `allowed` answer makes an alternative.
+3. Each alternative lists what the witness relies on: every condition on a given key of each Allow statement that
+   applies, and for each Deny kept off by a given key, that condition negated. The other missing keys stay absent
+   (`unset`). Because more applying Allows and fewer applying Denies never turn an allowed request into a denied one
+   (a law, tests/properties/test_laws.py), any context meeting those requirements is allowed too, unless a policy
+   variable reads the keys (`DiscoveryGap.VARIABLES`). Alternatives whose requirements another's include are dropped.
+4. A set P whose witness, with no Deny applying, is still denied is refuted for every value (again by that law), and
+   so is every smaller set; a set no candidate can satisfy is refuted only where the candidates are complete
+   (`witness.candidates`). With no alternative, an exhaustive search says "denied whatever the missing keys hold";
+   otherwise it says why it was not exhaustive (`DiscoveryGap`) and claims nothing.
+
+Bounds (`DiscoveryLimits`): evaluations, alternatives, the Allow statements combined (2^n sets) and the branches of
+the Deny search; past one, the result says the search was cut.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from policysim.catalogue.fit import supplies
+from policysim.compiled import CompiledStatement
+from policysim.conditions import Clause, ClauseResult
+from policysim.context import RequestContext
+from policysim.engine.discovered import (
+    Alternative,
+    Discovery,
+    DiscoveryGap,
+    DiscoveryStatus,
+    Requirement,
+    witness_mapping,
+)
+from policysim.engine.outcome import Outcome
+from policysim.engine.policies import PolicySet
+from policysim.engine.scan import scan
+from policysim.engine.witness import candidates
+from policysim.enums import Decision, Effect
+from policysim.request import Request
+
+#: given values of missing keys (names as the policies write them) -> the outcome of the request with them
+Reevaluate = Callable[[Mapping[str, tuple[str, ...]]], Outcome]
+Values = tuple[str, ...] | None  # a key's values; None: absent
+Constraint = tuple[Clause, bool]  # the clause must give this result
+
+
+@dataclass(frozen=True, slots=True)
+class DiscoveryLimits:
+    """The bounds of one search (docs/api.md, "Discovery")."""
+
+    evaluations: int = 256  # contexts evaluated through the evaluator
+    alternatives: int = 8
+    statements: int = 10  # Allow statements combined: at most 2^10 sets
+    branches: int = 2048  # candidate assignments tried while keeping Denies off
+
+
+DEFAULT_LIMITS = DiscoveryLimits()
+
+
+@dataclass(frozen=True, slots=True)
+class Relevant:
+    """A statement that applies to the request but for conditions on missing keys: those conditions."""
+
+    statement: CompiledStatement
+    clauses: tuple[Clause, ...]
+
+    def holds(self, ctx: RequestContext) -> bool:
+        """Does the statement's whole condition hold in `ctx`?"""
+        condition = self.statement.condition
+        return condition is not None and condition.evaluate(ctx)
+
+
+class _Applying:
+    """The sink handed to `scan`: the statements whose action, resource and principal match, and any variable."""
+
+    __slots__ = ("statements", "variables")
+
+    def __init__(self) -> None:
+        self.statements: list[CompiledStatement] = []
+        self.variables = False
+
+    def statement(
+        self,
+        statement: CompiledStatement,
+        action: bool,
+        resource: bool | None,
+        principal: bool | None,
+        conditions: tuple[ClauseResult, ...],
+    ) -> None:
+        if not action:
+            return
+        resources = statement.resources
+        if resource is False and resources is not None and any(p.has_variables for p in resources.patterns):
+            self.variables = True  # a Resource variable that found no value may find one in a key given
+        condition = statement.condition
+        if condition is not None and any(
+            c.variables_enabled and any("${" in v for v in c.policy_values) for c in condition.clauses
+        ):
+            self.variables = True
+        if resource is not False and principal is not False and condition is not None:
+            self.statements.append(statement)
+
+
+def relevant_statements(request: Request, policies: PolicySet) -> tuple[list[Relevant], bool]:
+    """The statements that apply to `request` but for conditions on keys it lacks and can carry, and whether a
+    statement of the action reads a policy variable."""
+    sink = _Applying()
+    bounded = policies.boundary is not None
+    for policy in policies.every_policy():
+        scan((policy,), request, set(), bounded, sink)
+    ctx = request.context
+    out: list[Relevant] = []
+    for statement in sink.statements:
+        assert statement.condition is not None  # the sink keeps only statements with conditions
+        missing: list[Clause] = []
+        fixed = True
+        for clause in statement.condition.clauses:
+            values = ctx.get(clause.key)
+            if values is None and supplies(request.action, request.resource, clause.name):
+                missing.append(clause)
+            elif not clause.result(values, ctx):
+                fixed = False  # a condition on a key the request gives (or can never carry) fails
+        if missing and fixed:
+            out.append(Relevant(statement, tuple(missing)))
+    return out, sink.variables
+
+
+def discover(outcome: Outcome, reevaluate: Reevaluate, limits: DiscoveryLimits = DEFAULT_LIMITS) -> Discovery:
+    """The conditions on missing context keys under which `outcome`'s request would be allowed (module docstring)."""
+    if outcome.allowed:
+        return Discovery(DiscoveryStatus.ALLOWED)
+    request, policies = outcome.request, outcome.policies
+    if request is None or policies is None:  # a service rule answered without a request to search
+        return Discovery(DiscoveryStatus.UNDECIDED)
+    found, variables = relevant_statements(request, policies)
+    search = _Search(outcome, request, reevaluate, limits, found)
+    if variables:
+        search.gaps.add(DiscoveryGap.VARIABLES)
+    return search.run()
+
+
+@dataclass
+class _Search:
+    outcome: Outcome
+    request: Request
+    reevaluate: Reevaluate
+    limits: DiscoveryLimits
+    relevant: list[Relevant]
+    gaps: set[DiscoveryGap] = field(default_factory=set)
+    evaluations: int = 0
+    branches: int = 0
+    names: dict[str, str] = field(default_factory=dict)  # lowercased key -> as the policies write it
+    values: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
+    complete: dict[str, bool] = field(default_factory=dict)
+    closest: Outcome | None = None  # the last refuted witness's outcome
+
+    def __post_init__(self) -> None:
+        by_key: dict[str, list[Clause]] = {}
+        for item in self.relevant:
+            for clause in item.clauses:
+                by_key.setdefault(clause.key, []).append(clause)
+                self.names.setdefault(clause.key, clause.name)
+        for key, clauses in by_key.items():
+            self.values[key], self.complete[key] = candidates(clauses)
+        self.allows = [r for r in self.relevant if r.statement.effect is Effect.ALLOW]
+        self.denies = [r for r in self.relevant if r.statement.effect is Effect.DENY]
+
+    def run(self) -> Discovery:
+        allows = self.allows
+        if len(allows) > self.limits.statements:
+            self.gaps.add(DiscoveryGap.STATEMENTS)
+            allows = allows[: self.limits.statements]
+        found: list[tuple[frozenset[int], Alternative]] = []
+        pruned: list[frozenset[int]] = []  # sets refuted for every value: their supersets are not tried
+        done = False
+        for size in range(len(allows) + 1):
+            for chosen in combinations(range(len(allows)), size):
+                picked = frozenset(chosen)
+                if any(p <= picked for p in pruned) or any(f <= picked for f, _ in found):
+                    continue
+                constraints = [(c, True) for i in chosen for c in allows[i].clauses]
+                assignment, exact = self._solve(constraints)
+                if assignment is None:
+                    if not exact:
+                        self.gaps.add(DiscoveryGap.VALUES)
+                    pruned.append(picked)
+                    continue
+                answer = self._evaluate(assignment)
+                if answer is None:
+                    done = True
+                    break
+                if answer.allowed:
+                    found.append((picked, self._alternative(constraints, assignment)))
+                    if len(found) >= self.limits.alternatives:
+                        self.gaps.add(DiscoveryGap.ALTERNATIVES)
+                        done = True
+                        break
+                else:
+                    self._refuted(answer)
+            if done:
+                break
+        return self._result([alternative for _, alternative in found])
+
+    # ---------------------------------------------------------------- assignments
+
+    def _assign(self, constraints: Sequence[Constraint]) -> tuple[dict[str, Values] | None, bool]:
+        """A value for every constrained key (absent where absence meets its constraints), or None and whether
+        that is exact (the key's candidates are complete)."""
+        by_key: dict[str, list[Constraint]] = {}
+        for clause, want in constraints:
+            by_key.setdefault(clause.key, []).append((clause, want))
+        ctx = self.request.context
+        out: dict[str, Values] = {}
+        for key, wanted in by_key.items():
+            if all(clause.on_missing == want for clause, want in wanted):
+                out[key] = None
+                continue
+            chosen = next(
+                (v for v in self.values[key] if all(clause.run(v, ctx) == want for clause, want in wanted)), None
+            )
+            if chosen is None:
+                return None, self.complete[key]
+            out[key] = chosen
+        return out, True
+
+    def _context(self, assignment: Mapping[str, Values]) -> RequestContext:
+        return self.request.context.with_values(assignment)
+
+    def _solve(self, constraints: list[Constraint]) -> tuple[dict[str, Values] | None, bool]:
+        """An assignment meeting `constraints` under which no Deny that compares the keys applies: each Deny that
+        would apply gets one of its conditions negated, each in turn. None, and whether that is exact, when none."""
+        self.branches += 1
+        if self.branches > self.limits.branches:
+            self.gaps.add(DiscoveryGap.EVALUATIONS)
+            return None, True
+        assignment, exact = self._assign(constraints)
+        if assignment is None:
+            return None, exact
+        ctx = self._context(assignment)
+        applying = next((d for d in self.denies if d.holds(ctx)), None)
+        if applying is None:
+            return assignment, True
+        all_exact = True
+        for clause in applying.clauses:
+            found, exact = self._solve([*constraints, (clause, False)])
+            if found is not None:
+                return found, True
+            all_exact = all_exact and exact
+        return None, all_exact
+
+    # ---------------------------------------------------------------- evaluation
+
+    def _evaluate(self, assignment: Mapping[str, Values]) -> Outcome | None:
+        """The request evaluated with the assignment's given keys, or None past the cap on evaluations."""
+        if self.evaluations >= self.limits.evaluations:
+            self.gaps.add(DiscoveryGap.EVALUATIONS)
+            return None
+        self.evaluations += 1
+        given = {self.names[key]: values for key, values in assignment.items() if values is not None}
+        return self.reevaluate(given)
+
+    def _refuted(self, answer: Outcome) -> None:
+        """A witness that was not allowed: it refutes its set only when it answers the same question."""
+        if answer.decision is Decision.UNDETERMINED:
+            self.gaps.add(DiscoveryGap.UNDETERMINED)
+            return
+        original, request = self.outcome, answer.request
+        same = (
+            answer.hop == original.hop
+            and request is not None
+            and request.action == self.request.action
+            and request.resource == self.request.resource
+            and request.principal.arn == self.request.principal.arn
+            and (answer.policies is original.policies or answer.policies == original.policies)
+        )
+        if not same:
+            self.gaps.add(DiscoveryGap.LATER_HOP)
+            return
+        self.closest = answer
+
+    # ---------------------------------------------------------------- alternatives
+
+    def _alternative(self, constraints: list[Constraint], assignment: dict[str, Values]) -> Alternative:
+        """What an allowed witness relies on, after trying to keep the Allows it did not aim at from applying (so
+        that their conditions are not required); a narrower witness replaces it only if it is allowed too."""
+        chosen = {id(c) for c, _ in constraints}
+        for allow in self.allows:
+            if not allow.holds(self._context(assignment)) or all(id(c) in chosen for c in allow.clauses):
+                continue
+            for clause in allow.clauses:
+                if assignment.get(clause.key) is None:
+                    continue
+                narrower, _ = self._solve([*constraints, (clause, False)])
+                if narrower is None or not _given(narrower) <= _given(assignment):
+                    continue
+                answer = self._evaluate(narrower)
+                if answer is not None and answer.allowed:
+                    constraints = [*constraints, (clause, False)]
+                    assignment = narrower
+                    break
+        return self._requirements(assignment)
+
+    def _requirements(self, assignment: dict[str, Values]) -> Alternative:
+        ctx = self._context(assignment)
+        given = _given(assignment)
+        out: list[Requirement] = []
+        for allow in self.allows:
+            if allow.holds(ctx):
+                ref = allow.statement.ref
+                out += [
+                    Requirement(c.name, c.spec, c.policy_values, ref, True) for c in allow.clauses if c.key in given
+                ]
+        for deny in self.denies:
+            failing = [c for c in deny.clauses if not c.result(ctx.get(c.key), ctx)]
+            if not failing or any(c.key not in given for c in failing):
+                continue  # kept off by a key left absent
+            c = failing[0]
+            out.append(Requirement(c.name, c.spec, c.policy_values, deny.statement.ref, False))
+        out.sort(key=lambda r: (r.key.lower(), r.statement.kind.value, r.statement.policy_id, r.statement.index))
+        witness = {self.names[key]: values for key, values in assignment.items() if values is not None}
+        unset = tuple(sorted(self.names[key] for key in self.names if key not in given))
+        return Alternative(tuple(dict.fromkeys(out)), witness_mapping(witness), unset)
+
+    def _result(self, found: list[Alternative]) -> Discovery:
+        keys = tuple(sorted(self.names.values(), key=str.lower))
+        gaps = tuple(sorted(self.gaps))
+        kept = _minimal(found)
+        if kept:
+            return Discovery(DiscoveryStatus.FOUND, keys, tuple(kept), gaps, evaluations=self.evaluations)
+        if gaps:
+            return Discovery(DiscoveryStatus.UNDECIDED, keys, (), gaps, evaluations=self.evaluations)
+        closest = self.closest or self.outcome
+        relevant = {id(r.statement.ref) for r in self.relevant}
+        analysis = self.outcome.analysis
+        fixed = tuple(d for d in (analysis.denies() if analysis else ()) if id(d) not in relevant)
+        refused = () if fixed else closest.gates
+        return Discovery(DiscoveryStatus.NONE, keys, (), (), refused, fixed, self.evaluations)
+
+
+def _given(assignment: Mapping[str, Values]) -> set[str]:
+    return {key for key, values in assignment.items() if values is not None}
+
+
+def _minimal(found: list[Alternative]) -> list[Alternative]:
+    """The alternatives no other one is implied by (the same keys given, fewer requirements), fewest first."""
+
+    def keys(a: Alternative) -> frozenset[str]:
+        return frozenset(k.lower() for k, _ in a.witness)
+
+    def reqs(a: Alternative) -> frozenset[Requirement]:
+        return frozenset(a.requirements)
+
+    kept: list[Alternative] = []
+    for alternative in sorted(found, key=lambda a: (len(a.requirements), len(a.witness))):
+        if any(keys(k) == keys(alternative) and reqs(k) <= reqs(alternative) for k in kept):
+            continue
+        kept.append(alternative)
+    return kept
