@@ -272,8 +272,11 @@ class Scenario:
         transitive_tag_keys: Sequence[str] = (),
         source_identity: str | None = None,
         where: Location | None = None,
+        discover: bool = False,
     ) -> Outcome:
-        """Would AWS allow `principal` (after walking the `assume` chain) to do `action` on `resource`?"""
+        """Would AWS allow `principal` (after walking the `assume` chain) to do `action` on `resource`? With
+        `discover`, an outcome that is not allowed carries `discovery`: the conditions on its missing context keys
+        under which it would be (docs/api.md, "Discovery")."""
         spec = RequestSpec(
             principal=principal,
             action=action,
@@ -291,6 +294,7 @@ class Scenario:
             transitive_tag_keys=tuple(transitive_tag_keys),
             source_identity=source_identity,
             where=where,
+            discover=discover,
         )
         return self.evaluate_spec(spec)
 
@@ -325,6 +329,12 @@ class Scenario:
 
     def evaluate_spec(self, spec: RequestSpec) -> Outcome:
         """The outcome of one request given as a value: `evaluate`'s keywords, a test, `explain`'s flags."""
+        if spec.discover:  # off the hot path: the search asks this method again, with the missing keys given
+            from policysim.engine.discovery import discover
+
+            plain = replace(spec, discover=False)
+            outcome = self.evaluate_spec(plain)
+            return replace(outcome, discovery=discover(outcome, lambda keys: self.evaluate_spec(plain.with_keys(keys))))
         where = spec.where
         if self._aliases:
             assume = tuple(map(self.alias, spec.assume))
