@@ -234,6 +234,7 @@ def build_app() -> typer.Typer:
     from policysim.commands import diff as diff_command
     from policysim.commands import explain as explain_command
     from policysim.commands import import_model as import_command
+    from policysim.commands import queries as query_commands
     from policysim.commands import simulate as simulate_commands
     from policysim.commands import sts as sts_commands
     from policysim.commands import validate as validate_command
@@ -292,6 +293,7 @@ def build_app() -> typer.Typer:
     simulate_commands.register(app)
     validate_command.register(app)
     import_command.register(app)
+    query_commands.register(app)
     return app
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -13,12 +12,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from policysim.commands.common import EXIT_FAILED, EXIT_OK, fail, library_option, output_targets
+from policysim.commands.common import EXIT_FAILED, EXIT_OK, fail, library_option, output_targets, progress_bar
 from policysim.enums import FailOn
 
 if TYPE_CHECKING:
     from policysim.catalogue import ActionCatalogue
-    from policysim.diff.compare import Change, Exploration, Progress
+    from policysim.diff.compare import Change, Exploration
     from policysim.diff.gate import DiffResult, Gate
     from policysim.diff.sources import FilePair, RevisionTrees
     from policysim.managed import ManagedPolicyLibrary
@@ -163,7 +162,7 @@ def _explore_all(inputs: _Inputs, actions: ActionCatalogue | None, gate: Gate) -
 
     base_library, new_library = inputs.libraries
     explorations: list[Exploration] = []
-    with _progress_bar() as progress:
+    with progress_bar("exploring requests") as progress:
         for pair in inputs.pairs:
             base, new = load(pair.base, pair.label_base, base_library), load(pair.new, pair.label_new, new_library)
             # the file rows are reported against, as gate.exploration_file names it: the new one, else the base one
@@ -174,21 +173,3 @@ def _explore_all(inputs: _Inputs, actions: ActionCatalogue | None, gate: Gate) -
 
             explorations.append(explore_into(base, new, actions, found, progress))
     return explorations
-
-
-@contextmanager
-def _progress_bar() -> Iterator[Progress | None]:
-    """A progress bar on a terminal (standard error), nothing otherwise."""
-    if not sys.stderr.isatty() or os.environ.get("CI"):
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import Progress as Bar
-
-    with Bar(console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("exploring requests", total=None)
-
-        def update(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        yield update

@@ -59,7 +59,7 @@ def _test(result: TestResult) -> dict[str, Any]:
         "passed": result.passed,
         "reasons": [str(reason) for reason in outcome.reasons],
         "gates": [gate.value for gate in outcome.gates],
-        "statements": [_statement(ref) for ref in deciding_statements(outcome)],
+        "statements": [statement_document(ref) for ref in deciding_statements(outcome)],
         "missing_context_keys": list(outcome.missing_keys),
         "hop": outcome.hop,
         "location": _location(result.location),
@@ -84,14 +84,14 @@ def _test(result: TestResult) -> dict[str, Any]:
 
 def _key_note(note: KeyNote) -> dict[str, Any]:
     return {
-        "statement": _statement(note.statement),
+        "statement": statement_document(note.statement),
         "key": note.key,
         "never_applies": note.never_applies,
         "message": str(note),
     }
 
 
-def _statement(ref: StatementRef) -> dict[str, Any]:
+def statement_document(ref: StatementRef) -> dict[str, Any]:
     loc = ref.location or Location()
     return {
         "policy_id": ref.policy_id,

@@ -39,6 +39,7 @@ from policysim.world.resolve import Target, find_role, request_target, resolve_a
 from policysim.world.world import RoleInfo, World
 
 if TYPE_CHECKING:
+    from policysim.queries.what_can import WhatCan
     from policysim.queries.who_can import WhoCan
 
 UNMODELLED_ASSUME_ACTIONS = frozenset({"sts:assumerolewithwebidentity", "sts:assumerolewithsaml"})
@@ -309,12 +310,21 @@ class Scenario:
 
         return evaluate_many(self, requests, workers, cluster)
 
-    def who_can(self, action: str, resource: str, *, workers: int | None = None) -> WhoCan:
+    def who_can(self, action: str, resource: str, *, workers: int | None = None, max_hops: int = 5) -> WhoCan:
         """Every caller of the model allowed to do `action` on `resource` (either may be a pattern), as itself or
         through the roles it can assume, each with its path and deciding statements (docs/queries.md)."""
         from policysim.queries.who_can import who_can
 
-        return who_can(self, action, resource, workers=workers)
+        return who_can(self, action, resource, workers=workers, max_hops=max_hops)
+
+    def what_can(
+        self, principal: str, *, service: str | None = None, include_chains: bool = False, max_hops: int = 5
+    ) -> WhatCan:
+        """Every action `principal` may do on the model's resources, with the granting statements; with
+        `include_chains`, also as each role session it reaches (docs/queries.md)."""
+        from policysim.queries.what_can import what_can
+
+        return what_can(self, principal, service=service, include_chains=include_chains, max_hops=max_hops)
 
     def check_request(self, action: str, resource: str, resource_account: str | None, where: Location | None) -> None:
         """`check_request` with this scenario's `newer_actions`; a pair of action and resource that passed once

@@ -1,0 +1,145 @@
+"""What a principal can do: the actions (expanded with the catalogue) it is allowed on the resources of the model.
+
+The actions and resources are the request space's (space/actions.py, space/resources.py): every action a policy or
+test names and every catalogue action a policy's wildcard matches, in classes the engine cannot tell apart (one
+member of a class is evaluated on a resource, and the answer holds for every member that acts on that resource's
+type); every resource the model declares or names, each Resource pattern filled in, and an example of each action's
+simplest type in the caller's account. With `include_chains`, the same is asked as every role session the principal
+reaches (queries/chains.py). Every request is put to the one evaluator (`Model.answer`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from policysim.catalogue import ActionCatalogue, ArnFormat, builtin_catalogue
+from policysim.catalogue.services import builtin_services
+from policysim.engine.outcome import Outcome
+from policysim.enums import Decision
+from policysim.errors import RequestError
+from policysim.space.actions import ActionClass, action_classes
+from policysim.space.harvest import harvest
+from policysim.space.resources import DEFAULT_ACCOUNT, ResourcePool
+from policysim.world.resolve import resolve_actor
+
+from .chains import MAX_HOPS, Hop, Path, paths
+from .model import Model
+
+NO_CONTEXT: dict[str, tuple[str, ...] | None] = {}
+Progress = Callable[[int, int], None]  # (action classes done, in all)
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One action the principal (at the end of `hops`) may do on one resource, and the outcome that says so."""
+
+    hops: tuple[Hop, ...]
+    service: str
+    access_level: str  # the catalogue's (`Read`, `Write`, `List`, `Tagging`, `Permissions management`), or `Unknown`
+    action: str
+    resource: str
+    outcome: Outcome  # slim
+
+    @property
+    def decision(self) -> Decision:
+        """`allowed`, or `undetermined` when the outcome or a hop is."""
+        if self.outcome.decision is Decision.ALLOWED and not all(h.certain for h in self.hops):
+            return Decision.UNDETERMINED
+        return self.outcome.decision
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """The roles assumed on the way, in order."""
+        return tuple(hop.role for hop in self.hops)
+
+
+@dataclass(frozen=True)
+class WhatCan:
+    """The answer to "what can `principal` do?"."""
+
+    principal: str  # as resolved: its ARN (`anonymous`, or the service name)
+    service: str | None
+    sessions: tuple[tuple[str, ...], ...]  # the paths asked: () as itself, then the roles of each chain
+    allowed: tuple[Grant, ...]
+    undetermined: tuple[Grant, ...]
+    requests: int
+
+
+def what_can(
+    model: Model,
+    principal: str,
+    *,
+    service: str | None = None,
+    include_chains: bool = False,
+    max_hops: int = MAX_HOPS,
+    progress: Progress | None = None,
+    catalogue: ActionCatalogue | None = None,
+) -> WhatCan:
+    """Every action `principal` (a reference as in a test) may do on the request space's resources."""
+    actor = resolve_actor(model.world, principal, None)
+    found = harvest(model.world, model.tests)
+    catalogue = catalogue or builtin_catalogue()
+    classes = action_classes(found, catalogue)
+    if service is not None:
+        wanted = service.lower()
+        if wanted not in catalogue.by_service and not any(c.name.split(":")[0].lower() == wanted for c in classes):
+            raise RequestError(f"unknown service `{service}`", None, "give a service prefix such as `s3` or `iam`")
+        classes = [c for c in classes if c.name.split(":", 1)[0].lower() == wanted]
+    pool = ResourcePool(found)
+    walks: list[Path] = list(paths(model, actor, max_hops)) if include_chains else [Path((), actor)]
+    allowed: list[Grant] = []
+    undetermined: list[Grant] = []
+    requests = 0
+    for done, action in enumerate(classes, 1):
+        for path in walks:
+            at = path.actor.principal
+            for resource in pool.for_key(action, at.partition or "aws", at.account or DEFAULT_ACCOUNT):
+                outcome = model.answer(path.actor, action.name, resource, NO_CONTEXT)
+                requests += 1
+                if outcome.decision not in (Decision.ALLOWED, Decision.UNDETERMINED):
+                    continue
+                for grant in _grants(path, action, resource, outcome.slim(), catalogue):
+                    (allowed if grant.decision is Decision.ALLOWED else undetermined).append(grant)
+        if progress is not None:
+            progress(done, len(classes))
+    order = _order
+    return WhatCan(
+        str(actor.principal),
+        service,
+        tuple(w.roles for w in walks),
+        tuple(sorted(allowed, key=order)),
+        tuple(sorted(undetermined, key=order)),
+        requests,
+    )
+
+
+def _grants(
+    path: Path, action: ActionClass, resource: str, outcome: Outcome, catalogue: ActionCatalogue
+) -> list[Grant]:
+    """The members of the class that act on `resource` (the others' requests would not exist), as grants."""
+    out = []
+    for member in action.members:
+        entry = catalogue.get(member)
+        if entry is not None and not _takes(entry.resources, resource):
+            continue
+        service = member.split(":", 1)[0].lower()
+        out.append(Grant(path.hops, service, access_level(member), member, resource, outcome))
+    return out
+
+
+def _takes(formats: tuple[ArnFormat, ...], resource: str) -> bool:
+    """Does an action with these resource formats act on `resource` (`*` for an action that takes none)?"""
+    if not formats:
+        return resource == "*"
+    return resource != "*" and any(f.matches(resource) for f in formats)
+
+
+def access_level(action: str) -> str:
+    """The catalogue's access level of an action, or `Unknown` for one it does not list."""
+    found = builtin_services().action(action)
+    return found.access_level if found is not None else "Unknown"
+
+
+def _order(grant: Grant) -> tuple[object, ...]:
+    return (len(grant.hops), grant.roles, grant.service, grant.access_level, grant.action.lower(), grant.resource)
