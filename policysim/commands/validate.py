@@ -15,7 +15,7 @@ import typer
 
 from policysim.commands.common import EXIT_FAILED, EXIT_INPUT, EXIT_OK, fail, write_output
 
-KINDS = ("identity", "resource", "trust", "boundary", "scp", "rcp", "session")
+KINDS = ("identity", "resource", "trust", "boundary", "scp", "rcp", "session", "vpc-endpoint")
 FORMATS = ("text", "json", "sarif", "github")
 FAIL_ON = ("error", "security", "warning", "suggestion")
 

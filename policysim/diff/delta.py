@@ -117,6 +117,9 @@ class Differ:
         # a public grant makes an allowed request of an imported model `undetermined` whatever action the grant
         # names (services/s3.public_access_unknown reads the resource policy whole): any difference reaches it all
         self.whole_resource_policies = left.imported or right.imported
+        # a request's VPC endpoint comes from its context, not from its caller or target: a differing endpoint
+        # (its policy, VPC or service) reaches every caller
+        self.endpoints_differ = _endpoints_differ(left, right)
         self._keys: dict[int, dict[StatementKey, CompiledStatement | None]] = {}
         # by the two accounts' ids, with the accounts kept so that an id is never another object's
         self._accounts: dict[tuple[int, int, str], tuple[AccountInfo, AccountInfo, Reach]] = {}
@@ -201,6 +204,8 @@ class Differ:
         """What differs between a caller's two actors (a caller on one side only: `grants`)."""
         if left is None or right is None:
             return NOWHERE if left is None and right is None else WHOLE
+        if self.endpoints_differ:
+            return WHOLE
         if not same_fields(left, right, {"identity", "boundary", "session", "account"}):
             return WHOLE  # the principal (tags, ids), MFA, source identity, ...
         return (
@@ -214,7 +219,7 @@ class Differ:
         """A caller that only one model has. Only an allowed (or undetermined) answer of that model is a change,
         and that needs an Allow statement to apply: one of its identity policies' (this reach), or one of the
         target's resource policy (`allows`). Boundaries, SCPs and RCPs only take access away."""
-        if actor.root or actor.session is not None:
+        if actor.root or actor.session is not None or self.endpoints_differ:
             return WHOLE
         statements: list[CompiledStatement] = []
         for policy in actor.identity:
@@ -280,6 +285,22 @@ class Differ:
             return NOWHERE if mine is None and theirs is None else WHOLE
         # their policies are read as the target's (above); a role's own permissions are its sessions' (a caller)
         return NOWHERE if same_fields(mine, theirs, {"policy", "trust", "identity", "boundary"}) else WHOLE
+
+
+def _endpoints_differ(left: World, right: World) -> bool:
+    """Do the two models declare different VPC endpoints, or an endpoint with a different policy, VPC or service?"""
+    if left.vpc_endpoints.keys() != right.vpc_endpoints.keys():
+        return True
+    for endpoint_id, mine in left.vpc_endpoints.items():
+        theirs = right.vpc_endpoints[endpoint_id]
+        if (mine.vpc, mine.service) != (theirs.vpc, theirs.service):
+            return True
+        if mine.policy.unknown is not None or theirs.policy.unknown is not None:
+            return True
+        keys = [{statement_key(s) for s in side.policy.statements} for side in (mine, theirs)]
+        if keys[0] != keys[1]:
+            return True
+    return False
 
 
 def statement_key(statement: CompiledStatement) -> StatementKey:

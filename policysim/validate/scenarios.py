@@ -121,6 +121,9 @@ class _Walk:
         for index, resource in enumerate(account.resources):
             if resource.policy is not None:
                 self.add((*base, "resources", index, "policy"), PolicyKind.RESOURCE, Attachment.OWN)
+        for name, endpoint in account.vpc_endpoints.items():
+            if endpoint.policy is not None:
+                self.add((*base, "vpc_endpoints", name, "policy"), PolicyKind.VPC_ENDPOINT, Attachment.OWN)
 
     def _inline(self, where: tuple[PathPart, ...], entity: str, policies: dict[str, object]) -> None:
         documents = []

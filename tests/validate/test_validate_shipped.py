@@ -17,7 +17,7 @@ def test_every_shipped_scenario_validates(capsys: pytest.CaptureFixture[str]) ->
     document = json.loads(out)
     assert code in (0, 1), err
     assert document["summary"]["invalid_inputs"] == 0
-    assert document["summary"]["files"] == 8
+    assert document["summary"]["files"] == 9
     assert [f for f in document["findings"] if f["severity"] == "ERROR"] == []
     assert sorted((f["file"], f["code"]) for f in document["findings"]) == [
         # AWS's ABAC tutorial writes `StringLike` on the multivalued aws:TagKeys without a set qualifier; Access
