@@ -73,9 +73,9 @@ def _scalars(clause: Clause, literals: int) -> list[str]:
     out: list[str] = []
     for text in clause.policy_values:
         if family in (Family.STRING, Family.ARN, Family.BINARY):
-            out.append(text)
-            if comparison is Comparison.LIKE and _wild(text):
+            if comparison is Comparison.LIKE and _wild(text):  # filled in first: `home/` before `home/*`
                 out += [_filled(text, k) for k in range(literals + 2)]
+            out.append(text)
             if comparison is Comparison.EQUALS_IGNORE_CASE:
                 out += [text.upper(), text.lower(), text.swapcase()]
         elif family is Family.BOOL:
