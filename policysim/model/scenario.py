@@ -379,7 +379,7 @@ class Test(_Strict):
         default=None,
         description=(
             "A gate that must be among the deciding gates: `identity`, `resource`, `trust`, `boundary`, "
-            "`session`, `scp`, `rcp`, `service` or `root`."
+            "`session`, `scp`, `rcp`, `vpc-endpoint`, `service` or `root`."
         ),
     )
     expect_statement: Annotated[str, Field(min_length=1)] | None = Field(
