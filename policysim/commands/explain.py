@@ -11,6 +11,7 @@ import typer
 from policysim.commands.common import fail, library_option, parse_context
 
 if TYPE_CHECKING:
+    from policysim.engine.discovered import Discovery
     from policysim.engine.outcome import Outcome
     from policysim.engine.trace import PolicyTrace, StatementTrace
 
@@ -51,6 +52,39 @@ def render_text(outcome: Outcome, traces: list[PolicyTrace]) -> str:
         for st in policy_trace.statements:
             lines += statement_lines(st)
     return "\n".join(lines)
+
+
+def discovery_json(discovery: Discovery) -> dict[str, Any]:
+    """`--discover`'s result as data: the status, the keys, each alternative (requirements, the verified context, the
+    keys left absent) and, when there is none, why."""
+    return {
+        "status": discovery.status.value,
+        "keys": list(discovery.keys),
+        "exhaustive": discovery.exhaustive,
+        "gaps": [gap.value for gap in discovery.gaps],
+        "evaluations": discovery.evaluations,
+        "alternatives": [
+            {
+                "requirements": [
+                    {
+                        "key": r.key,
+                        "operator": r.operator.name,
+                        "values": list(r.values),
+                        "holds": r.holds,
+                        "statement": str(r.statement),
+                        "text": str(r),
+                    }
+                    for r in alternative.requirements
+                ],
+                "context": alternative.context,
+                "unset": list(alternative.unset),
+            }
+            for alternative in discovery.alternatives
+        ],
+        "refused_by": [gate.value for gate in discovery.refused_by],
+        "denies": [str(ref) for ref in discovery.denies],
+        "text": discovery.lines(),
+    }
 
 
 def render_json(outcome: Outcome, traces: list[PolicyTrace]) -> str:
@@ -95,6 +129,8 @@ def render_json(outcome: Outcome, traces: list[PolicyTrace]) -> str:
             for t in traces
         ],
     }
+    if outcome.discovery is not None:
+        document["discovery"] = discovery_json(outcome.discovery)
     return json.dumps(document, indent=2)
 
 
@@ -132,6 +168,9 @@ def register(app: typer.Typer) -> None:
         resource_account: Annotated[str | None, typer.Option(help="owner of an undeclared resource")] = None,
         format: Annotated[str, typer.Option("--format", help="text or json")] = "text",
         managed_policies: Annotated[Path | None, typer.Option()] = None,
+        discover: Annotated[
+            bool, typer.Option("--discover", help="also the conditions on missing context keys that would allow it")
+        ] = False,
     ) -> None:
         """Explain one request: every policy considered, every statement matched, the decision."""
         from policysim.engine.trace import trace
@@ -158,6 +197,7 @@ def register(app: typer.Typer) -> None:
             session_tags=_tags(session_tag),
             transitive_tag_keys=tuple(transitive_tag_key or ()),
             source_identity=source_identity,
+            discover=discover,
         )
         outcome = model.evaluate_spec(request)
         traces = trace(outcome.request, outcome.policies) if outcome.request and outcome.policies else []

@@ -37,6 +37,7 @@ class DiscoveryGap(StrEnum):
     VARIABLES = "variables"  # a policy variable in a statement of the action: keys may change what it reads
     UNDETERMINED = "undetermined"  # a witness was evaluated `undetermined` (an unknown policy document)
     LATER_HOP = "later-hop"  # a witness moved a role chain past the refusing hop, to policies not searched
+    REFUSED = "refused"  # a candidate context was refused as input (an endpoint the model does not declare, ...)
 
 
 GAP_WORDS: dict[DiscoveryGap, str] = {
@@ -47,6 +48,7 @@ GAP_WORDS: dict[DiscoveryGap, str] = {
     DiscoveryGap.VARIABLES: "a statement of the action reads a policy variable",
     DiscoveryGap.UNDETERMINED: "a candidate context was `undetermined` (an unknown policy document)",
     DiscoveryGap.LATER_HOP: "a candidate context passed the refusing role-chain hop and met other policies",
+    DiscoveryGap.REFUSED: "a candidate context was refused as input",
 }
 
 

@@ -46,6 +46,7 @@ from policysim.engine.policies import PolicySet
 from policysim.engine.scan import scan
 from policysim.engine.witness import candidates
 from policysim.enums import Decision, Effect
+from policysim.errors import PolicysimError
 from policysim.request import Request
 
 #: given values of missing keys (names as the policies write them) -> the outcome of the request with them
@@ -65,6 +66,7 @@ class DiscoveryLimits:
 
 
 DEFAULT_LIMITS = DiscoveryLimits()
+_REFUSED = Outcome(Decision.IMPLICIT_DENY, (), ())  # what stands for a context `reevaluate` refused as input
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,10 +269,16 @@ class _Search:
             return None
         self.evaluations += 1
         given = {self.names[key]: values for key, values in assignment.items() if values is not None}
-        return self.reevaluate(given)
+        try:
+            return self.reevaluate(given)
+        except PolicysimError:  # e.g. an `aws:SourceVpce` naming no endpoint of the model: that context is no answer
+            self.gaps.add(DiscoveryGap.REFUSED)
+            return _REFUSED
 
     def _refuted(self, answer: Outcome) -> None:
         """A witness that was not allowed: it refutes its set only when it answers the same question."""
+        if answer is _REFUSED:
+            return
         if answer.decision is Decision.UNDETERMINED:
             self.gaps.add(DiscoveryGap.UNDETERMINED)
             return

@@ -23,6 +23,7 @@ from policysim.managed import ManagedPolicyLibrary
 from policysim.model.validation import Locator, validate
 from policysim.request import ANONYMOUS, Principal, PrincipalKind
 from policysim.services.sts import TRUST_ACTIONS
+from policysim.twins.discovered import with_discovery
 from policysim.twins.input_model import CustomPolicyInput, PrincipalPolicyInput, context_values
 from policysim.twins.output import Evaluation, Renderer, StatementSpan, page, statement_positions
 from policysim.world.actor import Actor
@@ -252,6 +253,7 @@ def simulate_document(doc: Document, clock: Clock = utc_now) -> dict[str, Any]:
         for resource, target in zip(resources, targets, strict=True):
             governed = with_resource_policy(target, action, inputs.resource_policy)
             outcome = evaluator.evaluate(actor, action, governed, extra, vpce_at)
+            outcome = with_discovery(wire.SimulationMode, outcome, evaluator, (actor, action, governed), extra, vpce_at)
             assert outcome.policies is not None  # the evaluator records what it evaluated
             results.append(renderer.result(Evaluation(action, resource, outcome, outcome.policies)))
     return page(results, wire.MaxItems, wire.Marker, doc.locate(("Marker",)))

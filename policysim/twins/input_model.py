@@ -131,6 +131,8 @@ class _Common(_Strict):
     ResourceHandlingOption: Annotated[str, _length(limits.RESOURCE_HANDLING_OPTION)] | None = None
     MaxItems: int | None = Field(default=None, ge=1, le=1000)
     Marker: Annotated[str, _length(limits.MARKER)] | None = None
+    # extension: `Discovery` adds to each result not allowed the conditions on missing keys that would allow it
+    SimulationMode: Literal["Standard", "Discovery"] = "Standard"
     VpcEndpointPolicyInputList: Policies | None = None  # extension: the policy of the endpoint `aws:SourceVpce` names
 
 

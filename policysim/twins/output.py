@@ -21,6 +21,7 @@ from policysim.errors import Location, RequestError
 from policysim.identifiers import is_ascii_digits
 from policysim.load import Document
 from policysim.request import Principal
+from policysim.twins.discovered import discovery_fields
 
 Position = tuple[int, int]
 StatementSpan = tuple[Position, Position]
@@ -121,6 +122,8 @@ class Renderer:
             "MatchedStatements": matched,
             "MissingContextValues": missing,
         }
+        if outcome.discovery is not None:  # policysim extension: `"SimulationMode": "Discovery"` (twins/discovered.py)
+            out.update(discovery_fields(outcome.discovery, self.source))
         if outcome.unknowns:  # policysim extension: the decision is `undetermined`, and these decide it
             out["Unknowns"] = [{"Reason": u.reason, "Source": u.source} for u in outcome.unknowns]
         if ev.policies.resource is None and ev.policies.absent_resource_policy:
@@ -156,6 +159,12 @@ class Renderer:
         refs = [r for r in dict.fromkeys(outcome.matched) if r.effect is effect and r.kind in SOURCE_TYPES]
         refs.sort(key=lambda r: _ORDER.index(r.kind))
         return [self.statement(r) for r in refs]
+
+    def source(self, ref: StatementRef) -> dict[str, Any]:
+        """A statement named as `statement` does; an SCP's or RCP's, which AWS's types do not cover, by its kind."""
+        if ref.kind in SOURCE_TYPES:
+            return self.statement(ref)
+        return {"SourcePolicyId": self.source_id(ref.policy_id), "SourcePolicyType": ref.kind.value}
 
     def statement(self, ref: StatementRef) -> dict[str, Any]:
         """One `Statement` of `MatchedStatements`."""

@@ -26,6 +26,7 @@ from policysim.twins.custom import (
     with_endpoint_policy,
     with_resource_policy,
 )
+from policysim.twins.discovered import with_discovery
 from policysim.twins.input_model import PrincipalPolicyInput, context_values
 from policysim.twins.output import Evaluation, Renderer, StatementSpan, page, statement_positions
 from policysim.world.actor import Actor
@@ -112,6 +113,7 @@ def simulate_principal_document(scenario: Scenario, doc: Document) -> dict[str, 
             if given_policy is not None or is_role_arn(resource):
                 target = with_resource_policy(target, action, given_policy)
             outcome = evaluator.evaluate(actor, action, target, extra, vpce_at)
+            outcome = with_discovery(wire.SimulationMode, outcome, evaluator, (actor, action, target), extra, vpce_at)
             assert outcome.policies is not None  # the evaluator records what it evaluated
             evaluations.append(Evaluation(action, resource, outcome, outcome.policies))
     compiled = [*actor.identity, *([actor.boundary] if actor.boundary else [])]
