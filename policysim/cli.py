@@ -233,6 +233,7 @@ def build_app() -> typer.Typer:
 
     from policysim.commands import diff as diff_command
     from policysim.commands import explain as explain_command
+    from policysim.commands import graph as graph_command
     from policysim.commands import import_model as import_command
     from policysim.commands import queries as query_commands
     from policysim.commands import simulate as simulate_commands
@@ -289,6 +290,7 @@ def build_app() -> typer.Typer:
 
     explain_command.register(app)
     diff_command.register(app)
+    graph_command.register(app)
     sts_commands.register(app)
     simulate_commands.register(app)
     validate_command.register(app)

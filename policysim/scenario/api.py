@@ -39,6 +39,8 @@ from policysim.world.resolve import Target, find_role, request_target, resolve_a
 from policysim.world.world import RoleInfo, World
 
 if TYPE_CHECKING:
+    from policysim.queries.graph import Graph
+    from policysim.queries.graph import Progress as GraphProgress
     from policysim.queries.what_can import WhatCan
     from policysim.queries.who_can import WhoCan
 
@@ -316,6 +318,16 @@ class Scenario:
         from policysim.queries.who_can import who_can
 
         return who_can(self, action, resource, workers=workers, max_hops=max_hops)
+
+    def graph(
+        self, *, to: str | None = None, workers: int | None = None, progress: GraphProgress | None = None
+    ) -> Graph:
+        """Who can become whom: every caller's AssumeRole and privilege-escalation edges, each request put to the one
+        evaluator; with `to` (`admin`, or a user or role by name, ARN or source address), each caller's shortest
+        route into it (docs/queries.md "graph")."""
+        from policysim.queries.graph import graph
+
+        return graph(self, to=self.alias(to) if to is not None else None, workers=workers, progress=progress)
 
     def what_can(
         self, principal: str, *, service: str | None = None, include_chains: bool = False, max_hops: int = 5
