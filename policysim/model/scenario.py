@@ -289,6 +289,19 @@ class Organization(_Strict):
 Expectation = Literal["allowed", "denied", "explicitDeny", "implicitDeny", "undetermined"]
 
 
+class ResourcePattern(_Strict):
+    """A test's resource given as a pattern: is some matching resource allowed? (docs/queries.md)"""
+
+    pattern: str = Field(
+        min_length=1,
+        max_length=2048,
+        description=(
+            "A resource ARN pattern (`arn:aws:s3:::logs-*/*`) or `*`: `expect: allowed` means some matching "
+            "resource is allowed, `denied` that every example tried is denied."
+        ),
+    )
+
+
 class Test(_Strict):
     """One expectation: a request and the decision it should get."""
 
@@ -356,8 +369,11 @@ class Test(_Strict):
             "`service:Action` (no wildcards, at most 128 characters), or a list: one result per action x resource."
         ),
     )
-    resource: str | Names = Field(
-        description="A resource ARN or `*` (at most 2,048 characters), or a list: one result per action x resource.",
+    resource: str | Names | ResourcePattern = Field(
+        description=(
+            "A resource ARN or `*` (at most 2,048 characters), or a list: one result per action x resource; or "
+            "`{pattern: ARN-PATTERN}`: is some matching resource allowed (one result per action)."
+        ),
     )
     resource_account: str | None = Field(
         default=None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from policysim.compiled import StatementRef
 from policysim.engine import words
@@ -13,6 +14,9 @@ from policysim.report.model import RunSummary, ScenarioRun
 from policysim.reporting import fingerprint as fingerprint  # re-exported: the reporters' one copy
 from policysim.reporting import visible as visible
 from policysim.scenario.results import TestResult
+
+if TYPE_CHECKING:
+    from policysim.queries.patterns import Example, Examples, PatternAnswer
 
 
 def summarize(runs: Sequence[ScenarioRun]) -> RunSummary:
@@ -73,6 +77,8 @@ def explanation_lines(result: TestResult) -> list[str]:
     if o.request is not None and o.hop is None and str(o.request.principal) != caller:
         caller += f" as {o.request.principal}"  # a role chain: the last session made the request
     out = [f"request: {caller} -> {result.action} on {result.resource}"]
+    if result.pattern is not None:  # per type and statement pattern, then the deciding example's reasons
+        out += [*result.pattern.lines(), f"deciding example: {_deciding_example(result)}"]
     if o.hop is not None:
         out.append(f"refused at role-chain hop {o.hop + 1}")
     gates = ", ".join(g.value for g in o.gates) or "-"
@@ -89,6 +95,18 @@ def explanation_lines(result: TestResult) -> list[str]:
         out.append(f"note: {words.text(diagnostic.code, diagnostic.facts)}" + (f" ({at})" if at else ""))
     out.extend(f"note: {note}" for note in result.key_notes)
     return out
+
+
+def _deciding_example(result: TestResult) -> str:
+    answer = result.pattern
+    assert answer is not None
+    example = answer.proof or next(e for e in answer.examples if e.outcome is result.outcome)
+    return f"`{example.resource}` ({example.type})"
+
+
+def pattern_line(result: TestResult) -> str | None:
+    """For a test of `resource: {pattern: ...}`: what its decision means, and the example that shows it."""
+    return result.pattern.verdict() if result.pattern is not None else None
 
 
 def left_out_lines(result: TestResult) -> list[str]:
@@ -132,3 +150,61 @@ def deciding_absent_keys(outcome: Outcome) -> list[str]:
                 keys = [c.key for c in failing] if st.ref.effect is wanted and only_absent else []
             found += [k for k in keys if k not in found]
     return found
+
+
+def pattern_document(answer: PatternAnswer) -> dict[str, Any]:
+    """A pattern answer as data: the verdict and its example, then per type and statement pattern the examples."""
+    proof = answer.proof
+    return {
+        "pattern": answer.pattern,
+        "decision": answer.decision.value,
+        "meaning": answer.verdict(),
+        "example": proof.resource if proof is not None else None,
+        "tried": len(answer.examples),
+        "truncated": answer.truncated,
+        "types": [
+            {
+                "type": t.type,
+                "format": t.format,
+                "decision": t.decision.value if t.decision is not None else None,
+                **_examples(t),
+                "statement_patterns": [
+                    {
+                        "element": sp.element,
+                        "pattern": sp.text,
+                        "statements": [statement_document(ref) for ref in sp.statements],
+                        "decision": sp.decision.value if sp.decision is not None else None,
+                        **_examples(sp),
+                    }
+                    for sp in t.patterns
+                ],
+            }
+            for t in answer.types
+        ],
+    }
+
+
+def _examples(found: Examples) -> dict[str, Any]:
+    def one(example: Example) -> dict[str, Any]:
+        refs = [f"{ref.policy_id}#{ref.label}" for ref in example.statements]
+        return {"resource": example.resource, "decision": example.decision.value, "statements": refs}
+
+    return {
+        "allowed": [one(e) for e in found.allowed],
+        "denied": [one(e) for e in found.denied],
+        "undetermined": [one(e) for e in found.undetermined],
+    }
+
+
+def statement_document(ref: StatementRef) -> dict[str, Any]:
+    loc = ref.location or Location()
+    return {
+        "policy_id": ref.policy_id,
+        "kind": ref.kind.value,
+        "sid": ref.sid,
+        "index": ref.index,
+        "effect": ref.effect.value,
+        "file": loc.file,
+        "line": loc.line,
+        "column": loc.column,
+    }

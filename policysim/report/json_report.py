@@ -6,9 +6,9 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from policysim.compiled import StatementRef
 from policysim.errors import Location, PolicysimError
-from policysim.report.common import deciding_statements, summarize
+from policysim.report.common import deciding_statements, pattern_document, summarize
+from policysim.report.common import statement_document as statement_document  # re-exported: report/queries.py
 from policysim.report.model import ScenarioRun
 from policysim.scenario.results import TestResult
 from policysim.world.key_notes import KeyNote
@@ -77,6 +77,8 @@ def _test(result: TestResult) -> dict[str, Any]:
         doc["unknowns"] = [{"reason": u.reason, "source": u.source} for u in outcome.unknowns]
     if result.key_notes:  # conditions on keys the request can never carry
         doc["key_notes"] = [_key_note(note) for note in result.key_notes]
+    if result.pattern is not None:  # `resource: {pattern: ...}`: per type and statement pattern, with examples
+        doc["pattern"] = pattern_document(result.pattern)
     if result.left_out:  # pairs of the test's lists that were not evaluated (on its first result)
         doc["left_out"] = [{"action": i.action, "resource": i.resource, "reason": i.reason} for i in result.left_out]
     return doc
@@ -88,20 +90,6 @@ def _key_note(note: KeyNote) -> dict[str, Any]:
         "key": note.key,
         "never_applies": note.never_applies,
         "message": str(note),
-    }
-
-
-def statement_document(ref: StatementRef) -> dict[str, Any]:
-    loc = ref.location or Location()
-    return {
-        "policy_id": ref.policy_id,
-        "kind": ref.kind.value,
-        "sid": ref.sid,
-        "index": ref.index,
-        "effect": ref.effect.value,
-        "file": loc.file,
-        "line": loc.line,
-        "column": loc.column,
     }
 
 

@@ -16,6 +16,7 @@ from policysim.report.common import (
     expectation_line,
     explanation_lines,
     fingerprint,
+    pattern_document,
     source_file,
 )
 from policysim.report.model import ScenarioRun
@@ -83,6 +84,8 @@ def _failure_result(result: TestResult, run_file: str) -> dict[str, Any]:
             "decision": result.decision.value,
         },
     }
+    if result.pattern is not None:  # `resource: {pattern: ...}`: the breakdown is in the message; its data here
+        out["properties"]["pattern"] = pattern_document(result.pattern)
     related: list[dict[str, Any]] = []
     for ref in deciding_statements(result.outcome):
         physical = _physical(ref.location)

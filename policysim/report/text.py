@@ -10,6 +10,7 @@ from policysim.report.common import (
     expectation_line,
     explanation_lines,
     left_out_lines,
+    pattern_line,
     skip_line,
     summarize,
     summary_line,
@@ -99,6 +100,9 @@ def _result_lines(result: TestResult, verbose: bool) -> list[Line]:
     if absent is not None and not verbose:
         lines.append(Line(INDENT + visible(absent), style="yellow"))
     lines.extend(Line(INDENT + visible(text), style="yellow") for text in left_out_lines(result))
+    verdict = pattern_line(result)
+    if verdict is not None and result.passed and not verbose:  # else the explanation's own first lines say it
+        lines.append(Line(INDENT + visible(verdict)))
     if not result.passed or verbose:
         lines.extend(Line(INDENT + visible(text), style="dim") for text in explanation_lines(result))
         if result.location is not None and result.location.line is not None:

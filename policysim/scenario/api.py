@@ -29,7 +29,7 @@ from policysim.scenario.build import build_world
 from policysim.scenario.defaults import with_defaults
 from policysim.scenario.policies import PolicyCompiler
 from policysim.scenario.results import TestResult
-from policysim.scenario.runner import run_tests
+from policysim.scenario.runner import final_caller, run_tests
 from policysim.scenario.spec import ContextArg, RequestSpec
 from policysim.services.sts import TRUST_ACTIONS
 from policysim.world.actor import Actor
@@ -41,6 +41,7 @@ from policysim.world.world import RoleInfo, World
 if TYPE_CHECKING:
     from policysim.queries.graph import Graph
     from policysim.queries.graph import Progress as GraphProgress
+    from policysim.queries.patterns import PatternAnswer
     from policysim.queries.what_can import WhatCan
     from policysim.queries.who_can import WhoCan
 
@@ -170,7 +171,11 @@ class Scenario:
     def _aliased(self, test: Test) -> Test:
         if not self._aliases:
             return test
-        resource = self.alias(test.resource) if isinstance(test.resource, str) else list(map(self.alias, test.resource))
+        resource = test.resource  # a pattern (`{pattern: ...}`) is not a name to alias
+        if isinstance(resource, str):
+            resource = self.alias(resource)
+        elif isinstance(resource, list):
+            resource = list(map(self.alias, resource))
         update = {
             "principal": self.alias(test.principal),
             "resource": resource,
@@ -328,6 +333,21 @@ class Scenario:
         from policysim.queries.graph import graph
 
         return graph(self, to=self.alias(to) if to is not None else None, workers=workers, progress=progress)
+
+    def evaluate_pattern(
+        self, principal: str, action: str, pattern: str, context: ContextArg | None = None, **keywords: Any
+    ) -> PatternAnswer:
+        """Is some resource matching `pattern` (`arn:aws:s3:::logs-*/*`, `*`) allowed to `principal` for `action`?
+        Per resource type and statement pattern, with the examples tried, each asked exactly as `evaluate` asks it
+        with the same keywords (docs/queries.md, "Resource patterns")."""
+        from policysim.queries.patterns import answer_pattern
+        from policysim.space.harvest import harvest
+
+        principal = self.alias(principal)
+        caller = final_caller(self, principal, tuple(keywords.get("assume", ())), keywords.get("session_name"))
+        where = keywords.get("where")
+        ask = lambda resource: self.evaluate(principal, action, resource, context, **keywords)  # noqa: E731
+        return answer_pattern(harvest(self._world, self._tests), ask, principal, action, pattern, caller, where=where)
 
     def what_can(
         self, principal: str, *, service: str | None = None, include_chains: bool = False, max_hops: int = 5

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from policysim.compiled import StatementRef
 from policysim.engine.outcome import Outcome
@@ -10,6 +11,9 @@ from policysim.enums import Decision, Gate
 from policysim.errors import Location
 from policysim.model.scenario import Expectation
 from policysim.world.key_notes import KeyNote
+
+if TYPE_CHECKING:
+    from policysim.queries.patterns import PatternAnswer
 
 MATCHES: dict[str, frozenset[Decision]] = {
     "allowed": frozenset({Decision.ALLOWED}),
@@ -56,11 +60,13 @@ class TestResult:
     expected_statement: str | None = None  # `expect_statement`: a statement the reasons must name
     left_out: tuple[LeftOut, ...] = ()  # pairs of the test's action x resource lists that do not fit (first result)
     key_notes: tuple[KeyNote, ...] = ()  # conditions on keys the request can never carry (world/key_notes.py)
+    # a test of `resource: {pattern: ...}`: the answer over its examples; `outcome` is its deciding example's
+    pattern: PatternAnswer | None = None
 
     @property
     def decision(self) -> Decision:
-        """The decision policysim reached."""
-        return self.outcome.decision
+        """The decision policysim reached (for a pattern: `allowed` when some matching resource is allowed)."""
+        return self.pattern.decision if self.pattern is not None else self.outcome.decision
 
     @property
     def deciding_statements(self) -> tuple[StatementRef, ...]:
@@ -95,8 +101,9 @@ class TestResult:
     def passed(self) -> bool:
         """Did the outcome meet the expectation: the decision, and the gate and statement where the test names them?
         (Also computed for a skipped test.)"""
-        met = self.outcome.decision in MATCHES[self.expected]
-        if self.expected == "denied" and self.outcome.denied_anyway:
+        met = self.decision in MATCHES[self.expected]
+        denied_anyway = self.pattern.denied_anyway if self.pattern is not None else self.outcome.denied_anyway
+        if self.expected == "denied" and denied_anyway:
             met = True  # denied whatever the unknowns hold, though of unknown kind
         return met and not self.unmet
 

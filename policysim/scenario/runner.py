@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from policysim.catalogue.fit import resource_problem
 from policysim.compile import compile_policy
@@ -15,11 +15,15 @@ from policysim.enums import PolicyKind
 from policysim.errors import Location, RequestError, UnsupportedError
 from policysim.ir.arn import parse_arn
 from policysim.load import Document
-from policysim.model.scenario import Test
+from policysim.model.scenario import ResourcePattern, Test
 from policysim.scenario.defaults import with_region
 from policysim.scenario.results import LeftOut, TestResult
 from policysim.scenario.spec import RequestSpec
 from policysim.world.key_notes import key_notes
+from policysim.world.world import World
+
+if TYPE_CHECKING:
+    from policysim.queries.patterns import PatternAnswer
 
 
 class Scenario(Protocol):
@@ -37,6 +41,9 @@ class Scenario(Protocol):
 
     @property
     def default_region(self) -> str | None: ...
+
+    @property
+    def world(self) -> World: ...
 
     def locate(self, path: Sequence[str | int]) -> Location: ...
 
@@ -63,8 +70,11 @@ def run_tests(scenario: Scenario) -> list[TestResult]:
                 "give the policy inline as `session_policy`",
             )
         session_policy = _session_policy(scenario, test, index)
-        actions, resources = _listify(test.action), _listify(test.resource)
         principal = scenario.principal_arn(test.principal, test.session_name)
+        if isinstance(test.resource, ResourcePattern):
+            results += _pattern_results(scenario, test, index, test.resource.pattern, session_policy, principal)
+            continue
+        actions, resources = _listify(test.action), _listify(test.resource)
         pairs, left_out = _fitting_pairs(scenario, index, actions, resources)
         for number, (action, resource) in enumerate(pairs):
             spec = RequestSpec.from_test(test, action, resource, session_policy=session_policy, where=where)
@@ -92,6 +102,64 @@ def run_tests(scenario: Scenario) -> list[TestResult]:
                 )
             )
     return results
+
+
+def _pattern_results(
+    scenario: Scenario, test: Test, index: int, pattern: str, session_policy: CompiledPolicy | None, principal: str
+) -> list[TestResult]:
+    """One result per action of a test whose resource is `{pattern: ...}` (docs/queries.md, "Resource patterns")."""
+    where = scenario.locate(("tests", index))
+    actions = _listify(test.action)
+    out = []
+    for action in actions:
+        spec = RequestSpec.from_test(test, action, pattern, session_policy=session_policy, where=where)
+        answer = pattern_answer(scenario, spec, scenario.locate(("tests", index, "resource", "pattern")))
+        name = test.name if len(actions) == 1 else f"{test.name} [{action} on {pattern}]"
+        outcome = answer.outcome
+        out.append(
+            TestResult(
+                file=scenario.file,
+                scenario=scenario.title,
+                name=name,
+                principal=principal,
+                action=action,
+                resource=pattern,
+                expected=test.expect,
+                outcome=outcome,
+                location=where,
+                test_name=test.name,
+                expected_gate=test.expect_gate,
+                expected_statement=test.expect_statement,
+                key_notes=key_notes(outcome),
+                pattern=answer,
+            )
+        )
+    return out
+
+
+def pattern_answer(scenario: Scenario, spec: RequestSpec, where: Location | None) -> PatternAnswer:
+    """The answer for `spec`, whose resource is a pattern: each example resource asked as `evaluate_spec` asks it."""
+    from policysim.queries.patterns import answer_pattern  # the request space: only for tests that need it
+    from policysim.space.harvest import harvest
+
+    def ask(resource: str) -> Outcome:
+        context = with_region(spec.context, spec.action, resource, scenario.default_region)
+        return scenario.evaluate_spec(replace(spec, resource=resource, context=context))
+
+    caller = final_caller(scenario, spec.principal, spec.assume, spec.session_name)
+    space = harvest(scenario.world, scenario.tests)
+    return answer_pattern(space, ask, spec.principal, spec.action, spec.resource, caller, where=where)
+
+
+class Names(Protocol):
+    """What `final_caller` needs: a scenario that names principals."""
+
+    def principal_arn(self, principal: str, session_name: str | None = None) -> str: ...
+
+
+def final_caller(scenario: Names, principal: str, assume: Sequence[str], session_name: str | None) -> str:
+    """The ARN of who finally makes the request: the principal, or the session of the chain's last role."""
+    return scenario.principal_arn(assume[-1] if assume else principal, session_name)
 
 
 def _fitting_pairs(

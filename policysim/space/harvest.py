@@ -199,7 +199,10 @@ def _harvest_tests(tests: Sequence[Test], found: Harvest) -> None:
         if test.context:
             matcher = ActionMatcher(False, frozenset(a.lower() for a in actions), (), False)
             found.conditioned.append((matcher, frozenset(k.lower() for k in test.context)))
-        found.resources.update([test.resource] if isinstance(test.resource, str) else test.resource)
+        if isinstance(test.resource, str | list):
+            found.resources.update([test.resource] if isinstance(test.resource, str) else test.resource)
+        else:  # `{pattern: ...}`: filled in like a Resource pattern
+            found.resource_patterns.add(test.resource.pattern)
         for key, value in test.context.items():
             found.key_names.setdefault(key.lower(), key)
             items = value if isinstance(value, list | tuple) else [value]
