@@ -19,7 +19,7 @@ from policysim.engine.outcome import Outcome
 from policysim.enums import Decision, Effect
 from policysim.flows.assume_role import AssumeParams, assume_role, mint_session
 from policysim.world.actor import Actor
-from policysim.world.world import RoleInfo
+from policysim.world.world import RoleInfo, World
 
 from .model import Model
 
@@ -75,19 +75,60 @@ def could_trust(role: RoleInfo, actor: Actor) -> bool:
     return False
 
 
-def paths(model: Model, actor: Actor, max_hops: int = MAX_HOPS) -> Iterator[Path]:
+class TrustIndex:
+    """The roles of a world by the principals their trust policies' AssumeRole Allow statements name, so a caller's
+    candidate roles are looked up rather than scanned. Conservative: a statement naming `*`, a NotPrincipal, a
+    statement without Principal, or a trust policy the model does not know makes its role a candidate for everyone;
+    `could_trust` then decides exactly."""
+
+    def __init__(self, world: World) -> None:
+        self.roles = sorted(world.roles.values(), key=lambda r: r.arn)
+        always: set[int] = set()
+        by_key: dict[str, set[int]] = {}
+        for index, role in enumerate(self.roles):
+            trust = role.trust
+            if trust is None:
+                continue
+            if trust.unknown is not None:
+                always.add(index)
+                continue
+            for statement in trust.for_action(ASSUME):
+                names = statement.principals
+                if statement.effect is not Effect.ALLOW:
+                    continue
+                if names is None or statement.principals_negated or names.wildcard:
+                    always.add(index)
+                    continue
+                for key in (*names.arns, *names.accounts, *names.services):
+                    by_key.setdefault(key, set()).add(index)
+        self._always = always
+        self._by_key = by_key
+
+    def candidates(self, actor: Actor) -> list[RoleInfo]:
+        """The roles `actor` could assume (whose trust policy could allow it), in ARN order."""
+        principal = actor.principal
+        found = set(self._always)
+        for key in (principal.arn, principal.role_arn, principal.account):
+            if key is not None:
+                found |= self._by_key.get(key, set())
+        return [self.roles[i] for i in sorted(found) if could_trust(self.roles[i], actor)]
+
+
+def paths(model: Model, actor: Actor, max_hops: int = MAX_HOPS, index: TrustIndex | None = None) -> Iterator[Path]:
     """The caller as itself, then each role session it reaches, by its shortest path (breadth first; each role once,
-    the caller's own role never, roles in name order within a depth)."""
+    the caller's own role never, roles in ARN order within a depth). Give `index` to share it between callers."""
     start = Path((), actor)
     yield start
-    roles = sorted(model.world.roles.values(), key=lambda r: r.arn)
+    if max_hops <= 0:
+        return
+    index = index or TrustIndex(model.world)
     seen = {actor.principal.principal_arn} if actor.is_session else set()
     frontier = [start]
     for _ in range(max_hops):
         reached: list[Path] = []
         for path in frontier:
-            for role in roles:
-                if role.arn in seen or not could_trust(role, path.actor):
+            for role in index.candidates(path.actor):
+                if role.arn in seen:
                     continue
                 hop = assume(model, path.actor, role)
                 if hop is not None:
@@ -111,5 +152,6 @@ def assume(model: Model, actor: Actor, role: RoleInfo) -> tuple[Hop, Actor] | No
 
 
 def reachable(model: Model, actors: Sequence[Actor], max_hops: int = MAX_HOPS) -> list[list[Path]]:
-    """For each actor, every path of `paths`."""
-    return [list(paths(model, actor, max_hops)) for actor in actors]
+    """For each actor, every path of `paths` (one index shared)."""
+    index = TrustIndex(model.world)
+    return [list(paths(model, actor, max_hops, index)) for actor in actors]

@@ -6,15 +6,18 @@ is asked as itself, then as each role session it reaches (chains.py, shortest pa
 the one evaluator (`Model.answer`), exactly as `evaluate` would put it; nothing is inferred from policy text.
 
 An answer is `allowed`, `undetermined` (listed apart: unknown imported values decide it), or not allowed; a
-not-allowed answer whose decision read context keys the request did not carry is listed as conditional (it may be
-allowed with the right context: `explain --discover` says under which conditions).
+not-allowed answer whose decision read context keys the request did not carry is put to discovery
+(engine/discovery.py) and listed as conditional with the conditions under which it would be allowed, each verified
+through the same `answer` (or with why the search could not decide); one denied whatever those keys hold is not
+listed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
+from policysim.engine.discovered import DiscoveryStatus
 from policysim.engine.outcome import Outcome
 from policysim.enums import Decision
 from policysim.parallel import fork_map
@@ -22,7 +25,7 @@ from policysim.space.callers import Caller, callers
 from policysim.space.harvest import harvest
 from policysim.space.resources import DEFAULT_ACCOUNT
 
-from .chains import MAX_HOPS, Hop, Path, paths
+from .chains import MAX_HOPS, Hop, Path, TrustIndex, paths
 from .model import Model
 from .requests import Resources, expand_actions, is_pattern
 
@@ -62,7 +65,7 @@ class WhoCan:
     resource: str
     allowed: tuple[Access, ...]
     undetermined: tuple[Access, ...]
-    conditional: tuple[Access, ...]  # not allowed as asked; the decision read context keys the request lacked
+    conditional: tuple[Access, ...]  # allowed only under conditions on absent context keys (`outcome.discovery`)
     callers: int  # callers asked
     requests: int  # requests evaluated (AssumeRole hops not counted)
 
@@ -82,6 +85,7 @@ def who_can(
     if not is_pattern(action) and not resources.pattern:
         resources.check(actions[0])  # one plain request: refused exactly as `evaluate` refuses it
     everyone = callers(harvest(model.world, model.tests), set(model.world.users), set(model.world.roles))
+    trusts = TrustIndex(model.world)
 
     def work(batch: Sequence[int]) -> tuple[list[Access], int]:
         found: list[Access] = []
@@ -91,7 +95,7 @@ def who_can(
             actor = caller.actor(model.world)
             if actor is None:
                 continue
-            for path in paths(model, actor, max_hops):
+            for path in paths(model, actor, max_hops, trusts):
                 asked = _ask(model, caller, path, actions, resources)
                 count += asked[1]
                 found += asked[0]
@@ -130,6 +134,24 @@ def _ask(
         for resource in resources.for_action(action, partition, account):
             outcome = model.answer(path.actor, action, resource, NO_CONTEXT)
             count += 1
-            if outcome.decision in (Decision.ALLOWED, Decision.UNDETERMINED) or outcome.missing_keys:
+            if outcome.decision in (Decision.ALLOWED, Decision.UNDETERMINED):
                 found.append(Access(caller, path.hops, action, resource, outcome.slim()))
+            elif outcome.missing_keys:
+                discovered = _discover(model, path, action, resource, outcome)
+                if discovered is not None:
+                    found.append(Access(caller, path.hops, action, resource, discovered))
     return found, count
+
+
+def _discover(model: Model, path: Path, action: str, resource: str, outcome: Outcome) -> Outcome | None:
+    """The refused outcome with the conditions on its absent context keys under which it would be allowed
+    (engine/discovery.py, verified through the same `answer`); None when it is denied whatever they hold."""
+    from policysim.engine.discovery import discover
+
+    def again(keys: Mapping[str, tuple[str, ...]]) -> Outcome:
+        return model.answer(path.actor, action, resource, {key.lower(): values for key, values in keys.items()})
+
+    found = discover(outcome, again)
+    if found.status is DiscoveryStatus.NONE:
+        return None
+    return replace(outcome.slim(), discovery=found)

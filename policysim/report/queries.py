@@ -8,6 +8,7 @@ from itertools import groupby
 from typing import Any
 
 from policysim.compiled import StatementRef
+from policysim.engine.discovered import Discovery
 from policysim.engine.outcome import Outcome
 from policysim.queries.chains import Hop
 from policysim.queries.what_can import Grant, WhatCan
@@ -33,7 +34,7 @@ def render_who_can(answer: WhoCan, fmt: str) -> str:
     for title, rows in (
         ("allowed", answer.allowed),
         ("undetermined (unknown values of the model decide)", answer.undetermined),
-        ("not allowed as asked; the decision read context keys the request did not carry", answer.conditional),
+        ("allowed only under conditions on context keys the request did not carry", answer.conditional),
     ):
         if not rows and title != "allowed":
             continue
@@ -46,6 +47,8 @@ def render_who_can(answer: WhoCan, fmt: str) -> str:
             out += _hop_lines(items[0].hops, markdown, 1)
             for access in items:
                 out.append(_bullet(markdown, 1, _request(access.action, access.resource, access.outcome, markdown)))
+                if access.outcome.discovery is not None:
+                    out += [_bullet(markdown, 2, line) for line in access.outcome.discovery.lines()]
     return "\n".join(out) + "\n"
 
 
@@ -113,6 +116,7 @@ def _access(access: Access) -> dict[str, Any]:
         "action": access.action,
         "resource": access.resource,
         **_decided(access.outcome, access.decision.value),
+        **({"discovery": _discovery(access.outcome.discovery)} if access.outcome.discovery is not None else {}),
     }
 
 
@@ -124,6 +128,32 @@ def _grant(grant: Grant) -> dict[str, Any]:
         "action": grant.action,
         "resource": grant.resource,
         **_decided(grant.outcome, grant.decision.value),
+    }
+
+
+def _discovery(found: Discovery) -> dict[str, Any]:
+    return {
+        "status": found.status.value,
+        "keys": list(found.keys),
+        "alternatives": [
+            {
+                "requirements": [
+                    {
+                        "key": r.key,
+                        "operator": r.operator.name,
+                        "values": list(r.values),
+                        "holds": r.holds,
+                        "statement": statement_document(r.statement),
+                        "text": str(r),
+                    }
+                    for r in alternative.requirements
+                ],
+                "context": alternative.context,
+                "absent": list(alternative.unset),
+            }
+            for alternative in found.alternatives
+        ],
+        "gaps": [gap.value for gap in found.gaps],
     }
 
 

@@ -42,6 +42,13 @@ def test_who_can_golden(estate: policysim.Scenario, fmt: str) -> None:
 
 
 @pytest.mark.parametrize("fmt", QUERY_FORMATS)
+def test_who_can_with_conditions_golden(estate: policysim.Scenario, fmt: str) -> None:
+    answer = estate.who_can("s3:GetObject", "arn:aws:s3:::dev-logs/app.log")
+    text = render_who_can(answer, fmt).replace(str(HERE.parents[1]) + "/", "")
+    check_golden(f"who_can_conditions.{SUFFIX[fmt]}", text)
+
+
+@pytest.mark.parametrize("fmt", QUERY_FORMATS)
 def test_what_can_golden(estate: policysim.Scenario, fmt: str) -> None:
     answer = estate.what_can("alice", include_chains=True, service="s3")
     check_golden(f"what_can.{SUFFIX[fmt]}", render_what_can(answer, fmt).replace(str(HERE.parents[1]) + "/", ""))

@@ -53,9 +53,22 @@ def test_chains_services_outside_accounts_and_conditions(estate: policysim.Scena
         ("lambda.amazonaws.com", ("LambdaRole",)),
         ("any principal of account 333333333333 (outside the model)", ()),
     }
-    assert who(answer.conditional) == {("arn:aws:iam::111111111111:user/carol", ())}
-    assert answer.conditional[0].outcome.missing_keys == ("aws:SourceIp",)
+    assert answer.conditional == ()  # carol's grant is cross-account: no context would allow it
     assert answer.undetermined == ()
+
+
+def test_a_grant_under_conditions_is_listed_with_them_and_they_allow_it(estate: policysim.Scenario) -> None:
+    resource = "arn:aws:s3:::dev-logs/app.log"
+    answer = estate.who_can("s3:GetObject", resource)
+    assert who(answer.conditional) == {("arn:aws:iam::111111111111:user/carol", ())}
+    discovery = answer.conditional[0].outcome.discovery
+    assert discovery is not None and discovery.alternatives
+    first = discovery.alternatives[0]
+    assert [(r.key, r.operator.name, r.values) for r in first.requirements] == [
+        ("aws:SourceIp", "IpAddress", ("10.0.0.0/8",))
+    ]
+    assert estate.evaluate("carol", "s3:GetObject", resource, context=first.context).allowed
+    assert not estate.evaluate("carol", "s3:GetObject", resource).allowed
 
 
 def test_the_public_prefix_is_open_to_the_anonymous_caller(estate: policysim.Scenario) -> None:
