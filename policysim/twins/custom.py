@@ -13,6 +13,7 @@ from typing import Any
 from policysim.catalogue.fit import action_problem, resource_problem
 from policysim.compile import compile_policy
 from policysim.compiled import CompiledPolicy
+from policysim.engine.outcome import Outcome
 from policysim.enums import Gate, PolicyKind
 from policysim.errors import Location, RequestError
 from policysim.identifiers import is_account_id, is_action_name, is_service_principal
@@ -26,6 +27,7 @@ from policysim.services.sts import TRUST_ACTIONS
 from policysim.twins.discovered import with_discovery
 from policysim.twins.input_model import CustomPolicyInput, PrincipalPolicyInput, context_values
 from policysim.twins.output import Evaluation, Renderer, StatementSpan, page, statement_positions
+from policysim.twins.patterns import pattern_results
 from policysim.world.actor import Actor
 from policysim.world.assemble import SOURCE_VPCE
 from policysim.world.evaluator import Clock, Evaluator, utc_now
@@ -230,7 +232,7 @@ def simulate_document(doc: Document, clock: Clock = utc_now) -> dict[str, Any]:
     """Run a simulate-custom-policy input already loaded as a `Document` (positions give located errors)."""
     inputs = _compile(doc)
     wire = inputs.wire
-    resources = wire.ResourceArns or ["*"]
+    resources = wire.ResourceArns or ([] if wire.ResourcePatterns else ["*"])
     first = next((_arn_account(r, doc.locate(("ResourceArns", i))) for i, r in enumerate(resources)), None)
     caller = caller_principal(wire.CallerArn, inputs.owner or first, doc.locate(("CallerArn",)))
     if not caller.is_aws_account_identity:
@@ -256,6 +258,19 @@ def simulate_document(doc: Document, clock: Clock = utc_now) -> dict[str, Any]:
             outcome = with_discovery(wire.SimulationMode, outcome, evaluator, (actor, action, governed), extra, vpce_at)
             assert outcome.policies is not None  # the evaluator records what it evaluated
             results.append(renderer.result(Evaluation(action, resource, outcome, outcome.policies)))
+    if wire.ResourcePatterns:  # policysim extension: requests over resource patterns (twins/patterns.py)
+
+        def evaluate(action: str, resource: str) -> Outcome:
+            target = _target(resource, inputs, caller, doc.locate(("ResourcePatterns",)))
+            governed = with_resource_policy(target, action, inputs.resource_policy)
+            if target.account in world.accounts:
+                return evaluator.evaluate(actor, action, governed, extra, vpce_at)
+            wider = _world(inputs, caller, [*targets, target])
+            wider = with_endpoint_policy(wider, inputs.book, wire, extra, doc.locate)
+            return Evaluator(wider, clock).evaluate(actor, action, governed, extra, vpce_at)  # its account's RCPs too
+
+        patterns, named = wire.ResourcePatterns, wire.ResourceArns or []
+        results += pattern_results(wire.ActionNames, patterns, evaluate, caller, named, renderer, doc.locate)
     return page(results, wire.MaxItems, wire.Marker, doc.locate(("Marker",)))
 
 

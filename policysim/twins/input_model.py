@@ -139,6 +139,9 @@ class _Common(_Strict):
 class CustomPolicyInput(_Common):
     """`SimulateCustomPolicy`'s request, plus the policysim extensions."""
 
+    # extension: resource patterns, each answered "is some matching resource allowed?" (twins/patterns.py)
+    ResourcePatterns: Annotated[list[str], _items(limits.RESOURCE_NAME)] | None = None
+
     PolicyInputList: Policies  # required here
     OrderedOrganizationPolicyInputList: list[OrganizationLevel] | None = None
     SessionPolicyInputList: Policies | None = None

@@ -215,3 +215,36 @@ def test_report_golden(fmt: str, scenario: policysim.Scenario) -> None:
 def test_text_says_what_a_passing_pattern_test_means(scenario: policysim.Scenario) -> None:
     out = render("text", [ScenarioRun("patterns.yaml", scenario.title, tuple(scenario.run_tests()))])
     assert f"some resource matching `{LOGS}` is allowed: `arn:aws:s3:::logs-" in out
+
+
+# -- the twin's `ResourcePatterns` extension ---------------------------------------------------------------------------
+
+TWIN_POLICY = json.dumps(MODEL["accounts"]["111111111111"]["users"]["alice"]["inline_policies"]["logs"])
+
+
+def twin_input(**extra: Any) -> dict[str, Any]:
+    return {"PolicyInputList": [TWIN_POLICY], "ActionNames": ["s3:GetObject"],
+            "CallerArn": "arn:aws:iam::111111111111:user/alice", **extra}  # fmt: skip
+
+
+def test_twin_answers_patterns_like_resource_arns() -> None:
+    from policysim.twins import simulate_custom_policy
+
+    out = simulate_custom_policy(twin_input(ResourcePatterns=[LOGS, "arn:aws:s3:::logs-secret/*"]), clock=clock)
+    first, second = out["EvaluationResults"]
+    assert (first["EvalResourceName"], first["EvalDecision"]) == (LOGS, "allowed")
+    assert (second["EvalResourceName"], second["EvalDecision"]) == ("arn:aws:s3:::logs-secret/*", "explicitDeny")
+    details = first["PatternDecisionDetails"]
+    assert details["DecidingExample"] == details["ResourceTypes"][0]["AllowedExamples"][0]["EvalResourceName"]
+    for kind in ("AllowedExamples", "DeniedExamples"):  # every example is what `ResourceArns` gives that resource
+        for example in details["ResourceTypes"][0][kind]:
+            plain = simulate_custom_policy(twin_input(ResourceArns=[example["EvalResourceName"]]), clock=clock)
+            assert plain["EvaluationResults"][0]["EvalDecision"] == example["EvalDecision"]
+
+
+def test_twin_pattern_of_no_type_is_located() -> None:
+    from policysim.twins import simulate_custom_policy
+
+    with pytest.raises(policysim.RequestError) as caught:
+        simulate_custom_policy(twin_input(ResourcePatterns=[LOGS, "arn:aws:iam::*:role/*"]), clock=clock)
+    assert caught.value.location is not None and "ResourcePatterns" in str(caught.value.location)
