@@ -15,6 +15,7 @@ from policysim.space.callers import Caller, callers
 from policysim.space.harvest import ConditionIndex, Harvest, harvest
 from policysim.space.resources import ResourcePool
 from policysim.world.actor import Actor
+from policysim.world.assemble import SOURCE_VPCE
 
 from .scope import Scope
 
@@ -125,6 +126,23 @@ class RequestSpace:
         return [(name, v) for key, (name, values) in self.contexts.items() if key in keys for v in values]
 
 
+def _endpoints_both_declare(
+    contexts: dict[str, tuple[str, list[str]]], sides: list[Scenario]
+) -> dict[str, tuple[str, list[str]]]:
+    """The context variants with `aws:SourceVpce` values cut to the VPC endpoints every model declares: a request
+    through an endpoint a hand-written model does not declare is an error there (docs/semantics.md 14.8), and an
+    imported model's unknown endpoint is `undetermined` whatever the other model says."""
+    found = contexts.get(SOURCE_VPCE)
+    if found is None:
+        return contexts
+    declared = [set(s.world.vpc_endpoints) for s in sides if not s.world.imported]
+    values = [v for v in found[1] if all(v in d for d in declared)]
+    out = {k: v for k, v in contexts.items() if k != SOURCE_VPCE}
+    if values:
+        out[SOURCE_VPCE] = (found[0], values)
+    return out
+
+
 def plan(base: Scenario | None, new: Scenario | None, catalogue: ActionCatalogue | None) -> RequestSpace:
     """The request space both models define."""
     sides = [s for s in (base, new) if s is not None]
@@ -139,7 +157,7 @@ def plan(base: Scenario | None, new: Scenario | None, catalogue: ActionCatalogue
         callers(found, users, roles),
         action_classes(found, catalogue),
         ResourcePool(found),
-        context_values(found),
+        _endpoints_both_declare(context_values(found), sides),
         found,
         roles,
         ConditionIndex(found.conditioned),
