@@ -269,6 +269,8 @@ def _types(
             return ()
         message = f"`{entry.name}` takes no resource ARN, only `*`; `{pattern}` matches none"
         raise RequestError(message, where, "use `*`")
+    # "An asterisk (*) represents any combination of characters" (reference_policies_elements_resource): a `*`
+    # spans `/`, so `arn:aws:s3:::logs-*` matches objects too; a bucket name holds no `/` (docs/semantics.md 16.1)
     fitting = tuple(f for f in entry.resources if f.overlaps(pattern))
     if not fitting:
         types = ", ".join(f"`{f.type}` ({f.text})" for f in entry.resources)
