@@ -186,7 +186,8 @@ def paths_to(result: Graph, target: str) -> tuple[Route, ...]:
             best.update(reached)
             frontier = reached
         for node, route in best.items():
-            routes.setdefault(node, route)
+            if route.edges:  # the target itself is no answer to "who can reach it"
+                routes.setdefault(node, route)
     return tuple(sorted(routes.values(), key=lambda r: (len(r.edges), not r.certain, r.source)))
 
 
