@@ -11,7 +11,6 @@ import typer
 from policysim.commands.common import fail, library_option, parse_context
 
 if TYPE_CHECKING:
-    from policysim.engine.discovered import Discovery
     from policysim.engine.outcome import Outcome
     from policysim.engine.trace import PolicyTrace, StatementTrace
 
@@ -52,39 +51,6 @@ def render_text(outcome: Outcome, traces: list[PolicyTrace]) -> str:
         for st in policy_trace.statements:
             lines += statement_lines(st)
     return "\n".join(lines)
-
-
-def discovery_json(discovery: Discovery) -> dict[str, Any]:
-    """`--discover`'s result as data: the status, the keys, each alternative (requirements, the verified context, the
-    keys left absent) and, when there is none, why."""
-    return {
-        "status": discovery.status.value,
-        "keys": list(discovery.keys),
-        "exhaustive": discovery.exhaustive,
-        "gaps": [gap.value for gap in discovery.gaps],
-        "evaluations": discovery.evaluations,
-        "alternatives": [
-            {
-                "requirements": [
-                    {
-                        "key": r.key,
-                        "operator": r.operator.name,
-                        "values": list(r.values),
-                        "holds": r.holds,
-                        "statement": str(r.statement),
-                        "text": str(r),
-                    }
-                    for r in alternative.requirements
-                ],
-                "context": alternative.context,
-                "unset": list(alternative.unset),
-            }
-            for alternative in discovery.alternatives
-        ],
-        "refused_by": [gate.value for gate in discovery.refused_by],
-        "denies": [str(ref) for ref in discovery.denies],
-        "text": discovery.lines(),
-    }
 
 
 def render_json(outcome: Outcome, traces: list[PolicyTrace]) -> str:
@@ -130,7 +96,9 @@ def render_json(outcome: Outcome, traces: list[PolicyTrace]) -> str:
         ],
     }
     if outcome.discovery is not None:
-        document["discovery"] = discovery_json(outcome.discovery)
+        from policysim.report.discovery import discovery_document
+
+        document["discovery"] = discovery_document(outcome.discovery)
     return json.dumps(document, indent=2)
 
 

@@ -59,6 +59,13 @@ class Path:
         return tuple(hop.role for hop in self.hops)
 
 
+def decision_through(outcome: Outcome, hops: Sequence[Hop]) -> Decision:
+    """The decision of a request made at the end of `hops`: `undetermined` when it is allowed but a hop is."""
+    if outcome.decision is Decision.ALLOWED and not all(hop.certain for hop in hops):
+        return Decision.UNDETERMINED
+    return outcome.decision
+
+
 def could_trust(role: RoleInfo, actor: Actor) -> bool:
     """Could the role's trust policy allow `actor` to assume it (an Allow statement for AssumeRole names it)?"""
     trust = role.trust

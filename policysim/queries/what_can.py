@@ -23,7 +23,7 @@ from policysim.space.harvest import harvest
 from policysim.space.resources import DEFAULT_ACCOUNT, ResourcePool
 from policysim.world.resolve import resolve_actor
 
-from .chains import MAX_HOPS, Hop, Path, paths
+from .chains import MAX_HOPS, Hop, Path, decision_through, paths
 from .model import Model
 
 NO_CONTEXT: dict[str, tuple[str, ...] | None] = {}
@@ -44,9 +44,7 @@ class Grant:
     @property
     def decision(self) -> Decision:
         """`allowed`, or `undetermined` when the outcome or a hop is."""
-        if self.outcome.decision is Decision.ALLOWED and not all(h.certain for h in self.hops):
-            return Decision.UNDETERMINED
-        return self.outcome.decision
+        return decision_through(self.outcome, self.hops)
 
     @property
     def roles(self) -> tuple[str, ...]:

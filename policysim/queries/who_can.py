@@ -25,7 +25,7 @@ from policysim.space.callers import Caller, callers
 from policysim.space.harvest import harvest
 from policysim.space.resources import DEFAULT_ACCOUNT
 
-from .chains import MAX_HOPS, Hop, Path, TrustIndex, paths
+from .chains import MAX_HOPS, Hop, Path, TrustIndex, decision_through, paths
 from .model import Model
 from .requests import Resources, expand_actions, is_pattern
 
@@ -47,9 +47,7 @@ class Access:
     @property
     def decision(self) -> Decision:
         """The decision at the end of the path (`undetermined` when a hop or the request is)."""
-        if self.outcome.decision is Decision.ALLOWED and not all(h.certain for h in self.hops):
-            return Decision.UNDETERMINED
-        return self.outcome.decision
+        return decision_through(self.outcome, self.hops)
 
     @property
     def roles(self) -> tuple[str, ...]:

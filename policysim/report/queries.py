@@ -8,12 +8,12 @@ from itertools import groupby
 from typing import Any
 
 from policysim.compiled import StatementRef
-from policysim.engine.discovered import Discovery
 from policysim.engine.outcome import Outcome
 from policysim.queries.chains import Hop
 from policysim.queries.what_can import Grant, WhatCan
 from policysim.queries.who_can import Access, WhoCan
 from policysim.report.common import deciding_statements, where
+from policysim.report.discovery import discovery_document
 from policysim.report.json_report import statement_document
 
 FORMAT_VERSION = 1
@@ -116,7 +116,7 @@ def _access(access: Access) -> dict[str, Any]:
         "action": access.action,
         "resource": access.resource,
         **_decided(access.outcome, access.decision.value),
-        **({"discovery": _discovery(access.outcome.discovery)} if access.outcome.discovery is not None else {}),
+        **({"discovery": discovery_document(access.outcome.discovery)} if access.outcome.discovery is not None else {}),
     }
 
 
@@ -128,32 +128,6 @@ def _grant(grant: Grant) -> dict[str, Any]:
         "action": grant.action,
         "resource": grant.resource,
         **_decided(grant.outcome, grant.decision.value),
-    }
-
-
-def _discovery(found: Discovery) -> dict[str, Any]:
-    return {
-        "status": found.status.value,
-        "keys": list(found.keys),
-        "alternatives": [
-            {
-                "requirements": [
-                    {
-                        "key": r.key,
-                        "operator": r.operator.name,
-                        "values": list(r.values),
-                        "holds": r.holds,
-                        "statement": statement_document(r.statement),
-                        "text": str(r),
-                    }
-                    for r in alternative.requirements
-                ],
-                "context": alternative.context,
-                "absent": list(alternative.unset),
-            }
-            for alternative in found.alternatives
-        ],
-        "gaps": [gap.value for gap in found.gaps],
     }
 
 
