@@ -20,6 +20,7 @@ ManagedOption = Annotated[
     Path | None, typer.Option(help="more AWS managed policies (get-account-authorization-details output)")
 ]
 HopsOption = Annotated[int, typer.Option(help="the longest AssumeRole chain followed")]
+WorkersOption = Annotated[int | None, typer.Option(help="spread the work over this many processes (0: every core)")]
 
 
 def register(app: typer.Typer) -> None:
@@ -58,12 +59,13 @@ def register(app: typer.Typer) -> None:
         include_chains: Annotated[bool, typer.Option(help="also as every role session the principal reaches")] = False,
         format: FormatOption = "text",
         output: OutputOption = None,
+        workers: WorkersOption = None,
         max_hops: HopsOption = 5,
         managed_policies: ManagedOption = None,
     ) -> None:
         """Every action PRINCIPAL may do on the model's resources (and its resource types), grouped by service and
         access level, each with the statement that grants it."""
-        _check(format, max_hops, None)
+        _check(format, max_hops, workers)
         from policysim.queries.what_can import what_can as ask
         from policysim.report.queries import render_what_can
         from policysim.scenario.api import Scenario
@@ -76,6 +78,7 @@ def register(app: typer.Typer) -> None:
                 service=service,
                 include_chains=include_chains,
                 max_hops=max_hops,
+                workers=workers,
                 progress=progress,
             )
         write_output(render_what_can(answer, format), output)

@@ -10,7 +10,7 @@ reaches (queries/chains.py). Every request is put to the one evaluator (`Model.a
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from policysim.catalogue import ActionCatalogue, ArnFormat, builtin_catalogue
@@ -18,6 +18,7 @@ from policysim.catalogue.services import builtin_services
 from policysim.engine.outcome import Outcome
 from policysim.enums import Decision
 from policysim.errors import RequestError
+from policysim.parallel import fork_map
 from policysim.space.actions import ActionClass, action_classes
 from policysim.space.harvest import harvest
 from policysim.space.resources import DEFAULT_ACCOUNT, ResourcePool
@@ -27,6 +28,7 @@ from .chains import MAX_HOPS, Hop, Path, decision_through, paths
 from .model import Model
 
 NO_CONTEXT: dict[str, tuple[str, ...] | None] = {}
+BATCH = 32  # action classes per piece of work sent to a worker process
 Progress = Callable[[int, int], None]  # (action classes done, in all)
 
 
@@ -71,10 +73,12 @@ def what_can(
     service: str | None = None,
     include_chains: bool = False,
     max_hops: int = MAX_HOPS,
+    workers: int | None = None,
     progress: Progress | None = None,
     catalogue: ActionCatalogue | None = None,
 ) -> WhatCan:
-    """Every action `principal` (a reference as in a test) may do on the request space's resources."""
+    """Every action `principal` (a reference as in a test) may do on the request space's resources; `workers`
+    processes share the action classes (None: this one; 0: every core), with the same answer."""
     actor = resolve_actor(model.world, principal, None)
     found = harvest(model.world, model.tests)
     catalogue = catalogue or builtin_catalogue()
@@ -86,21 +90,31 @@ def what_can(
         classes = [c for c in classes if c.name.split(":", 1)[0].lower() == wanted]
     pool = ResourcePool(found)
     walks: list[Path] = list(paths(model, actor, max_hops)) if include_chains else [Path((), actor)]
+
+    def work(batch: Sequence[ActionClass]) -> tuple[list[Grant], int]:
+        grants: list[Grant] = []
+        count = 0
+        for action in batch:
+            for path in walks:
+                at = path.actor.principal
+                for resource in pool.for_key(action, at.partition or "aws", at.account or DEFAULT_ACCOUNT):
+                    outcome = model.answer(path.actor, action.name, resource, NO_CONTEXT)
+                    count += 1
+                    if outcome.decision in (Decision.ALLOWED, Decision.UNDETERMINED):
+                        grants += _grants(path, action, resource, outcome.slim(), catalogue)
+        return grants, count
+
+    batches = [classes[i : i + BATCH] for i in range(0, len(classes), BATCH)]
     allowed: list[Grant] = []
     undetermined: list[Grant] = []
-    requests = 0
-    for done, action in enumerate(classes, 1):
-        for path in walks:
-            at = path.actor.principal
-            for resource in pool.for_key(action, at.partition or "aws", at.account or DEFAULT_ACCOUNT):
-                outcome = model.answer(path.actor, action.name, resource, NO_CONTEXT)
-                requests += 1
-                if outcome.decision not in (Decision.ALLOWED, Decision.UNDETERMINED):
-                    continue
-                for grant in _grants(path, action, resource, outcome.slim(), catalogue):
-                    (allowed if grant.decision is Decision.ALLOWED else undetermined).append(grant)
+    requests = done = 0
+    for grants, count in fork_map(work, batches, workers):
+        for grant in grants:
+            (allowed if grant.decision is Decision.ALLOWED else undetermined).append(grant)
+        requests += count
+        done += BATCH
         if progress is not None:
-            progress(done, len(classes))
+            progress(min(done, len(classes)), len(classes))
     order = _order
     return WhatCan(
         str(actor.principal),

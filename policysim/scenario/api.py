@@ -350,13 +350,21 @@ class Scenario:
         return answer_pattern(harvest(self._world, self._tests), ask, principal, action, pattern, caller, where=where)
 
     def what_can(
-        self, principal: str, *, service: str | None = None, include_chains: bool = False, max_hops: int = 5
+        self,
+        principal: str,
+        *,
+        service: str | None = None,
+        include_chains: bool = False,
+        max_hops: int = 5,
+        workers: int | None = None,
     ) -> WhatCan:
         """Every action `principal` may do on the model's resources, with the granting statements; with
         `include_chains`, also as each role session it reaches (docs/queries.md)."""
         from policysim.queries.what_can import what_can
 
-        return what_can(self, principal, service=service, include_chains=include_chains, max_hops=max_hops)
+        return what_can(
+            self, principal, service=service, include_chains=include_chains, max_hops=max_hops, workers=workers
+        )
 
     def check_request(self, action: str, resource: str, resource_account: str | None, where: Location | None) -> None:
         """`check_request` with this scenario's `newer_actions`; a pair of action and resource that passed once

@@ -56,3 +56,12 @@ def test_every_grant_is_what_evaluate_says(estate: policysim.Scenario) -> None:
         for grant in answer.allowed:
             outcome = estate.evaluate(principal, grant.action, grant.resource, assume=list(grant.roles))
             assert outcome.decision is Decision.ALLOWED, (principal, grant.action, grant.resource)
+
+
+def test_workers_give_the_same_answer(estate: policysim.Scenario) -> None:
+    one = estate.what_can("alice", include_chains=True)
+    two = estate.what_can("alice", include_chains=True, workers=2)
+    assert [(g.roles, g.action, g.resource, g.outcome.reasons) for g in one.allowed] == [
+        (g.roles, g.action, g.resource, g.outcome.reasons) for g in two.allowed
+    ]
+    assert one.requests == two.requests
