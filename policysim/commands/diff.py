@@ -42,6 +42,9 @@ def diff(
     managed_policies: Annotated[Path | None, typer.Option(help="more AWS managed policies")] = None,
     catalogue: Annotated[str | None, typer.Option(help="action catalogue: builtin (default), none, or a FILE")] = None,
     config: Annotated[Path | None, typer.Option(help="configuration file")] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="spread the exploration over this many processes (0: every core)")
+    ] = None,
 ) -> None:
     """Explore both models' request space and report every request whose decision changed."""
     from policysim.catalogue import catalogue_named
@@ -51,6 +54,8 @@ def diff(
     from policysim.diff.render import DIFF_FORMATS
     from policysim.diff.rows import RowStore
 
+    if workers is not None and workers < 0:
+        fail("--workers must be 0 (every core) or more")
     settings = load_config(Path.cwd(), config)
     targets = output_targets(format or ["text"], output or [], DIFF_FORMATS)
     level = _fail_on(fail_on or settings.fail_on or FailOn.NEW_ACCESS.value)
@@ -69,7 +74,7 @@ def diff(
     with RowStore() as rows:  # the changed rows, spilled to a temporary directory beyond what memory should hold
         gate = Gate(acceptances, level, rows)
         with _inputs(list(paths or settings.paths), base_ref, new_ref, managed) as inputs:
-            explorations = _explore_all(inputs, actions, gate)
+            explorations = _explore_all(inputs, actions, gate, workers)
         result = gate.result(inputs.base_label, inputs.new_label, explorations)
         for fmt, target in targets:
             _write(fmt, result, target)
@@ -143,7 +148,9 @@ def _library_at(managed: Path | None, ref: str | None, trees: RevisionTrees) -> 
     return library_option(located if located.exists() else None)
 
 
-def _explore_all(inputs: _Inputs, actions: ActionCatalogue | None, gate: Gate) -> list[Exploration]:
+def _explore_all(
+    inputs: _Inputs, actions: ActionCatalogue | None, gate: Gate, workers: int | None
+) -> list[Exploration]:
     """Explore each file pair in turn, handing its changes to the gate as they are found (one pair's models in
     memory at a time)."""
     from policysim.diff.compare import explore_into
@@ -171,5 +178,5 @@ def _explore_all(inputs: _Inputs, actions: ActionCatalogue | None, gate: Gate) -
             def found(change: Change, file: str = file) -> None:
                 gate.add(change, file)
 
-            explorations.append(explore_into(base, new, actions, found, progress))
+            explorations.append(explore_into(base, new, actions, found, progress, workers=workers))
     return explorations

@@ -10,11 +10,17 @@ from .compare import Change, Exploration, explore
 
 
 def diff_scenarios(
-    base: Scenario | None, new: Scenario | None, *, catalogue: ActionCatalogue | str | None = "builtin"
+    base: Scenario | None,
+    new: Scenario | None,
+    *,
+    catalogue: ActionCatalogue | str | None = "builtin",
+    workers: int | None = None,
 ) -> Exploration:
     """Explore both models' request space; `catalogue` is an ActionCatalogue, None (named actions only), or as
-    `--catalogue` takes it: "builtin", "none" or a file name."""
-    return explore(base, new, catalogue_named(catalogue) if isinstance(catalogue, str) else catalogue)
+    `--catalogue` takes it: "builtin", "none" or a file name; `workers` processes share the work (None: this one;
+    0: every core), with the same changes in the same order."""
+    actions = catalogue_named(catalogue) if isinstance(catalogue, str) else catalogue
+    return explore(base, new, actions, workers=workers)
 
 
 __all__ = ["Change", "ChangeKind", "Exploration", "diff_scenarios"]

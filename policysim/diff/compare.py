@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from policysim.catalogue import ActionCatalogue
 from policysim.engine.outcome import Outcome
 from policysim.enums import ChangeKind, Decision
+from policysim.parallel import fork_map, worker_count
 from policysim.scenario.api import Scenario
 from policysim.services.sts import TRUST_ACTIONS
 from policysim.space.actions import ActionClass, Probe, action_classes, context_values
@@ -171,13 +172,14 @@ def explore(
     progress: Progress | None = None,
     *,
     exhaustive: bool = False,
+    workers: int | None = None,
 ) -> Exploration:
     """Every request of the space whose decision differs between `base` and `new`.
 
     `exhaustive`: put every request of the space to both models, not only those a difference reaches (the same
-    changes, much more slowly: for tests and measurements)."""
+    changes, much more slowly: for tests and measurements). `workers`: as for `explore_into`."""
     changes: list[Change] = []
-    found = explore_into(base, new, catalogue, changes.append, progress, exhaustive=exhaustive)
+    found = explore_into(base, new, catalogue, changes.append, progress, exhaustive=exhaustive, workers=workers)
     return replace(found, changes=tuple(changes))
 
 
@@ -189,35 +191,64 @@ def explore_into(
     progress: Progress | None = None,
     *,
     exhaustive: bool = False,
+    workers: int | None = None,
 ) -> Exploration:
     """`explore`, handing each change to `sink` as it is found (in the order `explore` lists them) instead of
-    keeping them: the exploration returned has no changes."""
+    keeping them: the exploration returned has no changes. `workers` processes (None: this one; 0: every core) share
+    the action classes, each sending back its classes' changes; the changes and their order are the same."""
     space = plan(base, new, catalogue)
     left, right = Side(base, space.roles), Side(new, space.roles)
     worlds = (base.world, new.world) if base is not None and new is not None and not exhaustive else None
     actors = [(left.actor(caller), right.actor(caller)) for caller in space.callers]
     scope = Scope(space.callers, actors, space.resources, worlds)
-    requests = 0
-    for done, action in enumerate(space.classes):
-        if progress is not None:
-            progress(done, len(space.classes))
-        variants = space.variants(action)
-        for caller, resources in scope.reached(action):
-            for resource in resources:
-                requests += _put(left, right, Probe(caller, action, resource, ()), variants, space, sink)
+    total = len(space.classes)
+
+    def explore_classes(indexes: Sequence[int], out: Callable[[Change], None]) -> tuple[int, int]:
+        """Put the requests of these action classes; the requests put and those left unreached."""
+        before = scope.unreached
+        requests = 0
+        for index in indexes:
+            action = space.classes[index]
+            variants = space.variants(action)
+            for caller, resources in scope.reached(action):
+                for resource in resources:
+                    requests += _put(left, right, Probe(caller, action, resource, ()), variants, space, out)
+        return requests, scope.unreached - before
+
+    def batch(indexes: Sequence[int]) -> tuple[list[Change], int, int]:
+        changes: list[Change] = []
+        requests, unreached = explore_classes(indexes, changes.append)
+        return changes, requests, unreached
+
+    requests = unreached = done = 0
+    if worker_count(workers) <= 1:  # one process: each change streams to the sink as it is found
+        for index in range(total):
+            if progress is not None:
+                progress(index, total)
+            put, left_out = explore_classes((index,), sink)
+            requests, unreached = requests + put, unreached + left_out
+    else:
+        size = max(1, total // (worker_count(workers) * 8))
+        batches = [range(i, min(i + size, total)) for i in range(0, total, size)]
+        for changes, put, left_out in fork_map(batch, batches, workers):
+            for change in changes:
+                sink(change)
+            requests, unreached, done = requests + put, unreached + left_out, done + size
+            if progress is not None:
+                progress(min(done, total), total)
     if progress is not None:
-        progress(len(space.classes), len(space.classes))
+        progress(total, total)
     return Exploration(
         base.file if base is not None else None,
         new.file if new is not None else None,
         (),
-        requests + scope.unreached,
+        requests + unreached,
         len(space.callers),
         sum(len(c.members) for c in space.classes),
         len(space.resources.resources),
         len(space.contexts),
         requests,
-        scope.unreached,
+        unreached,
     )
 
 
