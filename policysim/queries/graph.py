@@ -360,9 +360,8 @@ def _choices(step: Step, target: Target) -> list[str]:
 
 
 def groups_of(user: UserInfo) -> list[str]:
-    """The user's groups that the model shows: those whose inline policies it holds (ids `GROUP_ARN#NAME`)."""
-    found = [p.id.partition("#")[0] for p in user.identity if "#" in p.id and ":group/" in p.id.partition("#")[0]]
-    return list(dict.fromkeys(found))
+    """The ARNs of the user's groups, whatever policies they hold."""
+    return list(user.groups)
 
 
 def managed_policies_of(target: Target) -> list[str]:

@@ -194,9 +194,10 @@ def _build_identities(
     partition = account.partition
     doc = compiler.doc
     group_policies: dict[str, list[CompiledPolicy]] = {}
+    group_arns: dict[str, str] = {}
     for group_name, group in account.groups.items():
         gwhere = (*where, "groups", group_name)
-        group_arn = f"arn:{partition}:iam::{account_id}:group{group.path}{group_name}"
+        group_arn = group_arns[group_name] = f"arn:{partition}:iam::{account_id}:group{group.path}{group_name}"
         group_policies[group_name] = _own_policies(
             group.managed_policies, group.inline_policies, group_arn, gwhere, account_id, account, compiler
         )
@@ -224,6 +225,7 @@ def _build_identities(
             boundary,
             user.tags,
             doc.locate(uwhere),
+            tuple(dict.fromkeys(group_arns[g] for g in user.groups)),
         )
         names.setdefault(user_name, []).append(arn)
     for role_name, role in account.roles.items():

@@ -46,6 +46,7 @@ class UserInfo:
     boundary: CompiledPolicy | None
     tags: Mapping[str, str]
     location: Location | None = None
+    groups: tuple[str, ...] = ()  # the ARNs of the groups it is a member of
 
 
 @dataclass(frozen=True)

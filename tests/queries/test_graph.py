@@ -325,3 +325,35 @@ def test_the_command_without_dot_exits_2_naming_the_package(
     monkeypatch.setattr(graph_render.shutil, "which", lambda name: None)
     code, out, err = run(["graph", str(TUTORIAL), "--format", "svg"], capsys)
     assert code == 2 and out == "" and "apt-get install graphviz" in err
+
+
+def test_a_group_with_only_managed_policies_is_still_a_way_in() -> None:
+    """The user's groups come from the model's membership, not from the policies they hold: attaching a policy to
+    a group that has only a managed policy empowers its member."""
+    document = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}],
+    }
+    attach = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "iam:AttachGroupPolicy", "Resource": f"{ACCOUNT}:group/Readers"}],
+    }
+    model = policysim.Scenario.from_dict(
+        {
+            "scenario": "group membership",
+            "accounts": {
+                "111111111111": {
+                    "policies": {"list-buckets": document},
+                    "groups": {"Readers": {"managed_policies": ["list-buckets"]}},
+                    "users": {
+                        "member": {"groups": ["Readers"]},
+                        "operator": {"inline_policies": {"attach": attach}},
+                    },
+                }
+            },
+        },
+        clock=lambda: NOON,
+    )
+    assert model.world.users[user("member")].groups == (f"{ACCOUNT}:group/Readers",)
+    found = {(e.source, e.target, e.kind.name) for e in model.graph().edges}
+    assert (user("operator"), user("member"), "attach-group-policy") in found
