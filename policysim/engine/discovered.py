@@ -38,6 +38,7 @@ class DiscoveryGap(StrEnum):
     UNDETERMINED = "undetermined"  # a witness was evaluated `undetermined` (an unknown policy document)
     LATER_HOP = "later-hop"  # a witness moved a role chain past the refusing hop, to policies not searched
     REFUSED = "refused"  # a candidate context was refused as input (an endpoint the model does not declare, ...)
+    ENDPOINT = "endpoint"  # a candidate chose a VPC endpoint whose policy compares other missing keys (not searched)
 
 
 GAP_WORDS: dict[DiscoveryGap, str] = {
@@ -49,6 +50,7 @@ GAP_WORDS: dict[DiscoveryGap, str] = {
     DiscoveryGap.UNDETERMINED: "a candidate context was `undetermined` (an unknown policy document)",
     DiscoveryGap.LATER_HOP: "a candidate context passed the refusing role-chain hop and met other policies",
     DiscoveryGap.REFUSED: "a candidate context was refused as input",
+    DiscoveryGap.ENDPOINT: "a candidate context chose a VPC endpoint whose policy compares other missing keys",
 }
 
 

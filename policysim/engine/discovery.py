@@ -13,7 +13,9 @@ outside the core: it reads an outcome and asks the caller's evaluator again, thr
    applies, and for each Deny kept off by a given key, that condition negated. The other missing keys stay absent
    (`unset`). Because more applying Allows and fewer applying Denies never turn an allowed request into a denied one
    (a law, tests/properties/test_laws.py), any context meeting those requirements is allowed too, unless a policy
-   variable reads the keys (`DiscoveryGap.VARIABLES`). Alternatives whose requirements another's include are dropped.
+   variable reads the keys (`DiscoveryGap.VARIABLES`); a witness whose `aws:SourceVpce` chose a VPC endpoint brings
+   that endpoint's policy in, so its claim is pinned to that endpoint (`_endpoint_claim`). Alternatives whose
+   requirements another's include are dropped.
 4. A set P whose witness, with no Deny applying, is still denied is refuted for every value (again by that law), and
    so is every smaller set; a set no candidate can satisfy is refuted only where the candidates are complete
    (`witness.candidates`). With no alternative, an exhaustive search says "denied whatever the missing keys hold";
@@ -26,12 +28,12 @@ the Deny search; past one, the result says the search was cut.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import combinations
 
 from policysim.catalogue.fit import supplies
 from policysim.compiled import CompiledStatement
-from policysim.conditions import Clause, ClauseResult
+from policysim.conditions import Clause, ClauseResult, parse_operator
 from policysim.context import RequestContext
 from policysim.engine.discovered import (
     Alternative,
@@ -45,8 +47,8 @@ from policysim.engine.outcome import Outcome
 from policysim.engine.policies import PolicySet
 from policysim.engine.scan import scan
 from policysim.engine.witness import candidates
-from policysim.enums import Decision, Effect
-from policysim.errors import PolicysimError
+from policysim.enums import Decision, Effect, Gate
+from policysim.errors import Location, PolicysimError
 from policysim.request import Request
 
 #: given values of missing keys (names as the policies write them) -> the outcome of the request with them
@@ -66,6 +68,9 @@ class DiscoveryLimits:
 
 
 DEFAULT_LIMITS = DiscoveryLimits()
+SOURCE_VPCE = "aws:sourcevpce"
+_CHOSEN_BY_ENDPOINT = frozenset({SOURCE_VPCE, "aws:sourcevpc"})  # the keys the endpoint a request names fixes
+_STRING_EQUALS = parse_operator("StringEquals", Location("<discovery>"))
 _REFUSED = Outcome(Decision.IMPLICIT_DENY, (), ())  # what stands for a context `reevaluate` refused as input
 
 
@@ -201,13 +206,14 @@ class _Search:
                 if answer is None:
                     done = True
                     break
-                if answer.allowed:
-                    found.append((picked, self._alternative(constraints, assignment)))
+                alternative = self._alternative(constraints, assignment, answer) if answer.allowed else None
+                if alternative is not None:
+                    found.append((picked, alternative))
                     if len(found) >= self.limits.alternatives:
                         self.gaps.add(DiscoveryGap.ALTERNATIVES)
                         done = True
                         break
-                else:
+                elif not answer.allowed:
                     self._refuted(answer)
             if done:
                 break
@@ -298,9 +304,12 @@ class _Search:
 
     # ---------------------------------------------------------------- alternatives
 
-    def _alternative(self, constraints: list[Constraint], assignment: dict[str, Values]) -> Alternative:
-        """What an allowed witness relies on, after trying to keep the Allows it did not aim at from applying (so
-        that their conditions are not required); a narrower witness replaces it only if it is allowed too."""
+    def _alternative(
+        self, constraints: list[Constraint], assignment: dict[str, Values], answer: Outcome
+    ) -> Alternative | None:
+        """What an allowed witness (`answer`) relies on, after trying to keep the Allows it did not aim at from
+        applying (so that their conditions are not required); a narrower witness replaces it only if it is allowed
+        too. None when the witness chose a VPC endpoint whose policy reads other missing keys (`_endpoint_claim`)."""
         chosen = {id(c) for c, _ in constraints}
         for allow in self.allows:
             if not allow.holds(self._context(assignment)) or all(id(c) in chosen for c in allow.clauses):
@@ -311,12 +320,46 @@ class _Search:
                 narrower, _ = self._solve([*constraints, (clause, False)])
                 if narrower is None or not _given(narrower) <= _given(assignment):
                     continue
-                answer = self._evaluate(narrower)
-                if answer is not None and answer.allowed:
+                again = self._evaluate(narrower)
+                if again is not None and again.allowed:
                     constraints = [*constraints, (clause, False)]
-                    assignment = narrower
+                    assignment, answer = narrower, again
                     break
-        return self._requirements(assignment)
+        pinned = self._endpoint_claim(answer)
+        if pinned is False:
+            self.gaps.add(DiscoveryGap.ENDPOINT)
+            return None
+        alternative = self._requirements(assignment)
+        if pinned is True:
+            return alternative
+        return replace(alternative, requirements=(*alternative.requirements, pinned))
+
+    def _endpoint_claim(self, answer: Outcome) -> Requirement | bool:
+        """What a witness whose `aws:SourceVpce` chose a VPC endpoint must add to its claim.
+
+        `aws:SourceVpce` is more than a condition's operand: it names the endpoint whose policy the request is also
+        evaluated against ("An endpoint policy is a resource-based policy that you attach to a VPC endpoint to control
+        which AWS principals can use the endpoint to access an AWS service", Amazon VPC, Control access to VPC
+        endpoints using endpoint policies), and its VPC gives `aws:SourceVpc`. Another endpoint meeting the same
+        conditions has another policy, so the claim is pinned to the witness's endpoint (the Requirement returned,
+        from the endpoint policy's allowing statement); an endpoint policy that compares other missing keys was not
+        searched, so nothing is claimed (False). True: the witness chose no endpoint the request did not have.
+        """
+        chosen = answer.policies.endpoint if answer.policies is not None else None
+        before = self.outcome.policies.endpoint if self.outcome.policies is not None else None
+        if chosen is None or chosen is before or answer.request is None:
+            return True
+        ids = {id(s) for s in chosen.statements}
+        assert answer.policies is not None  # it holds `chosen`
+        found, variables = relevant_statements(self.request, answer.policies)
+        endpoint_keys = {c.key for r in found if id(r.statement) in ids for c in r.clauses}
+        if variables or endpoint_keys - _CHOSEN_BY_ENDPOINT:
+            return False
+        vpce = answer.request.context.get(SOURCE_VPCE)
+        allowing = next((r.statement for r in answer.reasons if r.gate is Gate.VPC_ENDPOINT and r.statement), None)
+        if not vpce or allowing is None:
+            return False
+        return Requirement(self.names.get(SOURCE_VPCE, "aws:SourceVpce"), _STRING_EQUALS, vpce, allowing)
 
     def _requirements(self, assignment: dict[str, Values]) -> Alternative:
         ctx = self._context(assignment)
