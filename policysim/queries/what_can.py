@@ -5,7 +5,8 @@ test names and every catalogue action a policy's wildcard matches, in classes th
 member of a class is evaluated on a resource, and the answer holds for every member that acts on that resource's
 type); every resource the model declares or names, each Resource pattern filled in, and an example of each action's
 simplest type in the caller's account. With `include_chains`, the same is asked as every role session the principal
-reaches (queries/chains.py). Every request is put to the one evaluator (`Model.answer`).
+reaches (queries/chains.py). Every request is put to the one evaluator (`Model.answer`); a refused one whose decision
+read context keys the request did not carry is a conditional grant when discovery finds the conditions that allow it.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from policysim.space.resources import DEFAULT_ACCOUNT, ResourcePool
 from policysim.world.resolve import resolve_actor
 
 from .chains import MAX_HOPS, Hop, Path, decision_through, paths
+from .conditions import with_conditions
 from .model import Model
 
 NO_CONTEXT: dict[str, tuple[str, ...] | None] = {}
@@ -64,6 +66,7 @@ class WhatCan:
     allowed: tuple[Grant, ...]
     undetermined: tuple[Grant, ...]
     requests: int
+    conditional: tuple[Grant, ...] = ()  # allowed only under conditions on absent context keys (`outcome.discovery`)
 
 
 def what_can(
@@ -102,15 +105,21 @@ def what_can(
                     count += 1
                     if outcome.decision in (Decision.ALLOWED, Decision.UNDETERMINED):
                         grants += _grants(path, action, resource, outcome.slim(), catalogue)
+                    elif outcome.missing_keys:
+                        found = with_conditions(model, path.actor, action.name, resource, outcome)
+                        if found is not None:
+                            grants += _grants(path, action, resource, found, catalogue)
         return grants, count
 
     batches = [classes[i : i + BATCH] for i in range(0, len(classes), BATCH)]
     allowed: list[Grant] = []
     undetermined: list[Grant] = []
+    conditional: list[Grant] = []
+    kinds = {Decision.ALLOWED: allowed, Decision.UNDETERMINED: undetermined}
     requests = done = 0
     for grants, count in fork_map(work, batches, workers):
         for grant in grants:
-            (allowed if grant.decision is Decision.ALLOWED else undetermined).append(grant)
+            kinds.get(grant.decision, conditional).append(grant)
         requests += count
         done += BATCH
         if progress is not None:
@@ -123,6 +132,7 @@ def what_can(
         tuple(sorted(allowed, key=order)),
         tuple(sorted(undetermined, key=order)),
         requests,
+        tuple(sorted(conditional, key=order)),
     )
 
 

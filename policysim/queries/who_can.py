@@ -14,10 +14,9 @@ listed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
-from policysim.engine.discovered import DiscoveryStatus
 from policysim.engine.outcome import Outcome
 from policysim.enums import Decision
 from policysim.parallel import fork_map
@@ -26,6 +25,7 @@ from policysim.space.harvest import harvest
 from policysim.space.resources import DEFAULT_ACCOUNT
 
 from .chains import MAX_HOPS, Hop, Path, TrustIndex, decision_through, paths
+from .conditions import with_conditions
 from .model import Model
 from .requests import Resources, expand_actions, is_pattern
 
@@ -135,21 +135,7 @@ def _ask(
             if outcome.decision in (Decision.ALLOWED, Decision.UNDETERMINED):
                 found.append(Access(caller, path.hops, action, resource, outcome.slim()))
             elif outcome.missing_keys:
-                discovered = _discover(model, path, action, resource, outcome)
+                discovered = with_conditions(model, path.actor, action, resource, outcome)
                 if discovered is not None:
                     found.append(Access(caller, path.hops, action, resource, discovered))
     return found, count
-
-
-def _discover(model: Model, path: Path, action: str, resource: str, outcome: Outcome) -> Outcome | None:
-    """The refused outcome with the conditions on its absent context keys under which it would be allowed
-    (engine/discovery.py, verified through the same `answer`); None when it is denied whatever they hold."""
-    from policysim.engine.discovery import discover
-
-    def again(keys: Mapping[str, tuple[str, ...]]) -> Outcome:
-        return model.answer(path.actor, action, resource, {key.lower(): values for key, values in keys.items()})
-
-    found = discover(outcome, again)
-    if found.status is DiscoveryStatus.NONE:
-        return None
-    return replace(outcome.slim(), discovery=found)

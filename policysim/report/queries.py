@@ -60,7 +60,11 @@ def render_what_can(answer: WhatCan, fmt: str) -> str:
     scope = f" in service {answer.service}" if answer.service else ""
     out = [f"# what `{answer.principal}` can do{scope}" if markdown else f"what {answer.principal} can do{scope}"]
     out.append(f"{answer.requests} requests evaluated, {len(answer.allowed)} allowed")
-    for title, rows in (("allowed", answer.allowed), ("undetermined", answer.undetermined)):
+    for title, rows in (
+        ("allowed", answer.allowed),
+        ("undetermined", answer.undetermined),
+        ("allowed only under conditions on context keys the request did not carry", answer.conditional),
+    ):
         if not rows and title != "allowed":
             continue
         for roles, by_path in groupby(rows, key=lambda g: g.roles):
@@ -72,6 +76,8 @@ def render_what_can(answer: WhatCan, fmt: str) -> str:
                 out.append(_bullet(markdown, 0, f"{service} ({level})"))
                 for grant in group:
                     out.append(_bullet(markdown, 1, _request(grant.action, grant.resource, grant.outcome, markdown)))
+                    if grant.outcome.discovery is not None:
+                        out += [_bullet(markdown, 2, line) for line in grant.outcome.discovery.lines()]
         if not rows:
             out += ["", "nothing"]
     return "\n".join(out) + "\n"
@@ -103,6 +109,7 @@ def what_can_document(answer: WhatCan) -> dict[str, Any]:
         "requests": answer.requests,
         "allowed": [_grant(g) for g in answer.allowed],
         "undetermined": [_grant(g) for g in answer.undetermined],
+        "conditional": [_grant(g) for g in answer.conditional],
     }
 
 
@@ -128,6 +135,7 @@ def _grant(grant: Grant) -> dict[str, Any]:
         "action": grant.action,
         "resource": grant.resource,
         **_decided(grant.outcome, grant.decision.value),
+        **({"discovery": discovery_document(grant.outcome.discovery)} if grant.outcome.discovery is not None else {}),
     }
 
 

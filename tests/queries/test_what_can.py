@@ -65,3 +65,20 @@ def test_workers_give_the_same_answer(estate: policysim.Scenario) -> None:
         (g.roles, g.action, g.resource, g.outcome.reasons) for g in two.allowed
     ]
     assert one.requests == two.requests
+
+
+def test_a_grant_under_conditions_is_listed_with_them(estate: policysim.Scenario) -> None:
+    answer = estate.what_can("carol", service="s3")
+    assert not any(g.resource.startswith("arn:aws:s3:::dev-logs/") for g in answer.allowed)
+    held = [g for g in answer.conditional if g.resource.startswith("arn:aws:s3:::dev-logs/")]
+    assert held and all(g.action == "s3:GetObject" for g in held)
+    for grant in held:
+        discovery = grant.outcome.discovery
+        assert discovery is not None and discovery.alternatives
+        context = discovery.alternatives[0].context
+        assert context.keys() == {"aws:SourceIp"}
+        assert estate.evaluate("carol", grant.action, grant.resource, context=context).allowed
+    # across accounts only the public prefix's bucket policy lets her grant count; the shared prefix names another
+    # account, so no context would allow it there
+    across = {g.resource for g in answer.conditional if g.resource.startswith("arn:aws:s3:::data-bucket/")}
+    assert across == {"arn:aws:s3:::data-bucket/public/policysim-example"}
