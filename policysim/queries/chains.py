@@ -8,13 +8,21 @@ on the session (its name, tags, source identity) is judged as AWS would. A hop t
 Only roles whose trust policy has an Allow statement for AssumeRole naming the caller are tried: AWS requires the
 trust policy to allow the caller ("the role trust policy must allow the principal": the engine's must-allow gate),
 so no other role can be assumed. A trust policy the model does not know is always tried.
+
+With `conditional`, a hop refused for want of context keys the hop did not carry (`sts:ExternalId`,
+`aws:MultiFactorAuthPresent`, `aws:SourceIp`, ...) is put to discovery (engine/discovery.py, each alternative
+verified through the same flow) and, when some context would allow it, followed as a conditional hop: everything
+reached through it is conditional, never allowed (`decision_through`). The caller chooses the ExternalId it sends, so
+a trust policy that requires one still lets in whoever knows it: "AWS does not treat the external ID as a secret"
+(id_roles_create_for-user_externalid). A role reached conditionally does not hide a later unconditional path to it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 
+from policysim.engine.discovered import DiscoveryStatus
 from policysim.engine.outcome import Outcome
 from policysim.enums import Decision, Effect
 from policysim.flows.assume_role import AssumeParams, assume_role, mint_session
@@ -40,6 +48,11 @@ class Hop:
         """Was the hop allowed for sure (not `undetermined`)?"""
         return self.outcome.decision is Decision.ALLOWED
 
+    @property
+    def conditional(self) -> bool:
+        """Was the hop refused, but allowed under conditions on context keys it did not carry (`outcome.discovery`)?"""
+        return self.outcome.discovery is not None and self.outcome.decision is not Decision.UNDETERMINED
+
 
 @dataclass(frozen=True)
 class Path:
@@ -58,9 +71,18 @@ class Path:
         """The role ARNs of the hops, in order."""
         return tuple(hop.role for hop in self.hops)
 
+    @property
+    def conditional(self) -> bool:
+        """Does the path pass a conditional hop?"""
+        return any(hop.conditional for hop in self.hops)
+
 
 def decision_through(outcome: Outcome, hops: Sequence[Hop]) -> Decision:
-    """The decision of a request made at the end of `hops`: `undetermined` when it is allowed but a hop is."""
+    """The decision of a request made at the end of `hops`: `undetermined` when it is allowed but a hop is; the
+    refused decision of the first conditional hop, when one is (the request is conditional at best)."""
+    refused = next((hop for hop in hops if hop.conditional), None)
+    if refused is not None:
+        return refused.outcome.decision
     if outcome.decision is Decision.ALLOWED and not all(hop.certain for hop in hops):
         return Decision.UNDETERMINED
     return outcome.decision
@@ -121,40 +143,66 @@ class TrustIndex:
         return [self.roles[i] for i in sorted(found) if could_trust(self.roles[i], actor)]
 
 
-def paths(model: Model, actor: Actor, max_hops: int = MAX_HOPS, index: TrustIndex | None = None) -> Iterator[Path]:
+def paths(
+    model: Model,
+    actor: Actor,
+    max_hops: int = MAX_HOPS,
+    index: TrustIndex | None = None,
+    *,
+    conditional: bool = False,
+) -> Iterator[Path]:
     """The caller as itself, then each role session it reaches, by its shortest path (breadth first; each role once,
-    the caller's own role never, roles in ARN order within a depth). Give `index` to share it between callers."""
+    the caller's own role never, roles in ARN order within a depth). Give `index` to share it between callers; with
+    `conditional`, hops allowed only under conditions on absent context keys are followed too (module docstring)."""
     start = Path((), actor)
     yield start
     if max_hops <= 0:
         return
     index = index or TrustIndex(model.world)
     seen = {actor.principal.principal_arn} if actor.is_session else set()
+    seen_conditionally: set[str] = set()
     frontier = [start]
     for _ in range(max_hops):
         reached: list[Path] = []
         for path in frontier:
             for role in index.candidates(path.actor):
-                if role.arn in seen:
+                if role.arn in seen or (path.conditional and role.arn in seen_conditionally):
                     continue
-                hop = assume(model, path.actor, role)
-                if hop is not None:
-                    seen.add(role.arn)
-                    reached.append(Path((*path.hops, hop[0]), hop[1]))
+                hop = assume(model, path.actor, role, conditional=conditional)
+                if hop is None:
+                    continue
+                walked = Path((*path.hops, hop[0]), hop[1])
+                if walked.conditional and role.arn in seen_conditionally:
+                    continue
+                (seen_conditionally if walked.conditional else seen).add(role.arn)
+                reached.append(walked)
         yield from reached
         frontier = reached
         if not frontier:
             return
 
 
-def assume(model: Model, actor: Actor, role: RoleInfo) -> tuple[Hop, Actor] | None:
-    """The hop and the session it mints, when AssumeRole is allowed or undetermined (and might be allowed)."""
+def assume(model: Model, actor: Actor, role: RoleInfo, *, conditional: bool = False) -> tuple[Hop, Actor] | None:
+    """The hop and the session it mints, when AssumeRole is allowed or undetermined (and might be allowed); with
+    `conditional`, also when it is allowed under conditions on context keys it did not carry (the hop's outcome
+    then carries the discovery; the session is minted without that context)."""
     result = assume_role(model.evaluator, actor, role, PARAMS)
     outcome = result.outcome
     if result.session is not None:
         return Hop(role.arn, outcome.slim()), result.session
     if outcome.decision is Decision.UNDETERMINED and not outcome.denied_anyway:
         return Hop(role.arn, outcome.slim()), mint_session(model.evaluator, actor, role, PARAMS)
+    if conditional and outcome.missing_keys and outcome.decision is not Decision.UNDETERMINED:
+        from policysim.engine.discovery import discover
+
+        def again(keys: Mapping[str, tuple[str, ...]]) -> Outcome:
+            context = {key.lower(): values for key, values in keys.items()}
+            return assume_role(model.evaluator, actor, role, replace(PARAMS, context=context), mint=False).outcome
+
+        found = discover(outcome, again)
+        if found.status is DiscoveryStatus.FOUND:
+            hop = Hop(role.arn, replace(outcome.slim(), discovery=found))
+            return hop, mint_session(model.evaluator, actor, role, PARAMS)
     return None
 
 

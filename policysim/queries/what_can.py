@@ -92,7 +92,7 @@ def what_can(
             raise RequestError(f"unknown service `{service}`", None, "give a service prefix such as `s3` or `iam`")
         classes = [c for c in classes if c.name.split(":", 1)[0].lower() == wanted]
     pool = ResourcePool(found)
-    walks: list[Path] = list(paths(model, actor, max_hops)) if include_chains else [Path((), actor)]
+    walks: list[Path] = list(paths(model, actor, max_hops, conditional=True)) if include_chains else [Path((), actor)]
 
     def work(batch: Sequence[ActionClass]) -> tuple[list[Grant], int]:
         grants: list[Grant] = []

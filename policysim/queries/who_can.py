@@ -93,7 +93,7 @@ def who_can(
             actor = caller.actor(model.world)
             if actor is None:
                 continue
-            for path in paths(model, actor, max_hops, trusts):
+            for path in paths(model, actor, max_hops, trusts, conditional=True):
                 asked = _ask(model, caller, path, actions, resources)
                 count += asked[1]
                 found += asked[0]

@@ -140,7 +140,12 @@ def _grant(grant: Grant) -> dict[str, Any]:
 
 
 def _hop(hop: Hop) -> dict[str, Any]:
-    return {"role": hop.role, **_decided(hop.outcome, hop.outcome.decision.value)}
+    found = hop.outcome.discovery
+    return {
+        "role": hop.role,
+        **_decided(hop.outcome, hop.outcome.decision.value),
+        **({"discovery": discovery_document(found)} if found is not None else {}),
+    }
 
 
 def _decided(outcome: Outcome, decision: str) -> dict[str, Any]:
@@ -158,10 +163,14 @@ def _who(label: str, roles: Sequence[str], markdown: bool) -> str:
 
 
 def _hop_lines(hops: Iterable[Hop], markdown: bool, depth: int) -> list[str]:
-    return [
-        _bullet(markdown, depth, f"assumes {hop.role}: {hop.outcome.decision.value} by {_statements(hop.outcome)}")
-        for hop in hops
-    ]
+    out: list[str] = []
+    for hop in hops:
+        out.append(
+            _bullet(markdown, depth, f"assumes {hop.role}: {hop.outcome.decision.value} by {_statements(hop.outcome)}")
+        )
+        if hop.outcome.discovery is not None:
+            out += [_bullet(markdown, depth + 1, line) for line in hop.outcome.discovery.lines()]
+    return out
 
 
 def _request(action: str, resource: str, outcome: Outcome, markdown: bool) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from policysim import Scenario
+from policysim import Decision, Scenario
 from policysim.engine.discovered import Alternative, DiscoveryGap, DiscoveryStatus
 from policysim.enums import Gate, PolicyKind
 
@@ -111,3 +111,37 @@ def test_discovery_through_an_endpoint_with_no_conditions_is_pinned_to_it() -> N
         vpce = dict(alternative.witness)["aws:SourceVpce"]
         pinned = [r for r in alternative.requirements if r.statement.kind.value == Gate.VPC_ENDPOINT.value]
         assert pinned and pinned[0].values == vpce
+
+
+# ------------------------------------------------------------------ who-can through a hop that needs context
+
+
+def vendor_model() -> Scenario:
+    # the classic third-party role: account B may assume VendorRole with the agreed ExternalId
+    trust = doc(
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": f"arn:aws:iam::{B}:root"},
+            "Action": "sts:AssumeRole",
+            "Condition": {"StringEquals": {"sts:ExternalId": "agreed-123"}},
+        }
+    )
+    role = {"trust_policy": trust, "inline_policies": {"p": doc(allow("s3:GetObject", "arn:aws:s3:::bucket-a/*"))}}
+    bob = {"inline_policies": {"p": doc(allow("sts:AssumeRole"))}}
+    accounts = {A: {"roles": {"VendorRole": role}, "buckets": {"bucket-a": {}}}, B: {"users": {"bob": bob}}}
+    return Scenario.from_dict({"scenario": "vendor", "accounts": accounts})
+
+
+def test_who_can_lists_a_caller_whose_hop_needs_an_external_id() -> None:
+    model = vendor_model()
+    bob = f"arn:aws:iam::{B}:user/bob"
+    through = model.evaluate(bob, "s3:GetObject", OBJECT, assume=["VendorRole"], external_id="agreed-123")
+    assert through.allowed  # bob can read the object: a who-can that leaves him out answers "nobody" wrongly
+    answer = model.who_can("s3:GetObject", OBJECT)
+    assert all(a.caller.key != bob for a in (*answer.allowed, *answer.undetermined))  # never claimed for sure
+    found = [a for a in answer.conditional if a.caller.key == bob]
+    assert found and found[0].roles == (f"arn:aws:iam::{A}:role/VendorRole",)
+    hop = found[0].hops[0]
+    assert hop.outcome.decision is not Decision.ALLOWED and hop.outcome.discovery is not None
+    assert hop.outcome.discovery.alternatives[0].context == {"sts:ExternalId": "agreed-123"}
+    assert found[0].decision not in (Decision.ALLOWED, Decision.UNDETERMINED)
