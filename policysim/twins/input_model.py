@@ -134,13 +134,12 @@ class _Common(_Strict):
     # extension: `Discovery` adds to each result not allowed the conditions on missing keys that would allow it
     SimulationMode: Literal["Standard", "Discovery"] = "Standard"
     VpcEndpointPolicyInputList: Policies | None = None  # extension: the policy of the endpoint `aws:SourceVpce` names
+    # extension: resource patterns, each answered "is some matching resource allowed?" (twins/patterns.py)
+    ResourcePatterns: Annotated[list[str], _items(limits.RESOURCE_NAME)] | None = None
 
 
 class CustomPolicyInput(_Common):
     """`SimulateCustomPolicy`'s request, plus the policysim extensions."""
-
-    # extension: resource patterns, each answered "is some matching resource allowed?" (twins/patterns.py)
-    ResourcePatterns: Annotated[list[str], _items(limits.RESOURCE_NAME)] | None = None
 
     PolicyInputList: Policies  # required here
     OrderedOrganizationPolicyInputList: list[OrganizationLevel] | None = None

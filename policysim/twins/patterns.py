@@ -29,9 +29,14 @@ def pattern_results(
     named: Sequence[str],
     renderer: Renderer,
     locate: Locator,
+    space: Harvest | None = None,
 ) -> list[dict[str, Any]]:
-    """One result per action x pattern (actions outer, as for `ResourceArns`)."""
-    space = Harvest(resources=set(named), accounts={caller.account} if caller.account else set())
+    """One result per action x pattern (actions outer, as for `ResourceArns`); `space`: what the examples are drawn
+    from (default: the `named` resources and the caller's account)."""
+    if space is None:
+        space = Harvest(resources=set(named), accounts={caller.account} if caller.account else set())
+    else:
+        space.resources.update(named)
     home = caller.account or str(caller)
     out = []
     for action in actions:

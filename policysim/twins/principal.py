@@ -16,6 +16,7 @@ from policysim.load import Document, load_json
 from policysim.model.validation import validate
 from policysim.request import PrincipalKind
 from policysim.scenario.api import Scenario
+from policysim.space.harvest import harvest
 from policysim.twins.custom import (
     PolicyBook,
     caller_principal,
@@ -29,9 +30,10 @@ from policysim.twins.custom import (
 from policysim.twins.discovered import with_discovery
 from policysim.twins.input_model import PrincipalPolicyInput, context_values
 from policysim.twins.output import Evaluation, Renderer, StatementSpan, page, statement_positions
+from policysim.twins.patterns import pattern_results
 from policysim.world.actor import Actor
 from policysim.world.evaluator import Evaluator
-from policysim.world.resolve import is_role_arn, request_target, resolve_actor
+from policysim.world.resolve import Target, is_role_arn, request_target, resolve_actor
 
 
 def policy_name(policy_id: str) -> str:
@@ -106,12 +108,18 @@ def simulate_principal_document(scenario: Scenario, doc: Document) -> dict[str, 
     evaluator = scenario.evaluator if world is scenario.world else Evaluator(world, scenario.evaluator.clock)
     vpce_at = endpoint_location(wire, doc.locate)
     evaluations: list[Evaluation] = []
+    resources = wire.ResourceArns or ([] if wire.ResourcePatterns else ["*"])
     check_requests(wire.ActionNames, wire.ResourceArns or [], doc.locate, scenario.newer_actions)
+
+    def governed(action: str, resource: str, where: Location | None) -> Target:
+        target = request_target(world, action, resource, owner, actor, where)
+        if given_policy is not None or is_role_arn(resource):
+            target = with_resource_policy(target, action, given_policy)
+        return target
+
     for action in wire.ActionNames:
-        for index, resource in enumerate(wire.ResourceArns or ["*"]):
-            target = request_target(world, action, resource, owner, actor, doc.locate(("ResourceArns", index)))
-            if given_policy is not None or is_role_arn(resource):
-                target = with_resource_policy(target, action, given_policy)
+        for index, resource in enumerate(resources):
+            target = governed(action, resource, doc.locate(("ResourceArns", index)))
             outcome = evaluator.evaluate(actor, action, target, extra, vpce_at)
             outcome = with_discovery(wire.SimulationMode, outcome, evaluator, (actor, action, target), extra, vpce_at)
             assert outcome.policies is not None  # the evaluator records what it evaluated
@@ -119,7 +127,23 @@ def simulate_principal_document(scenario: Scenario, doc: Document) -> dict[str, 
     compiled = [*actor.identity, *([actor.boundary] if actor.boundary else [])]
     compiled += [e.policies.resource for e in evaluations if e.policies.resource is not None]
     renderer = Renderer(_positions(compiled, book), policy_name)
-    return page([renderer.result(e) for e in evaluations], wire.MaxItems, wire.Marker, doc.locate(("Marker",)))
+    results = [renderer.result(e) for e in evaluations]
+    if wire.ResourcePatterns:  # policysim extension: requests over resource patterns (twins/patterns.py)
+        where = doc.locate(("ResourcePatterns",))
+        space = harvest(scenario.world, scenario.tests)  # the examples: the scenario's resources, patterns filled in
+        results += pattern_results(
+            wire.ActionNames,
+            wire.ResourcePatterns,
+            lambda action, resource: evaluator.evaluate(
+                actor, action, governed(action, resource, where), extra, vpce_at
+            ),
+            actor.principal,
+            wire.ResourceArns or [],
+            renderer,
+            doc.locate,
+            space,
+        )
+    return page(results, wire.MaxItems, wire.Marker, doc.locate(("Marker",)))
 
 
 def simulate_principal_policy(scenario: Scenario, data: Mapping[str, Any]) -> dict[str, Any]:

@@ -91,3 +91,27 @@ def test_assume_role_is_simulated_against_the_roles_trust_policy() -> None:
     assert tag["EvalDecision"] == "implicitDeny"  # the trust policy allows sts:AssumeRole only
     jane = simulate_principal_policy(founding, {**data, "PolicySourceArn": "arn:aws:iam::111111111111:user/Jane"})
     assert jane["EvaluationResults"][0]["EvalDecision"] == "explicitDeny"
+
+
+def test_resource_patterns_answer_over_the_scenario_resources(scenario: Scenario) -> None:
+    """The `ResourcePatterns` extension on simulate-principal-policy: examples from the scenario's own resources, each
+    what `ResourceArns` gives that resource."""
+    data = {
+        "PolicySourceArn": ANALYST,
+        "ActionNames": ["s3:GetObject"],
+        "ResourcePatterns": ["arn:aws:s3:::acme-shared-reports/*"],
+        "ContextEntries": TLS,
+    }
+    (result,) = simulate_principal_policy(scenario, data)["EvaluationResults"]
+    assert (result["EvalResourceName"], result["EvalDecision"]) == ("arn:aws:s3:::acme-shared-reports/*", "allowed")
+    details = result["PatternDecisionDetails"]
+    examples = [e for t in details["ResourceTypes"] for kind in ("AllowedExamples", "DeniedExamples") for e in t[kind]]
+    assert examples
+    for example in examples:
+        plain = dict(data, ResourceArns=[example["EvalResourceName"]])
+        del plain["ResourcePatterns"]
+        (alone,) = simulate_principal_policy(scenario, plain)["EvaluationResults"]
+        assert alone["EvalDecision"] == example["EvalDecision"], example
+    intern = dict(data, PolicySourceArn=INTERN)
+    (refused,) = simulate_principal_policy(scenario, intern)["EvaluationResults"]
+    assert refused["EvalDecision"] != "allowed"
