@@ -5,6 +5,9 @@ stand-ins for principals outside the model that a policy names or makes public, 
 is asked as itself, then as each role session it reaches (chains.py, shortest path first). Every request is put to
 the one evaluator (`Model.answer`), exactly as `evaluate` would put it; nothing is inferred from policy text.
 
+A stand-in for an outside account is not reported on that account's own resources (an example resource of a pattern
+in its account): they are not the model's, and its own policies are only assumed to allow.
+
 An answer is `allowed`, `undetermined` (listed apart: unknown imported values decide it), or not allowed; a
 not-allowed answer whose decision read context keys the request did not carry is put to discovery
 (engine/discovery.py) and listed as conditional with the conditions under which it would be allowed, each verified
@@ -20,7 +23,7 @@ from dataclasses import dataclass
 from policysim.engine.outcome import Outcome
 from policysim.enums import Decision
 from policysim.parallel import fork_map
-from policysim.space.callers import Caller, callers
+from policysim.space.callers import Caller, CallerKind, callers
 from policysim.space.harvest import harvest
 from policysim.space.resources import DEFAULT_ACCOUNT
 
@@ -128,10 +131,13 @@ def _ask(
     account = principal.account or caller.account or DEFAULT_ACCOUNT
     found: list[Access] = []
     count = 0
+    outside = caller.kind is CallerKind.EXTERNAL and principal.account not in model.world.accounts
     for action in actions:
         for resource in resources.for_action(action, partition, account):
             outcome = model.answer(path.actor, action, resource, NO_CONTEXT)
             count += 1
+            if outside and outcome.request is not None and outcome.request.resource_account == principal.account:
+                continue  # a resource of the outside account itself: not the model's, and its policies are assumed
             if outcome.decision in (Decision.ALLOWED, Decision.UNDETERMINED):
                 found.append(Access(caller, path.hops, action, resource, outcome.slim()))
             elif outcome.missing_keys:

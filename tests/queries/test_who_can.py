@@ -137,3 +137,14 @@ def test_max_hops_bounds_the_chains(estate: policysim.Scenario) -> None:
 def test_bad_questions_are_request_errors(estate: policysim.Scenario, action: str, resource: str, message: str) -> None:
     with pytest.raises(policysim.PolicysimError, match=message):
         estate.who_can(action, resource)
+
+
+def test_an_outside_account_is_not_reported_on_its_own_resources(estate: policysim.Scenario) -> None:
+    """An example resource of a pattern in the stand-in's own account is not the model's: its access there is only
+    assumed, so it is not an answer; the model's bucket it is granted stays one."""
+    answer = estate.who_can("s3:GetObject", "*")
+    outside = [a for a in answer.allowed + answer.undetermined if a.caller.kind is CallerKind.EXTERNAL]
+    assert {a.resource for a in outside} == {
+        "arn:aws:s3:::data-bucket/shared/policysim-example",  # granted to the partner account
+        "arn:aws:s3:::data-bucket/public/policysim-example",  # public
+    }
