@@ -145,7 +145,7 @@ def request_endpoint(
     without `VpcEndpointPolicyInputList`, as AWS's simulator) reads `aws:SourceVpce` as a plain context key.
     """
     values = extra.get(SOURCE_VPCE) if extra else None
-    if not values or not world.endpoint_policies:
+    if values is None or not world.endpoint_policies:  # `[]` is not "no endpoint": refused below
         return None
     if len(values) != 1:
         raise RequestError(

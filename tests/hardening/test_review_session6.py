@@ -145,3 +145,21 @@ def test_who_can_lists_a_caller_whose_hop_needs_an_external_id() -> None:
     assert hop.outcome.decision is not Decision.ALLOWED and hop.outcome.discovery is not None
     assert hop.outcome.discovery.alternatives[0].context == {"sts:ExternalId": "agreed-123"}
     assert found[0].decision not in (Decision.ALLOWED, Decision.UNDETERMINED)
+
+
+# ------------------------------------------------------------------ an empty aws:SourceVpce
+
+
+def test_an_empty_source_vpce_is_refused_not_read_as_no_endpoint() -> None:
+    # `aws:SourceVpce: []` named no endpoint, so the endpoint's Deny-everything policy was skipped and the request
+    # allowed: a request travels through exactly one endpoint, or carries no key at all (`null` removes it)
+    import pytest
+
+    from policysim.errors import RequestError
+
+    policy = doc(allow("s3:GetObject"))
+    model = carol(policy, {SHUT: {"policy": doc({**deny("*"), "Principal": "*"})}})
+    with pytest.raises(RequestError, match="0 values"):
+        model.evaluate("carol", "s3:GetObject", OBJECT, {"aws:SourceVpce": []})
+    assert model.evaluate("carol", "s3:GetObject", OBJECT, {"aws:SourceVpce": SHUT}).decision is Decision.EXPLICIT_DENY
+    assert model.evaluate("carol", "s3:GetObject", OBJECT, {"aws:SourceVpce": None}).allowed
