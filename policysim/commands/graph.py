@@ -29,7 +29,7 @@ def graph(
     to: Annotated[
         str | None, typer.Option(help="`admin`, or a user or role (name or ARN): who can reach it, by which path")
     ] = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="mermaid (default), dot, svg or json")] = "mermaid",
+    format: Annotated[str, typer.Option("--format", "-f", help="mermaid (default), dot, svg, json, text or markdown")] = "mermaid",
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="file to write (default: standard output)")
     ] = None,

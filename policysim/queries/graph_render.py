@@ -21,7 +21,7 @@ from policysim.space.callers import Caller, CallerKind
 from .escalation import Family
 from .graph import ADMIN, Edge, EdgeRequest, Graph, Route
 
-GRAPH_FORMATS = ("mermaid", "dot", "svg", "json")
+GRAPH_FORMATS = ("mermaid", "dot", "svg", "json", "text", "markdown")
 FORMAT_VERSION = "1"
 ADMIN_MEANING = (
     "a principal that can give itself any permission: an `empower` edge to itself (it may attach or put a policy on"
@@ -45,6 +45,8 @@ def render_graph(fmt: str, result: Graph, file: str = "") -> str:
         return svg(dot(result))
     if fmt == "json":
         return json.dumps(document(result, file), indent=2, ensure_ascii=True) + "\n"
+    if fmt in ("text", "markdown"):
+        return listing(result, markdown=fmt == "markdown")
     raise ValueError(f"unknown graph format `{fmt}`")
 
 
@@ -113,6 +115,54 @@ def mermaid(result: Graph) -> str:
         lines.append("  classDef target fill:#fde")
         lines.append(f"  class {ids[result.to]} target")
     return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------ text and Markdown
+
+
+def listing(result: Graph, *, markdown: bool) -> str:
+    """The routes (with `to`) or the edges, one per line with the requests that allow them and their statements;
+    Markdown adds the Mermaid picture in a fenced block (GitHub renders it in a pull-request comment)."""
+    labels = {node.key: node_label(node) for node in result.nodes}
+
+    def name(key: str) -> str:
+        return f"`{labels.get(key, key)}`" if markdown else labels.get(key, key)
+
+    def bullet(depth: int, text: str) -> str:
+        return ("  " * depth + "- " + text) if markdown else ("  " * (depth + 1) + text)
+
+    def edge_lines(edge: Edge, depth: int) -> list[str]:
+        state = "" if edge.certain else " (undetermined)"
+        out = [bullet(depth, f"{name(edge.source)} -> {name(edge.target)}: {edge.kind.name}{state}")]
+        for request in edge.requests:
+            refs = "; ".join(statement_label(ref) for ref in request.statements) or "-"
+            what = f"{request.action} on {request.resource}"
+            out.append(bullet(depth + 1, f"{what}: {request.outcome.decision.value} by {refs}"))
+        return out
+
+    title = "who can become whom" if result.to is None else f"who can reach {result.to}"
+    admins = ", ".join(name(key) for key in sorted(result.admins)) or "none"
+    out = [f"# {title}" if markdown else title]
+    out.append(f"{len(result.nodes)} principals, {len(result.edges)} edges, {result.requests} requests evaluated")
+    out.append(f"admin (can give itself any permission): {admins}")
+    if markdown:
+        out += ["", "```mermaid", mermaid(result).rstrip("\n"), "```"]
+    if result.to is not None:
+        out += ["", "## routes, shortest first" if markdown else "routes, shortest first:"]
+        if not result.routes:
+            out.append(bullet(0, "none"))
+        for route in result.routes:
+            hops = len(route.edges)
+            out.append(bullet(0, f"{name(route.source)}: {hops} edge{'s' if hops != 1 else ''}"))
+            for edge in route.edges:
+                out += edge_lines(edge, 1)
+    else:
+        out += ["", "## edges" if markdown else "edges:"]
+        if not result.edges:
+            out.append(bullet(0, "none"))
+        for edge in result.edges:
+            out += edge_lines(edge, 0)
+    return "\n".join(out) + "\n"
 
 
 # ------------------------------------------------------------------ Graphviz

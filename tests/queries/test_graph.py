@@ -32,7 +32,7 @@ MODEL = GOLDEN / "graph_model.yaml"
 TUTORIAL = HERE.parents[1] / "scenarios" / "cross-account-delegation.yaml"
 NOON = datetime(2026, 1, 1, 12, tzinfo=UTC)
 ACCOUNT = "arn:aws:iam::111111111111"
-SUFFIX = {"mermaid": "mmd", "dot": "dot", "json": "json"}
+SUFFIX = {"mermaid": "mmd", "dot": "dot", "json": "json", "text": "txt", "markdown": "md"}
 
 
 def user(name: str) -> str:
@@ -276,8 +276,15 @@ def test_svg_with_dot(result: Graph) -> None:
     assert picture.lstrip().startswith("<?xml") and "<svg" in picture and "selfadmin" in picture
 
 
-def test_the_formats_are_those_of_the_contract() -> None:
-    assert set(GRAPH_FORMATS) == {"mermaid", "dot", "svg", "json"}
+def test_the_formats_are_those_of_the_contract_and_text_and_markdown() -> None:
+    """contracts.md section 9's four, and the text and Markdown every query command has (issue 15, item 7)."""
+    assert set(GRAPH_FORMATS) == {"mermaid", "dot", "svg", "json", "text", "markdown"}
+
+
+def test_markdown_holds_the_mermaid_picture(result: Graph) -> None:
+    text = render_graph("markdown", result)
+    assert "```mermaid\n" + render_graph("mermaid", result) + "```" in text
+    assert text.startswith("# who can reach admin")
 
 
 def test_paths_to_a_node_without_edges_is_empty(result: Graph) -> None:
