@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from policysim.catalogue import ActionCatalogue, ArnFormat, builtin_catalogue
 from policysim.catalogue.services import builtin_services
+from policysim.cluster.client import check_spread, cluster_map
 from policysim.engine.outcome import Outcome
 from policysim.enums import Decision
 from policysim.errors import RequestError
@@ -77,30 +78,92 @@ def what_can(
     include_chains: bool = False,
     max_hops: int = MAX_HOPS,
     workers: int | None = None,
+    cluster: str | None = None,
     progress: Progress | None = None,
     catalogue: ActionCatalogue | None = None,
 ) -> WhatCan:
     """Every action `principal` (a reference as in a test) may do on the request space's resources; `workers`
-    processes share the action classes (None: this one; 0: every core), with the same answer."""
-    actor = resolve_actor(model.world, principal, None)
-    found = harvest(model.world, model.tests)
-    catalogue = catalogue or builtin_catalogue()
-    classes = action_classes(found, catalogue)
-    if service is not None:
-        wanted = service.lower()
-        if wanted not in catalogue.by_service and not any(c.name.split(":")[0].lower() == wanted for c in classes):
-            raise RequestError(f"unknown service `{service}`", None, "give a service prefix such as `s3` or `iam`")
-        classes = [c for c in classes if c.name.split(":", 1)[0].lower() == wanted]
-    pool = ResourcePool(found)
-    walks: list[Path] = list(paths(model, actor, max_hops, conditional=True)) if include_chains else [Path((), actor)]
+    processes (None: this one; 0: every core) or the workers of the Dask cluster at `cluster` (`policysim.cluster`)
+    share the action classes, with the same answer; not both."""
+    check_spread(workers, cluster)
+    # the builtin catalogue is not shipped to a cluster's workers: each has it
+    given = catalogue if catalogue is not None and catalogue is not builtin_catalogue() else None
+    question = _Question(model, principal, service, include_chains, max_hops, given)
+    asking = _Asking(question)
+    classes, walks = asking.classes, asking.walks
+    batches = [classes[i : i + BATCH] for i in range(0, len(classes), BATCH)]
+    results = (
+        fork_map(asking.work, batches, workers)
+        if cluster is None
+        else cluster_map(question, _work, batches, cluster, prepare=_Asking)
+    )
+    allowed: list[Grant] = []
+    undetermined: list[Grant] = []
+    conditional: list[Grant] = []
+    kinds = {Decision.ALLOWED: allowed, Decision.UNDETERMINED: undetermined}
+    requests = done = 0
+    for grants, count in results:
+        for grant in grants:
+            kinds.get(grant.decision, conditional).append(grant)
+        requests += count
+        done += BATCH
+        if progress is not None:
+            progress(min(done, len(classes)), len(classes))
+    order = _order
+    return WhatCan(
+        str(asking.actor.principal),
+        service,
+        tuple(w.roles for w in walks),
+        tuple(sorted(allowed, key=order)),
+        tuple(sorted(undetermined, key=order)),
+        requests,
+        tuple(sorted(conditional, key=order)),
+    )
 
-    def work(batch: Sequence[ActionClass]) -> tuple[list[Grant], int]:
+
+@dataclass(frozen=True)
+class _Question:
+    """A what-can question as a cluster's workers receive it (once each); they make the rest of it (`_Asking`)."""
+
+    model: Model
+    principal: str
+    service: str | None
+    include_chains: bool
+    max_hops: int
+    catalogue: ActionCatalogue | None  # None: the builtin one
+
+
+class _Asking:
+    """A question's principal, action classes, resources and paths, made once: here, or once per cluster worker
+    thread."""
+
+    def __init__(self, question: _Question) -> None:
+        model = self.model = question.model
+        actor = self.actor = resolve_actor(model.world, question.principal, None)
+        found = harvest(model.world, model.tests)
+        catalogue = self.catalogue = question.catalogue or builtin_catalogue()
+        classes = action_classes(found, catalogue)
+        service = question.service
+        if service is not None:
+            wanted = service.lower()
+            if wanted not in catalogue.by_service and not any(c.name.split(":")[0].lower() == wanted for c in classes):
+                raise RequestError(f"unknown service `{service}`", None, "give a service prefix such as `s3` or `iam`")
+            classes = [c for c in classes if c.name.split(":", 1)[0].lower() == wanted]
+        self.classes = classes
+        self.pool = ResourcePool(found)
+        chains = question.include_chains
+        self.walks = list(paths(model, actor, question.max_hops, conditional=True)) if chains else [Path((), actor)]
+
+    def work(self, batch: Sequence[ActionClass]) -> tuple[list[Grant], int]:
+        """The grants of these action classes on every path (allowed, undetermined or conditional), and the
+        requests they took."""
+        model, catalogue = self.model, self.catalogue
         grants: list[Grant] = []
         count = 0
         for action in batch:
-            for path in walks:
+            for path in self.walks:
                 at = path.actor.principal
-                for resource in pool.for_key(action, at.partition or "aws", at.account or DEFAULT_ACCOUNT):
+                for resource in self.pool.for_key(action, at.partition or "aws", at.account or DEFAULT_ACCOUNT):
                     outcome = model.answer(path.actor, action.name, resource, NO_CONTEXT)
                     count += 1
                     if outcome.decision in (Decision.ALLOWED, Decision.UNDETERMINED):
@@ -111,29 +174,10 @@ def what_can(
                             grants += _grants(path, action, resource, found, catalogue)
         return grants, count
 
-    batches = [classes[i : i + BATCH] for i in range(0, len(classes), BATCH)]
-    allowed: list[Grant] = []
-    undetermined: list[Grant] = []
-    conditional: list[Grant] = []
-    kinds = {Decision.ALLOWED: allowed, Decision.UNDETERMINED: undetermined}
-    requests = done = 0
-    for grants, count in fork_map(work, batches, workers):
-        for grant in grants:
-            kinds.get(grant.decision, conditional).append(grant)
-        requests += count
-        done += BATCH
-        if progress is not None:
-            progress(min(done, len(classes)), len(classes))
-    order = _order
-    return WhatCan(
-        str(actor.principal),
-        service,
-        tuple(w.roles for w in walks),
-        tuple(sorted(allowed, key=order)),
-        tuple(sorted(undetermined, key=order)),
-        requests,
-        tuple(sorted(conditional, key=order)),
-    )
+
+def _work(asking: _Asking, batch: Sequence[ActionClass]) -> tuple[list[Grant], int]:
+    """`_Asking.work` as a cluster's workers run it (a module-level function pickles by reference)."""
+    return asking.work(batch)
 
 
 def _grants(

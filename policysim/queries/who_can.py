@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from policysim.cluster.client import check_spread, cluster_map
 from policysim.engine.outcome import Outcome
 from policysim.enums import Decision
 from policysim.parallel import fork_map
@@ -78,34 +79,27 @@ def who_can(
     *,
     max_hops: int = MAX_HOPS,
     workers: int | None = None,
+    cluster: str | None = None,
     progress: Progress | None = None,
 ) -> WhoCan:
-    """Every caller of `model` allowed to do `action` (a name or pattern) on `resource` (an ARN or pattern)."""
-    actions = expand_actions(model, action)
-    resources = Resources(model, resource)
-    if not is_pattern(action) and not resources.pattern:
-        resources.check(actions[0])  # one plain request: refused exactly as `evaluate` refuses it
-    everyone = callers(harvest(model.world, model.tests), set(model.world.users), set(model.world.roles))
-    trusts = TrustIndex(model.world)
-
-    def work(batch: Sequence[int]) -> tuple[list[Access], int]:
-        found: list[Access] = []
-        count = 0
-        for index in batch:
-            caller = everyone[index]
-            actor = caller.actor(model.world)
-            if actor is None:
-                continue
-            for path in paths(model, actor, max_hops, trusts, conditional=True):
-                asked = _ask(model, caller, path, actions, resources)
-                count += asked[1]
-                found += asked[0]
-        return found, count
-
+    """Every caller of `model` allowed to do `action` (a name or pattern) on `resource` (an ARN or pattern);
+    `workers` processes (None: this one; 0: every core) or the workers of the Dask cluster at `cluster`
+    (`policysim.cluster`) share the callers, with the same answer; not both."""
+    check_spread(workers, cluster)
+    question = _Question(model, action, resource, max_hops)
+    asking = _Asking(question)
+    if not is_pattern(action) and not asking.resources.pattern:
+        asking.resources.check(asking.actions[0])  # one plain request: refused exactly as `evaluate` refuses it
+    everyone = asking.everyone
     batches = [list(range(i, min(i + BATCH, len(everyone)))) for i in range(0, len(everyone), BATCH)]
+    results = (
+        fork_map(asking.work, batches, workers)
+        if cluster is None
+        else cluster_map(question, _work, batches, cluster, prepare=_Asking)
+    )
     answers: list[Access] = []
     requests = done = 0
-    for found, count in fork_map(work, batches, workers):
+    for found, count in results:
         answers += found
         requests += count
         done += BATCH
@@ -120,6 +114,49 @@ def who_can(
         len(everyone),
         requests,
     )
+
+
+@dataclass(frozen=True)
+class _Question:
+    """A who-can question as a cluster's workers receive it (once each); they make the rest of it (`_Asking`)."""
+
+    model: Model
+    action: str
+    resource: str
+    max_hops: int
+
+
+class _Asking:
+    """A question's actions, resources, callers and trusts, made once: here, or once per cluster worker thread."""
+
+    def __init__(self, question: _Question) -> None:
+        model = self.model = question.model
+        self.max_hops = question.max_hops
+        self.actions = expand_actions(model, question.action)
+        self.resources = Resources(model, question.resource)
+        self.everyone = callers(harvest(model.world, model.tests), set(model.world.users), set(model.world.roles))
+        self.trusts = TrustIndex(model.world)
+
+    def work(self, batch: Sequence[int]) -> tuple[list[Access], int]:
+        """The answers worth reporting for these callers (by index), and the requests they took."""
+        model = self.model
+        found: list[Access] = []
+        count = 0
+        for index in batch:
+            caller = self.everyone[index]
+            actor = caller.actor(model.world)
+            if actor is None:
+                continue
+            for path in paths(model, actor, self.max_hops, self.trusts, conditional=True):
+                asked = _ask(model, caller, path, self.actions, self.resources)
+                count += asked[1]
+                found += asked[0]
+        return found, count
+
+
+def _work(asking: _Asking, batch: Sequence[int]) -> tuple[list[Access], int]:
+    """`_Asking.work` as a cluster's workers run it (a module-level function pickles by reference)."""
+    return asking.work(batch)
 
 
 def _ask(
