@@ -156,6 +156,7 @@ def request_endpoint(
     endpoint_id = values[0]
     found = world.vpc_endpoints.get(endpoint_id)
     if found is not None:
+        _check_source_vpc(found, extra, where)
         return found
     if world.imported:
         unknown = Unknown(f"the policy of VPC endpoint `{endpoint_id}`, which the inputs do not hold", "aws:SourceVpce")
@@ -167,6 +168,25 @@ def request_endpoint(
         where,
         f"declare it under an account's `vpc_endpoints` (with its `policy`, or none for AWS's default full-access "
         f"policy), so its policy is evaluated; declared: {declared}",
+    )
+
+
+def _check_source_vpc(
+    endpoint: EndpointInfo, extra: Mapping[str, tuple[str, ...] | None], where: Location | None
+) -> None:
+    """A request through a declared endpoint comes from the endpoint's VPC: an `aws:SourceVpc` that says otherwise
+    (another VPC, or `null`) describes a request AWS never receives, and could match a policy keyed on that VPC."""
+    if endpoint.vpc is None or SOURCE_VPC not in extra:
+        return
+    given = extra[SOURCE_VPC]
+    if given == (endpoint.vpc,):
+        return
+    shown = "absent (null)" if given is None else ", ".join(f"`{v}`" for v in given) or "empty"
+    raise RequestError(
+        f"`aws:SourceVpc` is {shown}, but VPC endpoint `{endpoint.id}` is in `{endpoint.vpc}`: a request through the "
+        "endpoint comes from its VPC",
+        where,
+        "leave `aws:SourceVpc` out (it is derived from the endpoint), or name the endpoint of that VPC",
     )
 
 

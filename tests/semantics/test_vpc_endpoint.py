@@ -95,12 +95,16 @@ def test_an_endpoint_without_a_policy_has_the_default_full_access_policy() -> No
     assert reason.statement is not None and reason.statement.policy_id == f"{OPEN}#default-policy"
 
 
-def test_the_endpoint_gives_aws_source_vpc_unless_the_context_does() -> None:
+def test_the_endpoint_gives_aws_source_vpc_and_the_context_cannot_contradict_it() -> None:
     world = scenario()
     derived = world.evaluate("alice", "s3:GetObject", OBJ, THROUGH).request
     assert derived is not None and derived.context.get("aws:sourcevpc") == ("vpc-0abc1234",)
-    given = world.evaluate("alice", "s3:GetObject", OBJ, {**THROUGH, "aws:SourceVpc": "vpc-99999999"}).request
-    assert given is not None and given.context.get("aws:sourcevpc") == ("vpc-99999999",)
+    same = world.evaluate("alice", "s3:GetObject", OBJ, {**THROUGH, "aws:SourceVpc": "vpc-0abc1234"}).request
+    assert same is not None and same.context.get("aws:sourcevpc") == ("vpc-0abc1234",)
+    # a request through the endpoint comes from its VPC: another VPC, or none, is a request AWS never receives
+    for contradiction in ("vpc-99999999", None):
+        with pytest.raises(RequestError, match="comes from its VPC"):
+            world.evaluate("alice", "s3:GetObject", OBJ, {**THROUGH, "aws:SourceVpc": contradiction})
 
 
 def test_an_endpoint_governs_only_its_own_service() -> None:
