@@ -45,9 +45,18 @@ def diff(
     workers: Annotated[
         int | None, typer.Option(help="spread the exploration over this many processes (0: every core)")
     ] = None,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            metavar="ADDRESS",
+            help="explore on the Dask cluster at ADDRESS (tcp://HOST:PORT, or local:N for N processes here), not "
+            "with --workers; needs policysim[cluster]",
+        ),
+    ] = None,
 ) -> None:
     """Explore both models' request space and report every request whose decision changed."""
     from policysim.catalogue import catalogue_named
+    from policysim.cluster.client import check_spread
     from policysim.config import load_config
     from policysim.diff.accept import load_acceptances
     from policysim.diff.gate import Gate
@@ -56,6 +65,7 @@ def diff(
 
     if workers is not None and workers < 0:
         fail("--workers must be 0 (every core) or more")
+    check_spread(workers, cluster)  # both, or a malformed address: refused before the models are read
     settings = load_config(Path.cwd(), config)
     targets = output_targets(format or ["text"], output or [], DIFF_FORMATS)
     level = _fail_on(fail_on or settings.fail_on or FailOn.NEW_ACCESS.value)
@@ -74,7 +84,7 @@ def diff(
     with RowStore() as rows:  # the changed rows, spilled to a temporary directory beyond what memory should hold
         gate = Gate(acceptances, level, rows)
         with _inputs(list(paths or settings.paths), base_ref, new_ref, managed) as inputs:
-            explorations = _explore_all(inputs, actions, gate, workers)
+            explorations = _explore_all(inputs, actions, gate, workers, cluster)
         result = gate.result(inputs.base_label, inputs.new_label, explorations)
         for fmt, target in targets:
             _write(fmt, result, target)
@@ -149,7 +159,7 @@ def _library_at(managed: Path | None, ref: str | None, trees: RevisionTrees) -> 
 
 
 def _explore_all(
-    inputs: _Inputs, actions: ActionCatalogue | None, gate: Gate, workers: int | None
+    inputs: _Inputs, actions: ActionCatalogue | None, gate: Gate, workers: int | None, cluster: str | None
 ) -> list[Exploration]:
     """Explore each file pair in turn, handing its changes to the gate as they are found (one pair's models in
     memory at a time)."""
@@ -178,5 +188,5 @@ def _explore_all(
             def found(change: Change, file: str = file) -> None:
                 gate.add(change, file)
 
-            explorations.append(explore_into(base, new, actions, found, progress, workers=workers))
+            explorations.append(explore_into(base, new, actions, found, progress, workers=workers, cluster=cluster))
     return explorations

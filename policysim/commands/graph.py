@@ -29,14 +29,25 @@ def graph(
     to: Annotated[
         str | None, typer.Option(help="`admin`, or a user or role (name or ARN): who can reach it, by which path")
     ] = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="mermaid (default), dot, svg, json, text or markdown")] = "mermaid",
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="mermaid (default), dot, svg, json, text or markdown")
+    ] = "mermaid",
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="file to write (default: standard output)")
     ] = None,
     workers: Annotated[int | None, typer.Option(help="explore over this many processes (0: every core)")] = None,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            metavar="ADDRESS",
+            help="explore on the Dask cluster at ADDRESS (tcp://HOST:PORT, or local:N for N processes here), not "
+            "with --workers; needs policysim[cluster]",
+        ),
+    ] = None,
     managed_policies: Annotated[Path | None, typer.Option(help="more AWS managed policies")] = None,
 ) -> None:
     """Draw who can become whom: AssumeRole and privilege-escalation edges, each labelled with its statements."""
+    from policysim.cluster.client import check_spread
     from policysim.queries.graph_render import GRAPH_FORMATS, render_graph
     from policysim.scenario.api import Scenario
 
@@ -44,9 +55,10 @@ def graph(
         fail(f"unknown format `{format}`; choose from {', '.join(GRAPH_FORMATS)}")
     if workers is not None and workers < 0:
         fail(f"--workers must be 0 (every core) or more, got {workers}")
+    check_spread(workers, cluster)  # both, or a malformed address: refused before the model is read
     scenario = Scenario.load(model, library=library_option(managed_policies))
     with _progress_bar() as progress:
-        result = scenario.graph(to=to, workers=workers, progress=progress)
+        result = scenario.graph(to=to, workers=workers, progress=progress, cluster=cluster)
     write_output(render_graph(format, result, str(model)), output)
 
 

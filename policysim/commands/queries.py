@@ -21,6 +21,14 @@ ManagedOption = Annotated[
 ]
 HopsOption = Annotated[int, typer.Option(help="the longest AssumeRole chain followed")]
 WorkersOption = Annotated[int | None, typer.Option(help="spread the work over this many processes (0: every core)")]
+ClusterOption = Annotated[
+    str | None,
+    typer.Option(
+        metavar="ADDRESS",
+        help="run on the Dask cluster at ADDRESS (tcp://HOST:PORT, or local:N for N processes here), not with "
+        "--workers; needs policysim[cluster]",
+    ),
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -36,19 +44,22 @@ def register(app: typer.Typer) -> None:
         workers: Annotated[
             int | None, typer.Option(help="spread the callers over this many processes (0: every core)")
         ] = None,
+        cluster: ClusterOption = None,
         max_hops: HopsOption = 5,
         managed_policies: ManagedOption = None,
     ) -> None:
         """Every principal allowed to do ACTION on RESOURCE, as itself or through the roles it can assume, each with
         its path and the statements that decide every hop."""
-        _check(format, max_hops, workers)
+        _check(format, max_hops, workers, cluster)
         from policysim.queries.who_can import who_can as ask
         from policysim.report.queries import render_who_can
         from policysim.scenario.api import Scenario
 
         scenario = Scenario.load(model, library=library_option(managed_policies))
         with progress_bar("asking every caller") as progress:
-            answer = ask(scenario, action, resource, max_hops=max_hops, workers=workers, progress=progress)
+            answer = ask(
+                scenario, action, resource, max_hops=max_hops, workers=workers, cluster=cluster, progress=progress
+            )
         write_output(render_who_can(answer, format), output)
 
     @app.command("what-can")
@@ -60,12 +71,13 @@ def register(app: typer.Typer) -> None:
         format: FormatOption = "text",
         output: OutputOption = None,
         workers: WorkersOption = None,
+        cluster: ClusterOption = None,
         max_hops: HopsOption = 5,
         managed_policies: ManagedOption = None,
     ) -> None:
         """Every action PRINCIPAL may do on the model's resources (and its resource types), grouped by service and
         access level, each with the statement that grants it."""
-        _check(format, max_hops, workers)
+        _check(format, max_hops, workers, cluster)
         from policysim.queries.what_can import what_can as ask
         from policysim.report.queries import render_what_can
         from policysim.scenario.api import Scenario
@@ -79,15 +91,19 @@ def register(app: typer.Typer) -> None:
                 include_chains=include_chains,
                 max_hops=max_hops,
                 workers=workers,
+                cluster=cluster,
                 progress=progress,
             )
         write_output(render_what_can(answer, format), output)
 
 
-def _check(format: str, max_hops: int, workers: int | None) -> None:
+def _check(format: str, max_hops: int, workers: int | None, cluster: str | None) -> None:
+    from policysim.cluster.client import check_spread
+
     if format not in QUERY_FORMATS:
         fail(f"unknown format `{format}`; choose from {', '.join(QUERY_FORMATS)}")
     if max_hops < 0:
         fail("--max-hops must be 0 or more")
     if workers is not None and workers < 0:
         fail("--workers must be 0 (every core) or more")
+    check_spread(workers, cluster)  # both, or a malformed address: refused before the model is read

@@ -15,12 +15,14 @@ def diff_scenarios(
     *,
     catalogue: ActionCatalogue | str | None = "builtin",
     workers: int | None = None,
+    cluster: str | None = None,
 ) -> Exploration:
     """Explore both models' request space; `catalogue` is an ActionCatalogue, None (named actions only), or as
-    `--catalogue` takes it: "builtin", "none" or a file name; `workers` processes share the work (None: this one;
-    0: every core), with the same changes in the same order."""
+    `--catalogue` takes it: "builtin", "none" or a file name; `workers` processes (None: this one; 0: every core),
+    or the workers of the Dask cluster at `cluster` (`tcp://HOST:PORT`, `local`, `local:N`; the extra
+    `policysim[cluster]`), share the work, with the same changes in the same order; not both."""
     actions = catalogue_named(catalogue) if isinstance(catalogue, str) else catalogue
-    return explore(base, new, actions, workers=workers)
+    return explore(base, new, actions, workers=workers, cluster=cluster)
 
 
 __all__ = ["Change", "ChangeKind", "Exploration", "diff_scenarios"]

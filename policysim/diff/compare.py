@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from policysim.catalogue import ActionCatalogue
+from policysim.catalogue import ActionCatalogue, builtin_catalogue
+from policysim.cluster.client import check_spread, cluster_map
 from policysim.engine.outcome import Outcome
 from policysim.enums import ChangeKind, Decision
 from policysim.parallel import fork_map, worker_count
@@ -173,13 +174,16 @@ def explore(
     *,
     exhaustive: bool = False,
     workers: int | None = None,
+    cluster: str | None = None,
 ) -> Exploration:
     """Every request of the space whose decision differs between `base` and `new`.
 
     `exhaustive`: put every request of the space to both models, not only those a difference reaches (the same
-    changes, much more slowly: for tests and measurements). `workers`: as for `explore_into`."""
+    changes, much more slowly: for tests and measurements). `workers`, `cluster`: as for `explore_into`."""
     changes: list[Change] = []
-    found = explore_into(base, new, catalogue, changes.append, progress, exhaustive=exhaustive, workers=workers)
+    found = explore_into(
+        base, new, catalogue, changes.append, progress, exhaustive=exhaustive, workers=workers, cluster=cluster
+    )
     return replace(found, changes=tuple(changes))
 
 
@@ -192,45 +196,36 @@ def explore_into(
     *,
     exhaustive: bool = False,
     workers: int | None = None,
+    cluster: str | None = None,
 ) -> Exploration:
     """`explore`, handing each change to `sink` as it is found (in the order `explore` lists them) instead of
-    keeping them: the exploration returned has no changes. `workers` processes (None: this one; 0: every core) share
-    the action classes, each sending back its classes' changes; the changes and their order are the same."""
-    space = plan(base, new, catalogue)
-    left, right = Side(base, space.roles), Side(new, space.roles)
-    worlds = (base.world, new.world) if base is not None and new is not None and not exhaustive else None
-    actors = [(left.actor(caller), right.actor(caller)) for caller in space.callers]
-    scope = Scope(space.callers, actors, space.resources, worlds)
+    keeping them: the exploration returned has no changes. `workers` processes (None: this one; 0: every core), or
+    the workers of the Dask cluster at `cluster` (`policysim.cluster`: both models shipped once to each, which plan
+    the space again), share the action classes, each sending back its classes' changes; the changes and their order
+    are the same; not both."""
+    check_spread(workers, cluster)
+    # each cluster worker has the builtin catalogue: it is not shipped
+    builtin = cluster is not None and catalogue is not None and catalogue is builtin_catalogue()
+    question = _Question(base, new, None if builtin else catalogue, builtin, exhaustive)
+    exploring = _Exploring(question)
+    space = exploring.space
     total = len(space.classes)
-
-    def explore_classes(indexes: Sequence[int], out: Callable[[Change], None]) -> tuple[int, int]:
-        """Put the requests of these action classes; the requests put and those left unreached."""
-        before = scope.unreached
-        requests = 0
-        for index in indexes:
-            action = space.classes[index]
-            variants = space.variants(action)
-            for caller, resources in scope.reached(action):
-                for resource in resources:
-                    requests += _put(left, right, Probe(caller, action, resource, ()), variants, space, out)
-        return requests, scope.unreached - before
-
-    def batch(indexes: Sequence[int]) -> tuple[list[Change], int, int]:
-        changes: list[Change] = []
-        requests, unreached = explore_classes(indexes, changes.append)
-        return changes, requests, unreached
-
     requests = unreached = done = 0
-    if worker_count(workers) <= 1:  # one process: each change streams to the sink as it is found
+    if cluster is None and worker_count(workers) <= 1:  # one process: each change streams to the sink as found
         for index in range(total):
             if progress is not None:
                 progress(index, total)
-            put, left_out = explore_classes((index,), sink)
+            put, left_out = exploring.classes((index,), sink)
             requests, unreached = requests + put, unreached + left_out
     else:
-        size = max(1, total // (worker_count(workers) * 8))
+        size = max(1, total // (worker_count(workers) * 8)) if cluster is None else 1  # a cluster batches them
         batches = [range(i, min(i + size, total)) for i in range(0, total, size)]
-        for changes, put, left_out in fork_map(batch, batches, workers):
+        results = (
+            fork_map(exploring.batch, batches, workers)
+            if cluster is None
+            else cluster_map(question, _batch, batches, cluster, prepare=_Exploring)
+        )
+        for changes, put, left_out in results:
             for change in changes:
                 sink(change)
             requests, unreached, done = requests + put, unreached + left_out, done + size
@@ -250,6 +245,54 @@ def explore_into(
         requests,
         unreached,
     )
+
+
+@dataclass(frozen=True)
+class _Question:
+    """A diff as a cluster's workers receive it (once each); they plan its space again (`_Exploring`)."""
+
+    base: Scenario | None
+    new: Scenario | None
+    catalogue: ActionCatalogue | None  # None with `builtin`: the builtin catalogue; else named actions only
+    builtin: bool
+    exhaustive: bool
+
+
+class _Exploring:
+    """The request space of two models, their sides and the scope of their differences, made once: here, or once
+    per cluster worker thread."""
+
+    def __init__(self, question: _Question) -> None:
+        base, new = question.base, question.new
+        space = self.space = plan(base, new, builtin_catalogue() if question.builtin else question.catalogue)
+        left, right = self.left, self.right = Side(base, space.roles), Side(new, space.roles)
+        worlds = (base.world, new.world) if base is not None and new is not None and not question.exhaustive else None
+        actors = [(left.actor(caller), right.actor(caller)) for caller in space.callers]
+        self.scope = Scope(space.callers, actors, space.resources, worlds)
+
+    def classes(self, indexes: Sequence[int], out: Callable[[Change], None]) -> tuple[int, int]:
+        """Put the requests of these action classes; the requests put and those left unreached."""
+        space, scope = self.space, self.scope
+        before = scope.unreached
+        requests = 0
+        for index in indexes:
+            action = space.classes[index]
+            variants = space.variants(action)
+            for caller, resources in scope.reached(action):
+                for resource in resources:
+                    requests += _put(self.left, self.right, Probe(caller, action, resource, ()), variants, space, out)
+        return requests, scope.unreached - before
+
+    def batch(self, indexes: Sequence[int]) -> tuple[list[Change], int, int]:
+        """The changes of these action classes, the requests put and those left unreached."""
+        changes: list[Change] = []
+        requests, unreached = self.classes(indexes, changes.append)
+        return changes, requests, unreached
+
+
+def _batch(exploring: _Exploring, indexes: Sequence[int]) -> tuple[list[Change], int, int]:
+    """`_Exploring.batch` as a cluster's workers run it (a module-level function pickles by reference)."""
+    return exploring.batch(indexes)
 
 
 def _put(

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 
+from policysim.cluster.client import check_spread, cluster_map
 from policysim.compile import compile_policy
 from policysim.compiled import StatementRef
 from policysim.engine.outcome import Outcome
@@ -124,23 +126,24 @@ def graph(
     *,
     to: str | None = None,
     workers: int | None = None,
+    cluster: str | None = None,
     progress: Progress | None = None,
 ) -> Graph:
-    """The graph of `model`: every caller's edges; with `to` (`admin` or a principal), the routes into it."""
+    """The graph of `model`: every caller's edges; with `to` (`admin` or a principal), the routes into it.
+    `workers` processes (None: this one; 0: every core) or the workers of the Dask cluster at `cluster`
+    (`policysim.cluster`, the model shipped once to each) share the callers, with the same graph; not both."""
+    check_spread(workers, cluster)
     target = resolve_to(model, to) if to is not None else None
     everyone = callers(harvest(model.world, model.tests), set(model.world.users), set(model.world.roles))
-
-    def work(batch: Sequence[int]) -> tuple[list[Edge], int]:
-        explorer = _Explorer(model)
-        found: list[Edge] = []
-        for index in batch:
-            found += explorer.edges_of(everyone[index])
-        return found, explorer.requests
-
-    batches = [list(range(i, min(i + BATCH, len(everyone)))) for i in range(0, len(everyone), BATCH)]
+    batches = [everyone[i : i + BATCH] for i in range(0, len(everyone), BATCH)]
+    results = (
+        fork_map(partial(_edges, model), batches, workers)
+        if cluster is None
+        else cluster_map(model, _edges, batches, cluster)
+    )
     edges: list[Edge] = []
     requests = done = 0
-    for found, count in fork_map(work, batches, workers):
+    for found, count in results:
         edges += found
         requests += count
         done += BATCH
@@ -149,6 +152,15 @@ def graph(
     admins = frozenset(e.source for e in edges if e.source == e.target and e.kind.family is Family.EMPOWER)
     result = Graph(tuple(everyone), tuple(edges), requests, target, admins=admins)
     return replace(result, routes=paths_to(result, target)) if target is not None else result
+
+
+def _edges(model: Model, batch: Sequence[Caller]) -> tuple[list[Edge], int]:
+    """Every edge out of these callers, and the requests they took (module-level: it pickles by reference)."""
+    explorer = _Explorer(model)
+    found: list[Edge] = []
+    for caller in batch:
+        found += explorer.edges_of(caller)
+    return found, explorer.requests
 
 
 def resolve_to(model: Model, to: str) -> str:

@@ -86,8 +86,8 @@ def what_can(
     processes (None: this one; 0: every core) or the workers of the Dask cluster at `cluster` (`policysim.cluster`)
     share the action classes, with the same answer; not both."""
     check_spread(workers, cluster)
-    # the builtin catalogue is not shipped to a cluster's workers: each has it
-    given = catalogue if catalogue is not None and catalogue is not builtin_catalogue() else None
+    # each cluster worker has the builtin catalogue: it is not shipped
+    given = None if cluster is not None and catalogue is builtin_catalogue() else catalogue
     question = _Question(model, principal, service, include_chains, max_hops, given)
     asking = _Asking(question)
     classes, walks = asking.classes, asking.walks

@@ -317,22 +317,32 @@ class Scenario:
 
         return evaluate_many(self, requests, workers, cluster)
 
-    def who_can(self, action: str, resource: str, *, workers: int | None = None, max_hops: int = 5) -> WhoCan:
+    def who_can(
+        self, action: str, resource: str, *, workers: int | None = None, max_hops: int = 5, cluster: str | None = None
+    ) -> WhoCan:
         """Every caller of the model allowed to do `action` on `resource` (either may be a pattern), as itself or
-        through the roles it can assume, each with its path and deciding statements (docs/queries.md)."""
+        through the roles it can assume, each with its path and deciding statements (docs/queries.md); `workers`
+        processes or the Dask cluster at `cluster` share the callers (as for `evaluate_many`), not both."""
         from policysim.queries.who_can import who_can
 
-        return who_can(self, action, resource, workers=workers, max_hops=max_hops)
+        return who_can(self, action, resource, workers=workers, max_hops=max_hops, cluster=cluster)
 
     def graph(
-        self, *, to: str | None = None, workers: int | None = None, progress: GraphProgress | None = None
+        self,
+        *,
+        to: str | None = None,
+        workers: int | None = None,
+        progress: GraphProgress | None = None,
+        cluster: str | None = None,
     ) -> Graph:
         """Who can become whom: every caller's AssumeRole and privilege-escalation edges, each request put to the one
         evaluator; with `to` (`admin`, or a user or role by name, ARN or source address), each caller's shortest
-        route into it (docs/queries.md "graph")."""
+        route into it (docs/queries.md "graph"); `workers` processes or the Dask cluster at `cluster` share the
+        callers (as for `evaluate_many`), not both."""
         from policysim.queries.graph import graph
 
-        return graph(self, to=self.alias(to) if to is not None else None, workers=workers, progress=progress)
+        to = self.alias(to) if to is not None else None
+        return graph(self, to=to, workers=workers, progress=progress, cluster=cluster)
 
     def evaluate_pattern(
         self, principal: str, action: str, pattern: str, context: ContextArg | None = None, **keywords: Any
@@ -357,13 +367,16 @@ class Scenario:
         include_chains: bool = False,
         max_hops: int = 5,
         workers: int | None = None,
+        cluster: str | None = None,
     ) -> WhatCan:
         """Every action `principal` may do on the model's resources, with the granting statements; with
-        `include_chains`, also as each role session it reaches (docs/queries.md)."""
+        `include_chains`, also as each role session it reaches (docs/queries.md); `workers` processes or the Dask
+        cluster at `cluster` share the action classes (as for `evaluate_many`), not both."""
         from policysim.queries.what_can import what_can
 
+        chains = include_chains
         return what_can(
-            self, principal, service=service, include_chains=include_chains, max_hops=max_hops, workers=workers
+            self, principal, service=service, include_chains=chains, max_hops=max_hops, workers=workers, cluster=cluster
         )
 
     def check_request(self, action: str, resource: str, resource_account: str | None, where: Location | None) -> None:
