@@ -14,7 +14,8 @@ With `conditional`, a hop refused for want of context keys the hop did not carry
 verified through the same flow) and, when some context would allow it, followed as a conditional hop: everything
 reached through it is conditional, never allowed (`decision_through`). The caller chooses the ExternalId it sends, so
 a trust policy that requires one still lets in whoever knows it: "AWS does not treat the external ID as a secret"
-(id_roles_create_for-user_externalid). A role reached conditionally does not hide a later unconditional path to it.
+(id_roles_create_for-user_externalid). A role reached only through an undetermined or conditional hop does not hide
+a later certain path to it.
 """
 
 from __future__ import annotations
@@ -159,22 +160,22 @@ def paths(
     if max_hops <= 0:
         return
     index = index or TrustIndex(model.world)
-    seen = {actor.principal.principal_arn} if actor.is_session else set()
-    seen_conditionally: set[str] = set()
+    seen = {actor.principal.principal_arn} if actor.is_session else set()  # reached for sure
+    seen_weakly: set[str] = set()  # reached only through an undetermined or conditional hop
     frontier = [start]
     for _ in range(max_hops):
         reached: list[Path] = []
         for path in frontier:
             for role in index.candidates(path.actor):
-                if role.arn in seen or (path.conditional and role.arn in seen_conditionally):
+                if role.arn in seen or (not path.certain and role.arn in seen_weakly):
                     continue
                 hop = assume(model, path.actor, role, conditional=conditional)
                 if hop is None:
                     continue
                 walked = Path((*path.hops, hop[0]), hop[1])
-                if walked.conditional and role.arn in seen_conditionally:
+                if not walked.certain and role.arn in seen_weakly:
                     continue
-                (seen_conditionally if walked.conditional else seen).add(role.arn)
+                (seen if walked.certain else seen_weakly).add(role.arn)
                 reached.append(walked)
         yield from reached
         frontier = reached

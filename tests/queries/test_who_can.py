@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -148,3 +149,47 @@ def test_an_outside_account_is_not_reported_on_its_own_resources(estate: policys
         "arn:aws:s3:::data-bucket/shared/policysim-example",  # granted to the partner account
         "arn:aws:s3:::data-bucket/public/policysim-example",  # public
     }
+
+
+def test_a_role_reached_through_an_unknown_trust_does_not_hide_a_certain_path() -> None:
+    """alice reaches Target through Unknown (whose trust policy the import could not tell: undetermined) and through
+    Known (certain); the certain path must be listed as allowed, not only the undetermined one."""
+
+    def allow_assume(*roles: str) -> dict[str, Any]:
+        resources = [f"arn:aws:iam::111111111111:role/{r}" for r in roles]
+        return {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": resources}],
+        }
+
+    def trusting(*principals: str) -> dict[str, Any]:
+        statement = {"Effect": "Allow", "Principal": {"AWS": list(principals)}, "Action": "sts:AssumeRole"}
+        return {"Version": "2012-10-17", "Statement": [statement]}
+
+    alice, known, unknown = (f"arn:aws:iam::111111111111:{n}" for n in ("user/alice", "role/Known", "role/AUnknown"))
+    read = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}],
+    }
+    unknown_trust = {"unknown": {"reason": "known only after apply", "source": "plan.json: aws_iam_role.u"}}
+    model = policysim.Scenario.from_dict(
+        {
+            "scenario": "an unknown trust beside a known one",
+            "imported": True,
+            "accounts": {
+                "111111111111": {
+                    "users": {"alice": {"inline_policies": {"a": allow_assume("Known", "AUnknown")}}},
+                    "roles": {
+                        "AUnknown": {"trust_policy": unknown_trust, "inline_policies": {"a": allow_assume("Target")}},
+                        "Known": {"trust_policy": trusting(alice), "inline_policies": {"a": allow_assume("Target")}},
+                        "Target": {"trust_policy": trusting(known, unknown), "inline_policies": {"r": read}},
+                    },
+                }
+            },
+        },
+        clock=lambda: NOON,
+    )
+    answer = model.who_can("s3:ListAllMyBuckets", "*")
+    alice_ways = {a.roles: a.decision for a in answer.allowed + answer.undetermined if a.caller.key == alice}
+    assert alice_ways[(known, "arn:aws:iam::111111111111:role/Target")] is Decision.ALLOWED
+    assert alice_ways[(unknown, "arn:aws:iam::111111111111:role/Target")] is Decision.UNDETERMINED
