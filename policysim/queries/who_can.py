@@ -1,8 +1,9 @@
 """Who can do an action on a resource: every caller of the model, as itself and through the roles it can assume.
 
-The callers are the request space's (space/callers.py): users, a session of every role, service principals,
-stand-ins for principals outside the model that a policy names or makes public, and the anonymous caller. Each one
-is asked as itself, then as each role session it reaches (chains.py, shortest path first). Every request is put to
+The callers are the request space's (space/callers.py): users, the root user of each declared account, a session of
+every role, service principals, stand-ins for principals outside the model that a policy names or makes public, and
+the anonymous caller. Each one is asked as itself, then as each role session it reaches (chains.py, shortest path
+first). Every request is put to
 the one evaluator (`Model.answer`), exactly as `evaluate` would put it; nothing is inferred from policy text.
 
 A stand-in for an outside account is not reported on that account's own resources (an example resource of a pattern
@@ -134,7 +135,9 @@ class _Asking:
         self.max_hops = question.max_hops
         self.actions = expand_actions(model, question.action)
         self.resources = Resources(model, question.resource)
-        self.everyone = callers(harvest(model.world, model.tests), set(model.world.users), set(model.world.roles))
+        world = model.world
+        roots = {account.id: account.partition for account in world.accounts.values()}
+        self.everyone = callers(harvest(world, model.tests), set(world.users), set(world.roles), roots)
         self.trusts = TrustIndex(model.world)
 
     def work(self, batch: Sequence[int]) -> tuple[list[Access], int]:

@@ -1,6 +1,7 @@
 """Who the request space asks as (diff, who-can, graph): the principals of a model, and stand-ins for the rest.
 
-- users of either model, and a session of every role of either model (session name `policysim`);
+- users of either model, and a session of every role of either model (session name `policysim`); for the queries,
+  the root user of each declared account;
 - principals that a Principal element names in an account neither model declares: their own permissions are unknown,
   so they are given an identity policy that allows everything ("assumed to allow", as a cross-account reviewer must);
   an account id stands for any principal of that account;
@@ -10,6 +11,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
@@ -36,6 +38,7 @@ class CallerKind(StrEnum):
     """Where a caller comes from."""
 
     USER = "user"
+    ROOT = "root user"
     ROLE = "role session"
     EXTERNAL = "external principal"
     SERVICE = "service principal"
@@ -55,6 +58,8 @@ class Caller:
         """This caller in one model, with that model's policies."""
         if self.kind is CallerKind.USER:
             return resolve_actor(world, self.key, None) if self.key in world.users else None
+        if self.kind is CallerKind.ROOT:
+            return resolve_actor(world, self.key, None) if self.account in world.accounts else None
         if self.kind is CallerKind.ROLE:
             role = world.roles.get(self.key)
             return role_actor(world, role, DEFAULT_SESSION_NAME) if role is not None else None
@@ -79,9 +84,15 @@ def allow_all() -> CompiledPolicy:
     return compile_policy(doc, "outside principal: own permissions assumed to allow", PolicyKind.IDENTITY)
 
 
-def callers(found: Harvest, declared_users: set[str], declared_roles: set[str]) -> list[Caller]:
-    """Every caller of the request space, in a stable order."""
+def callers(
+    found: Harvest, declared_users: set[str], declared_roles: set[str], roots: Mapping[str, str] | None = None
+) -> list[Caller]:
+    """Every caller of the request space, in a stable order; with `roots` (account id -> partition), the root user
+    of each of those accounts too, after the users."""
     out = [Caller(arn, CallerKind.USER, arn, parse_arn(arn).account) for arn in sorted(declared_users)]
+    for account, partition in sorted((roots or {}).items()):
+        arn = f"arn:{partition}:iam::{account}:root"
+        out.append(Caller(arn, CallerKind.ROOT, f"the root user of account {account}", account))
     out += [Caller(arn, CallerKind.ROLE, f"{arn} (session)", parse_arn(arn).account) for arn in sorted(declared_roles)]
     declared = declared_users | declared_roles
     for arn in sorted(found.principal_arns - declared):

@@ -35,6 +35,7 @@ def test_the_tutorial_david_writes_the_shared_bucket_through_update_data_and_jan
     assert who(answer.allowed) == {
         ("arn:aws:iam::111111111111:user/David", ("UpdateData",)),
         ("arn:aws:iam::999999999999:role/UpdateData (session)", ()),
+        ("the root user of account 999999999999", ()),  # the bucket's own account
     }
     david = next(a for a in answer.allowed if a.hops)
     trust, identity = david.hops[0].outcome.reasons[0].statement, david.outcome.reasons[0].statement
@@ -53,6 +54,7 @@ def test_chains_services_outside_accounts_and_conditions(estate: policysim.Scena
         ("arn:aws:iam::222222222222:role/LambdaRole (session)", ()),
         ("lambda.amazonaws.com", ("LambdaRole",)),
         ("any principal of account 333333333333 (outside the model)", ()),
+        ("the root user of account 222222222222", ()),  # the bucket's own account
     }
     assert answer.conditional == ()  # carol's grant is cross-account: no context would allow it
     assert answer.undetermined == ()
@@ -94,7 +96,8 @@ def test_every_answer_is_what_evaluate_says(estate: policysim.Scenario) -> None:
             outcome = estate.evaluate(access.caller.key, access.action, access.resource, assume=list(access.roles))
             assert outcome.decision is Decision.ALLOWED, (access.caller.label, access.roles)
         direct = {a.caller.key for a in answer.allowed if not a.hops}
-        for principal in [*estate.world.users, *estate.world.roles]:
+        roots = [f"arn:aws:iam::{account}:root" for account in estate.world.accounts]
+        for principal in [*estate.world.users, *roots, *estate.world.roles]:
             allowed = estate.evaluate(principal, "s3:GetObject", resource).allowed
             assert allowed == (principal in direct), (principal, resource)
 
