@@ -122,7 +122,8 @@ def check_spread(workers: int | None, cluster: str | None) -> None:
         return
     if workers is not None:
         raise ConfigError(
-            f"give workers (processes on this machine) or a cluster (a Dask cluster's address), not both: "
+            f"give workers (processes on this machine, `--workers`) or a cluster (a Dask cluster's address, "
+            f"`--cluster`), not both: "
             f"got workers {workers} and cluster `{cluster}`",
             hint="a local cluster of N processes is the address `local:N`",
         )
