@@ -50,7 +50,7 @@ def diff(
         typer.Option(
             metavar="ADDRESS",
             help="explore on the Dask cluster at ADDRESS (tcp://HOST:PORT, or local:N for N processes here), not "
-            "with --workers; needs policysim[cluster]",
+            "with --workers; needs the extra `cluster`",
         ),
     ] = None,
 ) -> None:

@@ -41,7 +41,7 @@ def graph(
         typer.Option(
             metavar="ADDRESS",
             help="explore on the Dask cluster at ADDRESS (tcp://HOST:PORT, or local:N for N processes here), not "
-            "with --workers; needs policysim[cluster]",
+            "with --workers; needs the extra `cluster`",
         ),
     ] = None,
     managed_policies: Annotated[Path | None, typer.Option(help="more AWS managed policies")] = None,

@@ -26,7 +26,7 @@ ClusterOption = Annotated[
     typer.Option(
         metavar="ADDRESS",
         help="run on the Dask cluster at ADDRESS (tcp://HOST:PORT, or local:N for N processes here), not with "
-        "--workers; needs policysim[cluster]",
+        "--workers; needs the extra `cluster`",
     ),
 ]
 
