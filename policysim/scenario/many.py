@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol, cast
 
+from policysim.cluster.client import check_spread
 from policysim.engine.outcome import Outcome
 from policysim.parallel import fork_map, worker_count
 from policysim.scenario.cluster import evaluate_on_cluster
@@ -40,12 +41,8 @@ def evaluate_many(
 
     `workers` counts this machine's processes; `cluster` (`tcp://HOST:PORT`, `local`, `local:N`) runs them on a Dask
     cluster instead, whose size is its own: giving both is refused."""
+    check_spread(workers, cluster)
     if cluster is not None:
-        if workers is not None:
-            raise ValueError(
-                "give workers (processes on this machine) or cluster (a Dask cluster's address), not both; "
-                f"a local cluster of N processes is cluster='local:N', got workers={workers}, cluster={cluster!r}"
-            )
         return evaluate_on_cluster(scenario, requests, cluster)
     items = [dict(request) for request in requests]
     count = min(worker_count(workers), len(items))

@@ -137,7 +137,7 @@ def test_local_sizes() -> None:
 
 
 def test_workers_and_a_cluster_are_not_given_together(scenario: policysim.Scenario) -> None:
-    with pytest.raises(ValueError, match="not both"):
+    with pytest.raises(policysim.ConfigError, match="not both"):
         scenario.evaluate_many(REQUESTS, workers=2, cluster="local:2")
 
 
