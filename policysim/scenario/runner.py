@@ -83,25 +83,42 @@ def run_tests(scenario: Scenario) -> list[TestResult]:
             if len(actions) * len(resources) > 1:
                 name = f"{test.name} [{action} on {resource}]"
             outcome = scenario.evaluate_spec(spec)
-            results.append(
-                TestResult(
-                    file=scenario.file,
-                    scenario=scenario.title,
-                    name=name,
-                    principal=principal,
-                    action=action,
-                    resource=resource,
-                    expected=test.expect,
-                    outcome=outcome,
-                    location=where,
-                    test_name=test.name,
-                    expected_gate=test.expect_gate,
-                    expected_statement=test.expect_statement,
-                    left_out=left_out if number == 0 else (),
-                    key_notes=key_notes(outcome),
-                )
-            )
+            left = left_out if number == 0 else ()
+            results.append(_result(scenario, test, where, name, principal, action, resource, outcome, left_out=left))
     return results
+
+
+def _result(
+    scenario: Scenario,
+    test: Test,
+    where: Location | None,
+    name: str,
+    principal: str,
+    action: str,
+    resource: str,
+    outcome: Outcome,
+    *,
+    left_out: tuple[LeftOut, ...] = (),
+    pattern: PatternAnswer | None = None,
+) -> TestResult:
+    """One test's result for one action and resource (a pattern's: with its answer)."""
+    return TestResult(
+        file=scenario.file,
+        scenario=scenario.title,
+        name=name,
+        principal=principal,
+        action=action,
+        resource=resource,
+        expected=test.expect,
+        outcome=outcome,
+        location=where,
+        test_name=test.name,
+        expected_gate=test.expect_gate,
+        expected_statement=test.expect_statement,
+        key_notes=key_notes(outcome),
+        left_out=left_out,
+        pattern=pattern,
+    )
 
 
 def _pattern_results(
@@ -115,25 +132,7 @@ def _pattern_results(
         spec = RequestSpec.from_test(test, action, pattern, session_policy=session_policy, where=where)
         answer = pattern_answer(scenario, spec, scenario.locate(("tests", index, "resource", "pattern")))
         name = test.name if len(actions) == 1 else f"{test.name} [{action} on {pattern}]"
-        outcome = answer.outcome
-        out.append(
-            TestResult(
-                file=scenario.file,
-                scenario=scenario.title,
-                name=name,
-                principal=principal,
-                action=action,
-                resource=pattern,
-                expected=test.expect,
-                outcome=outcome,
-                location=where,
-                test_name=test.name,
-                expected_gate=test.expect_gate,
-                expected_statement=test.expect_statement,
-                key_notes=key_notes(outcome),
-                pattern=answer,
-            )
-        )
+        out.append(_result(scenario, test, where, name, principal, action, pattern, answer.outcome, pattern=answer))
     return out
 
 
