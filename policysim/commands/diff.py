@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from policysim.commands.common import EXIT_FAILED, EXIT_OK, fail, library_option, output_targets, progress_bar
+from policysim.commands.spread import ClusterOption, WorkersOption, check_spread_options
 from policysim.enums import FailOn
 
 if TYPE_CHECKING:
@@ -42,30 +43,18 @@ def diff(
     managed_policies: Annotated[Path | None, typer.Option(help="more AWS managed policies")] = None,
     catalogue: Annotated[str | None, typer.Option(help="action catalogue: builtin (default), none, or a FILE")] = None,
     config: Annotated[Path | None, typer.Option(help="configuration file")] = None,
-    workers: Annotated[
-        int | None, typer.Option(help="spread the exploration over this many processes (0: every core)")
-    ] = None,
-    cluster: Annotated[
-        str | None,
-        typer.Option(
-            metavar="ADDRESS",
-            help="explore on the Dask cluster at ADDRESS (tcp://HOST:PORT, or local:N for N processes here), not "
-            "with --workers; needs the extra `cluster`",
-        ),
-    ] = None,
+    workers: WorkersOption = None,
+    cluster: ClusterOption = None,
 ) -> None:
     """Explore both models' request space and report every request whose decision changed."""
     from policysim.catalogue import catalogue_named
-    from policysim.cluster.client import check_spread
     from policysim.config import load_config
     from policysim.diff.accept import load_acceptances
     from policysim.diff.gate import Gate
     from policysim.diff.render import DIFF_FORMATS
     from policysim.diff.rows import RowStore
 
-    if workers is not None and workers < 0:
-        fail("--workers must be 0 (every core) or more")
-    check_spread(workers, cluster)  # both, or a malformed address: refused before the models are read
+    check_spread_options(workers, cluster)
     settings = load_config(Path.cwd(), config)
     targets = output_targets(format or ["text"], output or [], DIFF_FORMATS)
     level = _fail_on(fail_on or settings.fail_on or FailOn.NEW_ACCESS.value)

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from policysim.commands.common import fail, library_option, progress_bar, write_output
+from policysim.commands.spread import ClusterOption, WorkersOption, check_spread_options
 
 QUERY_FORMATS = ("text", "json", "markdown")
 FormatOption = Annotated[str, typer.Option("--format", "-f", help=f"one of {', '.join(QUERY_FORMATS)}")]
@@ -20,15 +21,6 @@ ManagedOption = Annotated[
     Path | None, typer.Option(help="more AWS managed policies (get-account-authorization-details output)")
 ]
 HopsOption = Annotated[int, typer.Option(help="the longest AssumeRole chain followed")]
-WorkersOption = Annotated[int | None, typer.Option(help="spread the work over this many processes (0: every core)")]
-ClusterOption = Annotated[
-    str | None,
-    typer.Option(
-        metavar="ADDRESS",
-        help="run on the Dask cluster at ADDRESS (tcp://HOST:PORT, or local:N for N processes here), not with "
-        "--workers; needs the extra `cluster`",
-    ),
-]
 
 
 def register(app: typer.Typer) -> None:
@@ -98,12 +90,8 @@ def register(app: typer.Typer) -> None:
 
 
 def _check(format: str, max_hops: int, workers: int | None, cluster: str | None) -> None:
-    from policysim.cluster.client import check_spread
-
     if format not in QUERY_FORMATS:
         fail(f"unknown format `{format}`; choose from {', '.join(QUERY_FORMATS)}")
     if max_hops < 0:
         fail("--max-hops must be 0 or more")
-    if workers is not None and workers < 0:
-        fail("--workers must be 0 (every core) or more")
-    check_spread(workers, cluster)  # both, or a malformed address: refused before the model is read
+    check_spread_options(workers, cluster)
