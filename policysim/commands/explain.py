@@ -96,9 +96,7 @@ def render_json(outcome: Outcome, traces: list[PolicyTrace]) -> str:
         ],
     }
     if outcome.discovery is not None:
-        from policysim.report.discovery import discovery_document
-
-        document["discovery"] = discovery_document(outcome.discovery)
+        document["discovery"] = outcome.discovery.document()
     return json.dumps(document, indent=2)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from policysim.compiled import StatementRef
 from policysim.conditions import Comparison, Family, OperatorSpec, SetQualifier
@@ -143,6 +144,38 @@ class Discovery:
 
     def __str__(self) -> str:
         return "\n".join(self.lines())
+
+    def document(self) -> dict[str, Any]:
+        """As data (JSON-ready): the status, the keys, each alternative (requirements, the verified context, the keys
+        left absent) and, when there is none, why."""
+        return {
+            "status": self.status.value,
+            "keys": list(self.keys),
+            "exhaustive": self.exhaustive,
+            "gaps": [gap.value for gap in self.gaps],
+            "evaluations": self.evaluations,
+            "alternatives": [
+                {
+                    "requirements": [
+                        {
+                            "key": r.key,
+                            "operator": r.operator.name,
+                            "values": list(r.values),
+                            "holds": r.holds,
+                            "statement": str(r.statement),
+                            "text": str(r),
+                        }
+                        for r in alternative.requirements
+                    ],
+                    "context": alternative.context,
+                    "unset": list(alternative.unset),
+                }
+                for alternative in self.alternatives
+            ],
+            "refused_by": [gate.value for gate in self.refused_by],
+            "denies": [str(ref) for ref in self.denies],
+            "text": self.lines(),
+        }
 
 
 # (positive, negative) words per comparison; ordered comparisons of dates read as time

@@ -2,7 +2,11 @@
 permissions by an edge kind of escalation.py, every request of it put to the one evaluator (`Model.answer`).
 
 An edge exists only when each of its requests is allowed (or `undetermined`, and then the edge is marked so and kept
-apart); its label is the statements that decided them. AssumeRole edges are chains.py's hops (`could_trust`, then
+apart); its label is the statements that decided them. An AssumeRole refused only for want of context the request
+did not carry (a trust asking for an `sts:ExternalId`, MFA, a source IP) is a *conditional* edge, with the conditions
+discovery verified through the same flow ("AWS does not treat the external ID as a secret",
+UG:id_roles_create_for-user_externalid: whoever knows it can use it); routes use conditional edges only after
+certain ones, as undetermined ones. AssumeRole edges are chains.py's hops (`could_trust`, then
 `assume`). `paths_to` answers "who can reach X, by which path", shortest first (breadth first over `become` edges).
 
 Prefilters skip a request only where AWS could not allow it (so no edge that exists is dropped):
@@ -48,6 +52,8 @@ ASSUME_ROLE = KIND_NAMES["assume-role"]
 IAM_CALLERS = (CallerKind.USER, CallerKind.ROLE, CallerKind.EXTERNAL)
 Target = UserInfo | RoleInfo
 
+ALLOWED, UNDETERMINED = Decision.ALLOWED, Decision.UNDETERMINED
+
 
 @dataclass(frozen=True)
 class EdgeRequest:
@@ -62,8 +68,25 @@ class EdgeRequest:
 
     @property
     def statements(self) -> tuple[StatementRef, ...]:
-        """The statements that decided it."""
-        return tuple(r.statement for r in self.outcome.reasons if r.statement is not None)
+        """The statements that decided it (for a conditional request: those its conditions come from)."""
+        found = [r.statement for r in self.outcome.reasons if r.statement is not None]
+        discovery = self.outcome.discovery
+        if self.conditional and discovery is not None and discovery.alternatives:
+            found += [req.statement for req in discovery.alternatives[0].requirements]
+        return tuple(dict.fromkeys(found))
+
+    @property
+    def conditional(self) -> bool:
+        """Refused as asked, but allowed under conditions on context keys it did not carry (`outcome.discovery`)."""
+        return self.outcome.discovery is not None and self.outcome.decision not in (ALLOWED, UNDETERMINED)
+
+    @property
+    def conditions(self) -> str | None:
+        """The conditions of a conditional request, in words (the first alternative discovery verified)."""
+        discovery = self.outcome.discovery
+        if not self.conditional or discovery is None or not discovery.alternatives:
+            return None
+        return " and ".join(str(r) for r in discovery.alternatives[0].requirements)
 
 
 @dataclass(frozen=True)
@@ -78,12 +101,21 @@ class Edge:
     @property
     def certain(self) -> bool:
         """Is every request allowed for sure?"""
-        return all(r.outcome.decision is Decision.ALLOWED for r in self.requests)
+        return all(r.outcome.decision is ALLOWED for r in self.requests)
+
+    @property
+    def conditional(self) -> bool:
+        """Does a request need conditions on context it did not carry (an AssumeRole whose trust asks for an
+        `sts:ExternalId` or MFA)?"""
+        return any(r.conditional for r in self.requests)
 
     @property
     def decision(self) -> Decision:
-        """`allowed`, or `undetermined` when a request is."""
-        return Decision.ALLOWED if self.certain else Decision.UNDETERMINED
+        """`allowed`; `undetermined` when a request is; for a conditional edge, its refused request's decision."""
+        if self.certain:
+            return ALLOWED
+        refused = next((r for r in self.requests if r.conditional), None)
+        return refused.outcome.decision if refused is not None else UNDETERMINED
 
     @property
     def statements(self) -> tuple[StatementRef, ...]:
@@ -253,7 +285,7 @@ class _Explorer:
             if role.arn == own or not could_trust(role, actor):
                 continue
             self.requests += 1
-            hop = assume(self.model, actor, role)
+            hop = assume(self.model, actor, role, conditional=True)  # an ExternalId or MFA trust: a conditional edge
             if hop is not None:
                 asked = EdgeRequest(caller.key, "sts:AssumeRole", role.arn, (), hop[0].outcome)
                 found.append(Edge(caller.key, role.arn, ASSUME_ROLE, (asked,)))

@@ -2,7 +2,7 @@
 through Graphviz's `dot` when it is installed (docs/queries.md "graph").
 
 Mermaid and DOT draw the nodes that have an edge (or, with `--to`, the routes into the target): `become` edges
-solid, `empower` edges thick (Mermaid) or bold (DOT), undetermined edges dashed; nodes that can give themselves any
+solid, `empower` edges thick (Mermaid) or bold (DOT), undetermined and conditional edges dashed; nodes that can give themselves any
 permission (`admin`) are marked. JSON holds every node, edge and request.
 """
 
@@ -79,9 +79,16 @@ def statement_label(ref: StatementRef) -> str:
 
 
 def edge_label(edge: Edge) -> list[str]:
-    """The edge's kind (marked when undetermined), then its deciding statements."""
-    head = edge.kind.name if edge.certain else f"{edge.kind.name} (undetermined)"
-    return [head, *(statement_label(s) for s in edge.statements)]
+    """The edge's kind (marked when conditional, with its conditions, or undetermined), then its deciding
+    statements."""
+    if edge.certain:
+        head = [edge.kind.name]
+    elif edge.conditional:
+        conditions = [r.conditions for r in edge.requests if r.conditions]
+        head = [f"{edge.kind.name} (conditional)", *(f"if {c}" for c in conditions)]
+    else:
+        head = [f"{edge.kind.name} (undetermined)"]
+    return [*head, *(statement_label(s) for s in edge.statements)]
 
 
 # ------------------------------------------------------------------ Mermaid
@@ -132,12 +139,15 @@ def listing(result: Graph, *, markdown: bool) -> str:
         return ("  " * depth + "- " + text) if markdown else ("  " * (depth + 1) + text)
 
     def edge_lines(edge: Edge, depth: int) -> list[str]:
-        state = "" if edge.certain else " (undetermined)"
+        state = "" if edge.certain else " (conditional)" if edge.conditional else " (undetermined)"
         out = [bullet(depth, f"{name(edge.source)} -> {name(edge.target)}: {edge.kind.name}{state}")]
         for request in edge.requests:
             refs = "; ".join(statement_label(ref) for ref in request.statements) or "-"
             what = f"{request.action} on {request.resource}"
-            out.append(bullet(depth + 1, f"{what}: {request.outcome.decision.value} by {refs}"))
+            decided = f"{request.outcome.decision.value} by {refs}"
+            if request.conditions:
+                decided = f"allowed only if {request.conditions} (as asked: {decided})"
+            out.append(bullet(depth + 1, f"{what}: {decided}"))
         return out
 
     title = "who can become whom" if result.to is None else f"who can reach {result.to}"
@@ -247,6 +257,7 @@ def _edge(edge: Edge) -> dict[str, Any]:
         "kind": edge.kind.name,
         "family": edge.kind.family.value,
         "decision": edge.decision.value,
+        **({"conditional": True} if edge.conditional else {}),
         "statements": _statements(edge.statements),
         "requests": [_request(r) for r in edge.requests],
     }
@@ -265,6 +276,9 @@ def _request(request: EdgeRequest) -> dict[str, Any]:
         out["hypothetical"] = "judged under the trust policy the source would write, naming it"
     if request.outcome.unknowns:
         out["unknowns"] = [{"reason": u.reason, "source": u.source} for u in request.outcome.unknowns]
+    if request.conditional and request.outcome.discovery is not None:
+        out["conditions"] = request.conditions
+        out["discovery"] = request.outcome.discovery.document()
     return out
 
 

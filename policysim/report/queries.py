@@ -13,7 +13,6 @@ from policysim.queries.chains import Hop
 from policysim.queries.what_can import Grant, WhatCan
 from policysim.queries.who_can import Access, WhoCan
 from policysim.report.common import deciding_statements, where
-from policysim.report.discovery import discovery_document
 from policysim.report.json_report import statement_document
 
 FORMAT_VERSION = 1
@@ -123,7 +122,7 @@ def _access(access: Access) -> dict[str, Any]:
         "action": access.action,
         "resource": access.resource,
         **_decided(access.outcome, access.decision.value),
-        **({"discovery": discovery_document(access.outcome.discovery)} if access.outcome.discovery is not None else {}),
+        **({"discovery": access.outcome.discovery.document()} if access.outcome.discovery is not None else {}),
     }
 
 
@@ -135,7 +134,7 @@ def _grant(grant: Grant) -> dict[str, Any]:
         "action": grant.action,
         "resource": grant.resource,
         **_decided(grant.outcome, grant.decision.value),
-        **({"discovery": discovery_document(grant.outcome.discovery)} if grant.outcome.discovery is not None else {}),
+        **({"discovery": grant.outcome.discovery.document()} if grant.outcome.discovery is not None else {}),
     }
 
 
@@ -144,7 +143,7 @@ def _hop(hop: Hop) -> dict[str, Any]:
     return {
         "role": hop.role,
         **_decided(hop.outcome, hop.outcome.decision.value),
-        **({"discovery": discovery_document(found)} if found is not None else {}),
+        **({"discovery": found.document()} if found is not None else {}),
     }
 
 

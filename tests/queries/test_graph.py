@@ -364,3 +364,22 @@ def test_a_group_with_only_managed_policies_is_still_a_way_in() -> None:
     assert model.world.users[user("member")].groups == (f"{ACCOUNT}:group/Readers",)
     found = {(e.source, e.target, e.kind.name) for e in model.graph().edges}
     assert (user("operator"), user("member"), "attach-group-policy") in found
+
+
+def test_an_external_id_trust_is_a_conditional_edge_with_its_condition() -> None:
+    """The vendor's principals can become each customer's VendorAuditRole with the agreed ExternalId: the edge is
+    drawn, marked conditional, with the verified condition; the routes use it after certain ones."""
+    vendor = policysim.load_scenario(HERE.parents[1] / "scenarios" / "third-party-external-id.yaml", clock=lambda: NOON)
+    result = vendor.graph(to="arn:aws:iam::111111111111:role/VendorAuditRole")
+    worker = "arn:aws:iam::999988887777:role/audit-worker"
+    edge = next(e for e in result.edges if e.source == worker and e.target.startswith("arn:aws:iam::111111111111:"))
+    assert edge.conditional and not edge.certain and edge.decision is Decision.IMPLICIT_DENY
+    assert edge.requests[0].conditions == "`sts:ExternalId` is `Unique-ID-4f1c2a`"
+    assert "assume-role (conditional)" in render_graph("mermaid", result)
+    assert "-.->" in render_graph("mermaid", result)
+    route = next(r for r in result.routes if r.source == worker)
+    assert route.edges == (edge,) and not route.certain
+    assert result.routes[0].certain  # corp-admin's certain route comes first
+    document = json.loads(render_graph("json", result))
+    drawn = next(e for e in document["edges"] if e["source"] == worker and "111111111111" in e["target"])
+    assert drawn["conditional"] is True and drawn["requests"][0]["conditions"].startswith("`sts:ExternalId`")
