@@ -2,8 +2,8 @@
 through Graphviz's `dot` when it is installed (docs/queries.md "graph").
 
 Mermaid and DOT draw the nodes that have an edge (or, with `--to`, the routes into the target): `become` edges
-solid, `empower` edges thick (Mermaid) or bold (DOT), undetermined and conditional edges dashed; nodes that can give themselves any
-permission (`admin`) are marked. JSON holds every node, edge and request.
+solid, `empower` edges thick (Mermaid) or bold (DOT), undetermined and conditional edges dashed; nodes that can give
+themselves any permission (`admin`) are marked. JSON holds every node, edge and request.
 """
 
 from __future__ import annotations
