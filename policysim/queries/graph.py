@@ -12,7 +12,7 @@ certain ones, as undetermined ones. AssumeRole edges are chains.py's hops (`coul
 Prefilters skip a request only where AWS could not allow it (so no edge that exists is dropped):
 - IAM has no resource-based policies, so a request on a user, role, group or policy of another account is refused
   ("the resource-based policy in `AccountB` must allow the requester", UG:reference_policies_evaluation-logic-cross-
-  account), unless the model declares a resource policy for that ARN;
+  account; the model cannot declare one for an IAM resource either, scenario/build.py refuses it);
 - in one account, "If an action is allowed by an identity-based policy, a resource-based policy, or both, then AWS
   allows the action" (UG:reference_policies_evaluation-logic): without an Allow statement for the action in the
   caller's identity policies (or an unknown one) and without a resource policy for the resource, it is refused.

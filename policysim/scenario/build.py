@@ -288,6 +288,14 @@ def _build_resources(
         if resource.arn in resources:
             raise SchemaError(f"resource `{resource.arn}` is declared twice", doc.locate(rwhere))
         policy = None
+        if resource.policy is not None and parsed.service == "iam":
+            # "The IAM service supports only one type of resource-based policy called a role trust policy, which is
+            # attached to an IAM role." (UG:access_policies): a policy on a user, role, group or policy is no policy
+            raise SchemaError(
+                f"IAM resource `{resource.arn}` cannot have a resource policy (IAM has none but a role's trust policy)",
+                doc.locate((*rwhere, "policy")),
+                "write who may assume a role as its `trust_policy` under `roles:`; grant IAM actions in identity policies",
+            )
         if resource.policy is not None:
             policy = compiler.inline((*rwhere, "policy"), f"{resource.arn}#policy", PolicyKind.RESOURCE)
         resources[resource.arn] = ResourceInfo(resource.arn, account_id, partition, policy, resource.tags)
