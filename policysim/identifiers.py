@@ -19,6 +19,10 @@ _SESSION_NAME = re.compile(r"[A-Za-z0-9_+=,.@-]{2,64}")
 _EXTERNAL_ID = re.compile(r"[A-Za-z0-9_+=,.@:/-]{2,1224}")
 # one concrete action of a request: `service:ActionName`, no wildcards
 _ACTION_NAME = re.compile(r"[A-Za-z0-9-]+:[A-Za-z0-9_-]+")
+# "Names of users, groups, roles, policies, instance profiles, and server certificates must be alphanumeric,
+# including the following common characters: plus (+), equal (=), comma (,), period (.), at (@), underscore (_), and
+# hyphen (-)." (UG:reference_iam-quotas); at most 128 characters (groups, policies; users and roles 64)
+_IAM_NAME = re.compile(r"[A-Za-z0-9_+=,.@-]{1,128}")
 
 
 def is_ascii_digits(text: str) -> bool:
@@ -44,6 +48,11 @@ def is_session_name(text: str) -> bool:
 def is_external_id(text: str) -> bool:
     """A valid ExternalId."""
     return _EXTERNAL_ID.fullmatch(text) is not None
+
+
+def is_iam_name(text: str) -> bool:
+    """Is `text` a name IAM would store for a user, group, role or policy?"""
+    return _IAM_NAME.fullmatch(text) is not None
 
 
 def is_action_name(text: str) -> bool:

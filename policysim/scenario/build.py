@@ -12,7 +12,7 @@ from policysim.compile import compile_policy
 from policysim.compiled import CompiledPolicy
 from policysim.enums import PolicyKind
 from policysim.errors import PathPart, SchemaError, UnresolvedReferenceError
-from policysim.identifiers import is_account_id
+from policysim.identifiers import is_account_id, is_iam_name
 from policysim.ir.arn import PARTITIONS, parse_arn
 from policysim.limits import check_inline_aggregate, check_managed_size
 from policysim.load import Document
@@ -193,6 +193,14 @@ def _build_identities(
 ) -> None:
     partition = account.partition
     doc = compiler.doc
+    for kind, named in (("users", account.users), ("groups", account.groups), ("roles", account.roles)):
+        for name in named:
+            if not is_iam_name(name):
+                raise SchemaError(
+                    f"`{name}` is not a name IAM stores for {kind}",
+                    doc.locate((*where, kind, name)),
+                    "IAM names are ASCII letters, digits and `+=,.@_-` (UG:reference_iam-quotas)",
+                )
     group_policies: dict[str, list[CompiledPolicy]] = {}
     group_arns: dict[str, str] = {}
     for group_name, group in account.groups.items():
@@ -294,7 +302,7 @@ def _build_resources(
             raise SchemaError(
                 f"IAM resource `{resource.arn}` cannot have a resource policy (IAM has none but a role's trust policy)",
                 doc.locate((*rwhere, "policy")),
-                "write who may assume a role as its `trust_policy` under `roles:`; grant IAM actions in identity policies",
+                "write who may assume a role as its `trust_policy` under `roles:`; grant IAM actions by identity policy",
             )
         if resource.policy is not None:
             policy = compiler.inline((*rwhere, "policy"), f"{resource.arn}#policy", PolicyKind.RESOURCE)

@@ -52,3 +52,24 @@ def test_a_resource_policy_on_an_iam_resource_is_refused(arn: str) -> None:
 def test_tags_on_an_iam_resource_entry_are_still_accepted() -> None:
     account = {"users": {"y": {}}, "resources": [{"arn": f"arn:aws:iam::{A}:policy/p", "tags": {"team": "a"}}]}
     assert not model({A: account}).evaluate("y", "iam:CreatePolicyVersion", f"arn:aws:iam::{A}:policy/p").allowed
+
+
+# ------------------------------------------------------------------ names IAM would not store
+
+
+@pytest.mark.parametrize("kind", ["users", "groups", "roles", "policies"])
+def test_a_name_iam_would_refuse_is_a_located_error(kind: str) -> None:
+    # "Names of users, groups, roles, policies, instance profiles, and server certificates must be alphanumeric,
+    # including the following common characters: plus (+), equal (=), comma (,), period (.), at (@), underscore (_),
+    # and hyphen (-)." (UG:reference_iam-quotas): `jösé` loaded, then `policysim graph` exited 2 blaming its own
+    # `<trust policy the source would write>` (the user's ARN is no principal a policy can name)
+    entry: dict[str, Any] = doc(allow("s3:GetObject")) if kind == "policies" else {}
+    with pytest.raises(SchemaError) as raised:
+        model({A: {kind: {"jösé": entry}}})
+    assert raised.value.location is not None and raised.value.location.path == ("accounts", A, kind, "jösé")
+
+
+def test_every_character_iam_allows_in_a_name_loads_and_graphs() -> None:
+    name = "a+b=c,d.e@f_g-h9"
+    found = model({A: {"users": {name: {"inline_policies": {"p": doc(allow("*"))}}}}}).graph(to="admin")
+    assert found.admins == {f"arn:aws:iam::{A}:user/{name}"}
