@@ -302,7 +302,7 @@ def _build_resources(
             raise SchemaError(
                 f"IAM resource `{resource.arn}` cannot have a resource policy (IAM has none but a role's trust policy)",
                 doc.locate((*rwhere, "policy")),
-                "write who may assume a role as its `trust_policy` under `roles:`; grant IAM actions by identity policy",
+                "write who may assume a role as its `trust_policy` under `roles:`; grant IAM actions by identities",
             )
         if resource.policy is not None:
             policy = compiler.inline((*rwhere, "policy"), f"{resource.arn}#policy", PolicyKind.RESOURCE)
