@@ -181,8 +181,11 @@ def graph(
         done += BATCH
         if progress is not None:
             progress(min(done, len(everyone)), len(everyone))
-    admins = frozenset(e.source for e in edges if e.source == e.target and e.kind.family is Family.EMPOWER)
-    result = Graph(tuple(everyone), tuple(edges), requests, target, admins=admins)
+    empowered = sorted({e.source for e in edges if e.source == e.target and e.kind.family is Family.EMPOWER})
+    checker = _Explorer(model)
+    by_key = {caller.key: caller for caller in everyone}
+    admins = frozenset(key for key in empowered if checker.can_lift_denies(by_key[key]))
+    result = Graph(tuple(everyone), tuple(edges), requests + checker.requests, target, admins=admins)
     return replace(result, routes=paths_to(result, target)) if target is not None else result
 
 
@@ -219,7 +222,7 @@ def paths_to(result: Graph, target: str) -> tuple[Route, ...]:
         for edge in usable:
             if edge.kind.family is Family.BECOME and edge.source != edge.target:
                 into.setdefault(edge.target, []).append(edge)
-        frontier = _starts(usable, target)
+        frontier = _starts(usable, target, result.admins)
         best = dict(frontier)
         while frontier:
             reached: dict[str, Route] = {}
@@ -235,12 +238,13 @@ def paths_to(result: Graph, target: str) -> tuple[Route, ...]:
     return tuple(sorted(routes.values(), key=lambda r: (len(r.edges), not r.certain, r.source)))
 
 
-def _starts(edges: Sequence[Edge], target: str) -> dict[str, Route]:
+def _starts(edges: Sequence[Edge], target: str, admins: frozenset[str]) -> dict[str, Route]:
     if target != ADMIN:
         return {target: Route(target, ())}
     starts: dict[str, Route] = {}
     for edge in sorted(edges, key=lambda e: (e.source, not e.certain, e.kind.name)):
-        if edge.source == edge.target and edge.kind.family is Family.EMPOWER and edge.source not in starts:
+        own = edge.source == edge.target and edge.kind.family is Family.EMPOWER
+        if own and edge.source in admins and edge.source not in starts:
             starts[edge.source] = Route(edge.source, (edge,))
     return starts
 
@@ -290,6 +294,33 @@ class _Explorer:
                 asked = EdgeRequest(caller.key, "sts:AssumeRole", role.arn, (), hop[0].outcome)
                 found.append(Edge(caller.key, role.arn, ASSUME_ROLE, (asked,)))
         return found
+
+    def can_lift_denies(self, caller: Caller) -> bool:
+        """Can the caller remove every Deny of its own identity policies (so that giving itself a policy gives it
+        any permission)? "An explicit deny in any of these policies overrides the allow" (UG:reference_policies_
+        evaluation-logic): a policy it attaches to itself does not lift a Deny it holds. With no Deny (and no unknown
+        policy) there is nothing to remove; else every removal must be allowed: deleting and detaching its own
+        policies, and leaving each of its groups (a group's policies go with the group). SCPs are not lifted: admin
+        is within its organization's SCPs (docs/queries.md)."""
+        world = self.model.world
+        actor = caller.actor(world)
+        if actor is None:
+            return False
+        if not any(p.unknown is not None or any(s.effect is Effect.DENY for s in p.statements) for p in actor.identity):
+            return True
+        user = world.users.get(caller.key)
+        if user is not None:
+            needed = [("iam:DeleteUserPolicy", user.arn), ("iam:DetachUserPolicy", user.arn)]
+            needed += [("iam:RemoveUserFromGroup", group) for group in user.groups]
+        elif caller.key in world.roles:
+            needed = [("iam:DeleteRolePolicy", caller.key), ("iam:DetachRolePolicy", caller.key)]
+        else:
+            return False
+        for action, resource in needed:
+            self.requests += 1
+            if not self.model.answer(actor, action, resource, {}).allowed:
+                return False
+        return True
 
     def _may(self, actor: Actor, step: Step) -> bool:
         """Could the step be allowed for this caller (the prefilter; see the module)? Its action needs an Allow

@@ -26,7 +26,8 @@ FORMAT_VERSION = "1"
 ADMIN_MEANING = (
     "a principal that can give itself any permission: an `empower` edge to itself (it may attach or put a policy on"
     " itself or on one of its groups, or write a new default version of a policy attached to it; and, when it has a"
-    " permissions boundary, delete it), each request allowed by the evaluator"
+    " permissions boundary, delete it) and, when its own policies hold a Deny, the removal of each (deleting and"
+    " detaching its policies, leaving its groups), each request allowed by the evaluator; within its SCPs"
 )
 INSTALL_GRAPHVIZ = (
     "install Graphviz, which provides `dot`: `apt-get install graphviz` (Debian, Ubuntu), `brew install graphviz`"

@@ -383,3 +383,30 @@ def test_an_external_id_trust_is_a_conditional_edge_with_its_condition() -> None
     document = json.loads(render_graph("json", result))
     drawn = next(e for e in document["edges"] if e["source"] == worker and "111111111111" in e["target"])
     assert drawn["conditional"] is True and drawn["requests"][0]["conditions"].startswith("`sts:ExternalId`")
+
+
+def test_a_deny_the_node_cannot_remove_keeps_it_from_admin() -> None:
+    """A user allowed iam:PutUserPolicy on itself but holding a Deny it cannot remove is not admin ("an explicit
+    deny in any of these policies overrides the allow"); allowed to delete and detach its policies, it is."""
+
+    def model(removals: bool) -> policysim.Scenario:
+        allow = ["iam:PutUserPolicy", *(["iam:DeleteUserPolicy", "iam:DetachUserPolicy"] if removals else [])]
+        own = {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Action": allow, "Resource": f"{ACCOUNT}:user/boxed"},
+                {"Effect": "Deny", "Action": "s3:*", "Resource": "*"},
+            ],
+        }
+        data = {
+            "scenario": "boxed",
+            "accounts": {"111111111111": {"users": {"boxed": {"inline_policies": {"own": own}}}}},
+        }
+        return policysim.Scenario.from_dict(data, clock=lambda: NOON)
+
+    boxed = model(removals=False)
+    result = boxed.graph(to=ADMIN)
+    assert any(e.source == e.target == user("boxed") for e in result.edges)  # the self-edge is still a fact
+    assert user("boxed") not in result.admins and result.routes == ()
+    assert boxed.evaluate("boxed", "s3:GetObject", "arn:aws:s3:::b/k").decision is Decision.EXPLICIT_DENY
+    assert user("boxed") in model(removals=True).graph(to=ADMIN).admins
