@@ -13,12 +13,20 @@ from policysim.world.actor import Actor
 from .model import Model
 
 
-def with_conditions(model: Model, actor: Actor, action: str, resource: str, outcome: Outcome) -> Outcome | None:
-    """The refused outcome (slim) with its discovery, or None when it is denied whatever the absent keys hold."""
+def with_conditions(
+    model: Model,
+    actor: Actor,
+    action: str,
+    resource: str,
+    outcome: Outcome,
+    given: Mapping[str, tuple[str, ...] | None] | None = None,
+) -> Outcome | None:
+    """The refused outcome (slim) with its discovery, or None when it is denied whatever the absent keys hold;
+    `given`: the context the request carried (lowercased keys), kept in every context tried."""
     from policysim.engine.discovery import discover
 
     def again(keys: Mapping[str, tuple[str, ...]]) -> Outcome:
-        return model.answer(actor, action, resource, {key.lower(): values for key, values in keys.items()})
+        return model.answer(actor, action, resource, {**(given or {}), **{k.lower(): v for k, v in keys.items()}})
 
     found = discover(outcome, again)
     if found.status is DiscoveryStatus.NONE:

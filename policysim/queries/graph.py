@@ -27,6 +27,7 @@ from functools import partial
 from policysim.cluster.client import check_spread, cluster_map
 from policysim.compile import compile_policy
 from policysim.compiled import StatementRef
+from policysim.engine.discovered import DiscoveryStatus
 from policysim.engine.outcome import Outcome
 from policysim.enums import Decision, Effect, PolicyKind
 from policysim.errors import RequestError
@@ -41,6 +42,7 @@ from policysim.world.actor import Actor
 from policysim.world.world import RoleInfo, UserInfo
 
 from .chains import PARAMS, assume, could_trust
+from .conditions import with_conditions
 from .escalation import KIND_NAMES, KINDS, REGION, EdgeKind, Family, On, Step, TargetType
 from .model import Model
 
@@ -389,17 +391,28 @@ class _Explorer:
         return EdgeRequest(caller.key, action, resource, context, outcome.slim())
 
     def _trust(self, target: Target, kind: EdgeKind) -> EdgeRequest | None:
-        """Does the role's trust policy let the passed-to service assume it (asked once per role and service)?"""
+        """Does the role's trust policy let the passed-to service assume it (asked once per role and service)?
+
+        The service assumes the role for a resource of the role's own account (a role is passed within its account),
+        so the request carries that `aws:SourceAccount` ("the account ID of the resource making a service-to-service
+        request", UG:reference_policies_condition-keys); a trust that also asks for an `aws:SourceArn` or another key
+        the request cannot know is put to discovery, and the edge is conditional on it."""
         assert kind.service is not None
         key = (target.arn, kind.service)
         outcome = self._trusts.get(key)
+        context: Context = (("aws:sourceaccount", (target.account,)),)
         if outcome is None:
             self.requests += 1
             service = Actor(Principal(PrincipalKind.SERVICE, kind.service))
-            outcome = self._trusts[key] = self.model.answer(service, "sts:AssumeRole", target.arn, {}).slim()
-        if not _might_allow(outcome):
+            asked = self.model.answer(service, "sts:AssumeRole", target.arn, dict(context))
+            if not _might_allow(asked) and asked.missing_keys:
+                held = with_conditions(self.model, service, "sts:AssumeRole", target.arn, asked, dict(context))
+                asked = held or asked
+            outcome = self._trusts[key] = asked.slim()
+        discovery = outcome.discovery
+        if not _might_allow(outcome) and (discovery is None or discovery.status is not DiscoveryStatus.FOUND):
             return None
-        return EdgeRequest(kind.service, "sts:AssumeRole", target.arn, (), outcome)
+        return EdgeRequest(kind.service, "sts:AssumeRole", target.arn, context, outcome)
 
     def _new_trust(self, caller: Caller, actor: Actor, target: Target) -> EdgeRequest | None:
         """The AssumeRole the source makes after writing the role a trust policy that names it."""

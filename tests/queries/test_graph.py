@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -410,3 +411,48 @@ def test_a_deny_the_node_cannot_remove_keeps_it_from_admin() -> None:
     assert user("boxed") not in result.admins and result.routes == ()
     assert boxed.evaluate("boxed", "s3:GetObject", "arn:aws:s3:::b/k").decision is Decision.EXPLICIT_DENY
     assert user("boxed") in model(removals=True).graph(to=ADMIN).admins
+
+
+def test_pass_role_to_a_service_whose_trust_guards_the_confused_deputy() -> None:
+    """A role trusting lambda.amazonaws.com only with `aws:SourceAccount` of its own account is passable (the service
+    assumes it for a function of that account); one asking also for an `aws:SourceArn` gives a conditional edge."""
+
+    def model(condition: dict[str, Any]) -> policysim.Scenario:
+        trust = {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Service": "lambda.amazonaws.com"},
+                    "Action": "sts:AssumeRole",
+                    "Condition": condition,
+                }
+            ],
+        }
+        deploy = {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Action": "iam:PassRole", "Resource": f"{ACCOUNT}:role/fn"},
+                {"Effect": "Allow", "Action": ["lambda:CreateFunction", "lambda:InvokeFunction"], "Resource": "*"},
+            ],
+        }
+        data = {
+            "scenario": "confused deputy",
+            "accounts": {
+                "111111111111": {
+                    "users": {"dev": {"inline_policies": {"deploy": deploy}}},
+                    "roles": {"fn": {"trust_policy": trust}},
+                }
+            },
+        }
+        return policysim.Scenario.from_dict(data, clock=lambda: NOON)
+
+    account = {"StringEquals": {"aws:SourceAccount": "111111111111"}}
+    plain = [e for e in model(account).graph().edges if e.kind.name == "pass-role-lambda"]
+    assert [(e.source, e.target, e.certain) for e in plain] == [(user("dev"), role("fn"), True)]
+    arn = {**account, "ArnLike": {"aws:SourceArn": "arn:aws:lambda:us-east-1:111111111111:function:app"}}
+    held = [e for e in model(arn).graph().edges if e.kind.name == "pass-role-lambda"]
+    assert len(held) == 1 and held[0].conditional and not held[0].certain
+    assert any("aws:SourceArn" in (r.conditions or "") for r in held[0].requests)
+    other = {"StringEquals": {"aws:SourceAccount": "999999999999"}}
+    assert not [e for e in model(other).graph().edges if e.kind.name == "pass-role-lambda"]
