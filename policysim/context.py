@@ -10,6 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TypeAlias
 
+SOURCE_VPCE = "aws:sourcevpce"  # the VPC endpoint a request travels through: it chooses the endpoint's policy
+SOURCE_VPC = "aws:sourcevpc"  # the endpoint's VPC
+
 ContextScalar: TypeAlias = str | bool | int | float
 ContextInput: TypeAlias = ContextScalar | list[ContextScalar] | tuple[ContextScalar, ...]
 

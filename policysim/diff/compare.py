@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 
 from policysim.catalogue import ActionCatalogue, builtin_catalogue
 from policysim.cluster.client import check_spread, cluster_map
+from policysim.context import SOURCE_VPCE
 from policysim.engine.outcome import Outcome
 from policysim.enums import ChangeKind, Decision
 from policysim.parallel import fork_map, worker_count
@@ -17,7 +18,6 @@ from policysim.space.callers import Caller, callers
 from policysim.space.harvest import ConditionIndex, Harvest, harvest
 from policysim.space.resources import ResourcePool
 from policysim.world.actor import Actor
-from policysim.world.assemble import SOURCE_VPCE
 
 from .scope import Scope
 

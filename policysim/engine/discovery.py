@@ -34,7 +34,7 @@ from itertools import combinations
 from policysim.catalogue.fit import supplies
 from policysim.compiled import CompiledStatement
 from policysim.conditions import Clause, ClauseResult, parse_operator
-from policysim.context import RequestContext
+from policysim.context import SOURCE_VPC, SOURCE_VPCE, RequestContext
 from policysim.engine.discovered import (
     Alternative,
     Discovery,
@@ -68,8 +68,7 @@ class DiscoveryLimits:
 
 
 DEFAULT_LIMITS = DiscoveryLimits()
-SOURCE_VPCE = "aws:sourcevpce"
-_CHOSEN_BY_ENDPOINT = frozenset({SOURCE_VPCE, "aws:sourcevpc"})  # the keys the endpoint a request names fixes
+_CHOSEN_BY_ENDPOINT = frozenset({SOURCE_VPCE, SOURCE_VPC})  # the keys the endpoint a request names fixes
 _STRING_EQUALS = parse_operator("StringEquals", Location("<discovery>"))
 _REFUSED = Outcome(Decision.IMPLICIT_DENY, (), ())  # what stands for a context `reevaluate` refused as input
 

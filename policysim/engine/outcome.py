@@ -81,6 +81,11 @@ class Outcome:
         return self.decision is Decision.ALLOWED
 
     @property
+    def statements(self) -> tuple[StatementRef, ...]:
+        """The statements its reasons name (the deciding ones), in order, without repeats."""
+        return tuple(dict.fromkeys(r.statement for r in self.reasons if r.statement is not None))
+
+    @property
     def matched(self) -> tuple[StatementRef, ...]:
         """Every statement that applied, allow or deny."""
         return self.analysis.matched() if self.analysis is not None else ()

@@ -89,6 +89,23 @@ def decision_through(outcome: Outcome, hops: Sequence[Hop]) -> Decision:
     return outcome.decision
 
 
+class Reached:
+    """What an answer made at the end of a path of hops says (mixed into who-can's and what-can's answers)."""
+
+    hops: tuple[Hop, ...]
+    outcome: Outcome  # slim
+
+    @property
+    def decision(self) -> Decision:
+        """The decision at the end of the path (`decision_through`)."""
+        return decision_through(self.outcome, self.hops)
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """The roles assumed on the way, in order."""
+        return tuple(hop.role for hop in self.hops)
+
+
 def could_trust(role: RoleInfo, actor: Actor) -> bool:
     """Could the role's trust policy allow `actor` to assume it (an Allow statement for AssumeRole names it)?"""
     trust = role.trust

@@ -71,7 +71,7 @@ class EdgeRequest:
     @property
     def statements(self) -> tuple[StatementRef, ...]:
         """The statements that decided it (for a conditional request: those its conditions come from)."""
-        found = [r.statement for r in self.outcome.reasons if r.statement is not None]
+        found = list(self.outcome.statements)
         discovery = self.outcome.discovery
         if self.conditional and discovery is not None and discovery.alternatives:
             found += [req.statement for req in discovery.alternatives[0].requirements]

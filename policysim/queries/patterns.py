@@ -61,7 +61,7 @@ class Example:
     @property
     def statements(self) -> tuple[StatementRef, ...]:
         """The statements that decided it, in order, without repeats."""
-        return tuple(dict.fromkeys(r.statement for r in self.outcome.reasons if r.statement is not None))
+        return self.outcome.statements
 
 
 def combined(examples: Sequence[Example]) -> Decision | None:
@@ -338,17 +338,21 @@ def _answers(
         kinds = [(NO_RESOURCE, None, lambda r: r == "*")]
     else:
         kinds = [(f"{f.service}:{f.type}", f.text, f.matches) for f in formats]
+    # the statement patterns that share a resource with the question, each read once for every type
+    overlapping = []
+    for (stmt_text, negated), named in sorted(statements.items()):
+        starred = _starred(stmt_text)
+        if meet([pattern, starred]) is not None:
+            overlapping.append((stmt_text, negated, tuple(named), starred, Glob.compile(starred)))
     out = []
     for name, text, of_type in kinds:
         examples = tuple(Example(r, name, o) for r, o in outcomes.items() if of_type(r))
         rows = []
-        for (stmt_text, negated), refs in sorted(statements.items()):
-            starred = _starred(stmt_text)
-            if meet([pattern, starred]) is None or (text is not None and not _overlaps(text, starred)):
+        for stmt_text, negated, refs, starred, glob in overlapping:
+            if text is not None and not _overlaps(text, starred):
                 continue
-            glob = Glob.compile(starred)
             inside = tuple(e for e in examples if glob.matches(e.resource))
-            rows.append(StatementPattern(inside, stmt_text, negated, tuple(refs)))
+            rows.append(StatementPattern(inside, stmt_text, negated, refs))
         out.append(TypeAnswer(examples, name, text, tuple(rows)))
     return tuple(out)
 

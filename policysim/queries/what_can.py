@@ -26,7 +26,7 @@ from policysim.space.harvest import harvest
 from policysim.space.resources import DEFAULT_ACCOUNT, ResourcePool
 from policysim.world.resolve import resolve_actor
 
-from .chains import MAX_HOPS, Hop, Path, decision_through, paths
+from .chains import MAX_HOPS, Hop, Path, Reached, paths
 from .conditions import with_conditions
 from .model import Model
 
@@ -36,7 +36,7 @@ Progress = Callable[[int, int], None]  # (action classes done, in all)
 
 
 @dataclass(frozen=True)
-class Grant:
+class Grant(Reached):
     """One action the principal (at the end of `hops`) may do on one resource, and the outcome that says so."""
 
     hops: tuple[Hop, ...]
@@ -45,16 +45,6 @@ class Grant:
     action: str
     resource: str
     outcome: Outcome  # slim
-
-    @property
-    def decision(self) -> Decision:
-        """`allowed`, or `undetermined` when the outcome or a hop is."""
-        return decision_through(self.outcome, self.hops)
-
-    @property
-    def roles(self) -> tuple[str, ...]:
-        """The roles assumed on the way, in order."""
-        return tuple(hop.role for hop in self.hops)
 
 
 @dataclass(frozen=True)

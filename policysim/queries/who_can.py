@@ -29,7 +29,7 @@ from policysim.space.callers import Caller, CallerKind, callers
 from policysim.space.harvest import harvest
 from policysim.space.resources import DEFAULT_ACCOUNT
 
-from .chains import MAX_HOPS, Hop, Path, TrustIndex, decision_through, paths
+from .chains import MAX_HOPS, Hop, Path, Reached, TrustIndex, paths
 from .conditions import with_conditions
 from .model import Model
 from .requests import Resources, expand_actions, is_pattern
@@ -40,7 +40,7 @@ Progress = Callable[[int, int], None]  # (callers done, callers in all)
 
 
 @dataclass(frozen=True)
-class Access:
+class Access(Reached):
     """A way for a caller to make a request: the path of AssumeRole hops (none: as itself) and the outcome."""
 
     caller: Caller
@@ -48,16 +48,6 @@ class Access:
     action: str
     resource: str
     outcome: Outcome  # slim: the decision and the reasons that decided it
-
-    @property
-    def decision(self) -> Decision:
-        """The decision at the end of the path (`undetermined` when a hop or the request is)."""
-        return decision_through(self.outcome, self.hops)
-
-    @property
-    def roles(self) -> tuple[str, ...]:
-        """The roles assumed on the way, in order."""
-        return tuple(hop.role for hop in self.hops)
 
 
 @dataclass(frozen=True)

@@ -51,12 +51,8 @@ def source_file(location: Location | None) -> str | None:
 
 
 def deciding_statements(outcome: Outcome) -> list[StatementRef]:
-    """The statements named by the outcome's reasons, in order, without repeats."""
-    seen: list[StatementRef] = []
-    for reason in outcome.reasons:
-        if reason.statement is not None and reason.statement not in seen:
-            seen.append(reason.statement)
-    return seen
+    """The statements named by the outcome's reasons, in order, without repeats (`Outcome.statements`)."""
+    return list(outcome.statements)
 
 
 def expectation_line(result: TestResult) -> str:

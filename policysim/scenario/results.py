@@ -71,11 +71,7 @@ class TestResult:
     @property
     def deciding_statements(self) -> tuple[StatementRef, ...]:
         """The statements the outcome's reasons name, in order, without repeats."""
-        refs: list[StatementRef] = []
-        for reason in self.outcome.reasons:
-            if reason.statement is not None and reason.statement not in refs:
-                refs.append(reason.statement)
-        return tuple(refs)
+        return self.outcome.statements
 
     @property
     def unmet(self) -> tuple[str, ...]:

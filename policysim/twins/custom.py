@@ -13,6 +13,7 @@ from typing import Any
 from policysim.catalogue.fit import action_problem, resource_problem
 from policysim.compile import compile_policy
 from policysim.compiled import CompiledPolicy
+from policysim.context import SOURCE_VPCE
 from policysim.engine.outcome import Outcome
 from policysim.enums import Gate, PolicyKind
 from policysim.errors import Location, RequestError
@@ -29,7 +30,6 @@ from policysim.twins.input_model import CustomPolicyInput, PrincipalPolicyInput,
 from policysim.twins.output import Evaluation, Renderer, StatementSpan, page, statement_positions
 from policysim.twins.patterns import pattern_results
 from policysim.world.actor import Actor
-from policysim.world.assemble import SOURCE_VPCE
 from policysim.world.evaluator import Clock, Evaluator, utc_now
 from policysim.world.resolve import Target, is_role_arn, key_target, unknown_trust_target
 from policysim.world.world import AccountInfo, EndpointInfo, World

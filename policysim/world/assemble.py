@@ -8,7 +8,7 @@ from dataclasses import replace
 from policysim.catalogue.resource_tags import builtin_resource_tag_keys
 from policysim.catalogue.services import builtin_services
 from policysim.compiled import CompiledPolicy, Unknown
-from policysim.context import RequestContext, set_values
+from policysim.context import SOURCE_VPC, SOURCE_VPCE, RequestContext, set_values
 from policysim.engine.policies import PolicySet
 from policysim.enums import PolicyKind
 from policysim.errors import Location, RequestError, UnresolvedReferenceError
@@ -21,8 +21,6 @@ from policysim.world.world import EndpointInfo, World
 # RCPs "do not impact the kms:RetireGrant permission" (orgs_manage_policies_rcps.md).
 RCP_EXEMPT_ACTIONS = frozenset({"kms:retiregrant"})
 EXISTING_OBJECT_TAG = "s3:existingobjecttag/"
-SOURCE_VPCE = "aws:sourcevpce"
-SOURCE_VPC = "aws:sourcevpc"
 
 
 def rcps_apply(principal: Principal, action_lower: str) -> bool:
