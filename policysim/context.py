@@ -7,7 +7,7 @@ present with no values. A key that is absent is simply not in the mapping.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TypeAlias
 
 SOURCE_VPCE = "aws:sourcevpce"  # the VPC endpoint a request travels through: it chooses the endpoint's policy
@@ -84,6 +84,26 @@ class RequestContext(Mapping[str, tuple[str, ...]]):
     def keys_matching(self, prefix: str) -> Iterable[str]:
         """Keys that start with a lowercased prefix such as `aws:principaltag/`."""
         return (k for k in self._values if k.startswith(prefix))
+
+
+class DeferredContext(RequestContext):
+    """A request context whose values are assembled the first time they are read: the context of an outcome
+    answered from a plan's memory (`Evaluator.evaluate`), which most callers never read."""
+
+    __slots__ = ("_make",)
+
+    def __init__(self, make: Callable[[], dict[str, tuple[str, ...]]]) -> None:
+        self._make = make
+
+    def __getattr__(self, name: str) -> dict[str, tuple[str, ...]]:
+        if name != "_values":
+            raise AttributeError(name)
+        values = self._make()  # the slot is unset until now; reading it again finds it
+        self._values = values
+        return values
+
+    def __reduce__(self) -> tuple[type[RequestContext], tuple[dict[str, tuple[str, ...]]]]:
+        return RequestContext, (self._values,)
 
 
 def set_values(values: dict[str, tuple[str, ...]], items: Mapping[str, tuple[str, ...] | None]) -> None:

@@ -285,6 +285,19 @@ class Scenario:
         """Would AWS allow `principal` (after walking the `assume` chain) to do `action` on `resource`? With
         `discover`, an outcome that is not allowed carries `discovery`: the conditions on its missing context keys
         under which it would be (docs/api.md, "Discovery")."""
+        if not (
+            assume
+            or discover
+            or session_name is not None
+            or external_id is not None
+            or session_policy is not None
+            or duration_seconds is not None
+            or via != "api"
+            or session_tags
+            or transitive_tag_keys
+            or source_identity is not None
+        ):  # no role chain and no AssumeRole option: the request as it is (what `evaluate_spec` does with it)
+            return self._plain(principal, action, resource, context, resource_account, where, mfa)
         spec = RequestSpec(
             principal=principal,
             action=action,
@@ -398,6 +411,11 @@ class Scenario:
             plain = replace(spec, discover=False)
             outcome = self.evaluate_spec(plain)
             return replace(outcome, discovery=discover(outcome, lambda keys: self.evaluate_spec(plain.with_keys(keys))))
+        if not spec.assume and spec.session_name is None and not spec.assume_role_options():
+            at = spec.where
+            return self._plain(
+                spec.principal, spec.action, spec.resource, spec.context, spec.resource_account, at, spec.mfa
+            )
         where = spec.where
         if self._aliases:
             assume = tuple(map(self.alias, spec.assume))
@@ -447,6 +465,29 @@ class Scenario:
         if final_is_hop:
             return assume_role(self._evaluator, actor, self._world.roles[spec.resource], last, mint=False).outcome
         return self.answer(actor, spec.action, spec.resource, extra, spec.resource_account, where)
+
+    def _plain(
+        self,
+        principal: str,
+        action: str,
+        resource: str,
+        context: ContextArg | None,
+        resource_account: str | None,
+        where: Location | None,
+        mfa: bool | None,
+    ) -> Outcome:
+        """A request without a role chain, session name or AssumeRole options (an AssumeRole on a role of the model
+        is its hop)."""
+        if self._aliases:
+            principal, resource = self.alias(principal), self.alias(resource)
+        self.check_request(action, resource, resource_account, where)
+        actor = self._actor(principal, where, None)
+        if mfa is not None:
+            actor = replace(actor, mfa=mfa)
+        extra = context_keys(context)
+        if extra:
+            request_endpoint(self._world, extra, where)  # an undeclared VPC endpoint is refused, also on a hop
+        return self.answer(actor, action, resource, extra, resource_account, where)
 
     def answer(
         self,

@@ -43,9 +43,24 @@ def build_request(
     derived: Mapping[str, tuple[str, ...]] | None = None,
     endpoint: EndpointInfo | None = None,
 ) -> Request:
-    """The request with its full context: the caller's keys, the clock's, the keys the resource and action give
-    (`derived`, when an evaluation plan holds them already), `aws:SourceVpc` from the VPC `endpoint` the request
-    travels through, then the flow's and the caller's keys on top."""
+    """The request with its full context (`request_keys`)."""
+    context = RequestContext.owning(request_keys(world, actor, action, target, extra, now, derived, endpoint))
+    return Request(actor.principal, action, target.arn, target.account, context, target.partition)
+
+
+def request_keys(
+    world: World,
+    actor: Actor,
+    action: str,
+    target: Target,
+    extra: Mapping[str, tuple[str, ...] | None],
+    now: tuple[str, str],
+    derived: Mapping[str, tuple[str, ...]] | None = None,
+    endpoint: EndpointInfo | None = None,
+) -> dict[str, tuple[str, ...]]:
+    """A request's full context: the caller's keys, the clock's, the keys the resource and action give (`derived`,
+    when an evaluation plan holds them already), `aws:SourceVpc` from the VPC `endpoint` the request travels
+    through, then the flow's and the caller's keys on top."""
     keys = dict(actor.principal_keys)
     keys["aws:currenttime"] = (now[0],)
     keys["aws:epochtime"] = (now[1],)
@@ -53,8 +68,7 @@ def build_request(
     if endpoint is not None and endpoint.vpc is not None:
         keys[SOURCE_VPC] = (endpoint.vpc,)
     set_values(keys, extra)
-    context = RequestContext.owning(keys)
-    return Request(actor.principal, action, target.arn, target.account, context, target.partition)
+    return keys
 
 
 def resource_keys(world: World, action: str, target: Target) -> dict[str, tuple[str, ...]]:

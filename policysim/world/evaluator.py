@@ -8,10 +8,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import partial
 
+from policysim.context import DeferredContext
 from policysim.engine.decide import decide
 from policysim.engine.outcome import Outcome
 from policysim.engine.policies import PolicySet
+from policysim.engine.reads import keys_read
 from policysim.enums import Decision
 from policysim.errors import Location
 from policysim.request import Request
@@ -19,7 +22,14 @@ from policysim.services.rules import owned_resource_refusal
 from policysim.services.s3 import public_access_unknown
 from policysim.services.sts import caller_refusal, undeniable
 from policysim.world.actor import Actor
-from policysim.world.assemble import build_request, policy_set, request_endpoint, resource_keys, with_endpoint
+from policysim.world.assemble import (
+    build_request,
+    policy_set,
+    request_endpoint,
+    request_keys,
+    resource_keys,
+    with_endpoint,
+)
 from policysim.world.resolve import Target, trust_target
 from policysim.world.unknowns import decide_with_unknowns
 from policysim.world.world import RoleInfo, World
@@ -38,15 +48,25 @@ def clock_values(moment: datetime) -> tuple[str, str]:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ"), str(int(moment.timestamp()))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Plan:
-    """What one actor doing one action on one target needs before any request: see `Evaluator.plan`."""
+    """What one actor doing one action on one target needs before any request: see `Evaluator.plan`. Only the
+    evaluator sets its last three fields, once."""
 
     actor: Actor
+    action_lower: str
     target: Target
     derived: Mapping[str, tuple[str, ...]]
     policies: PolicySet
     unknown: bool  # does a policy of them have an unknown document?
+    asked: bool = False  # has it answered a request yet? (the keys it reads are found at its second)
+    reads: tuple[str, ...] | None = None  # the context keys its statements read (engine/reads.py)
+    clock: bool = False  # whether they read aws:CurrentTime or aws:EpochTime
+
+
+CLOCK_KEYS = frozenset({"aws:currenttime", "aws:epochtime"})
+MEMO_SIZE = 32_768  # decisions an evaluator remembers (then it forgets them all and starts again)
+_ABSENT = object()  # a key the given context does not hold (None is a key it removes)
 
 
 @dataclass(frozen=True)
@@ -59,10 +79,15 @@ class Evaluator:
     _last_second: dict[int, tuple[str, str]] = field(default_factory=dict, init=False, compare=False, repr=False)
     _plans: dict[tuple[int, int, str], Plan] = field(default_factory=dict, init=False, compare=False, repr=False)
     _trust: dict[str, tuple[RoleInfo, Target]] = field(default_factory=dict, init=False, compare=False, repr=False)
+    # decisions by plan and the values of the keys it reads: the plan is kept with each, as for `_plans`
+    _memo: dict[tuple[object, ...], tuple[Plan, Outcome]] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
+    _seen: set[tuple[object, ...]] = field(default_factory=set, init=False, compare=False, repr=False)
 
     def __getstate__(self) -> dict[str, object]:
         """Pickled (for a cluster's workers) without its memories: each process makes its own."""
-        return {**self.__dict__, "_last_second": {}, "_plans": {}, "_trust": {}}
+        return {**self.__dict__, "_last_second": {}, "_plans": {}, "_trust": {}, "_memo": {}, "_seen": set()}
 
     def now(self) -> tuple[str, str]:
         """The clock's current aws:CurrentTime and aws:EpochTime values (formatted once per second)."""
@@ -83,12 +108,25 @@ class Evaluator:
         plan = self._plans.get(key)
         if plan is None or plan.actor is not actor or plan.target is not target:
             derived = resource_keys(self.world, action, target)
-            policies = policy_set(self.world, actor, action.lower(), target)
-            plan = Plan(actor, target, derived, policies, policies.has_unknowns())
+            lowered = action.lower()
+            policies = policy_set(self.world, actor, lowered, target)
+            plan = Plan(actor, lowered, target, derived, policies, policies.has_unknowns())
             if len(self._plans) >= 16_384:
                 self._plans.clear()
             self._plans[key] = plan
         return plan
+
+    @staticmethod
+    def _reads(plan: Plan) -> tuple[str, ...] | None:
+        """The keys `plan`'s decisions read, from its second request on (a plan asked once, as most of a diff's are,
+        is not worth reading its statements for)."""
+        if plan.reads is None:
+            if not plan.asked:
+                plan.asked = True
+                return None
+            reads = keys_read(plan.policies, plan.action_lower)
+            plan.reads, plan.clock = tuple(sorted(reads)), bool(reads & CLOCK_KEYS)
+        return plan.reads
 
     def trust_target(self, role: RoleInfo) -> Target:
         """`resolve.trust_target` of `role`, made once per role (so the plans of its trust actions are reused)."""
@@ -107,10 +145,27 @@ class Evaluator:
         where: Location | None = None,
     ) -> Outcome:
         """The outcome of `actor` doing `action` on `target` with extra context keys (`where` locates the errors
-        they cause: an `aws:SourceVpce` naming an endpoint the model does not declare)."""
+        they cause: an `aws:SourceVpce` naming an endpoint the model does not declare).
+
+        A decision reads the context only through the keys its plan's statements read (engine/reads.py): a request
+        that agrees with an earlier one of the plan on those keys (and on the clock, where they read it) gets that
+        outcome with its own request, whose context is assembled only if it is read. Decisions through a VPC
+        endpoint's policy or over unknown policies are made each time."""
         plan = self.plan(actor, action, target)
         endpoint = request_endpoint(self.world, extra, where) if extra else None
-        request = build_request(self.world, actor, action, target, extra, self.now(), plan.derived, endpoint)
+        now = self.now()
+        key: tuple[object, ...] | None = None
+        reads = self._reads(plan) if endpoint is None and not plan.unknown else None
+        if reads is not None:
+            get = extra.get
+            key = (id(plan), now if plan.clock else None, *[get(k, _ABSENT) for k in reads])
+            known = self._memo.get(key)
+            if known is not None and known[0] is plan:
+                keys = partial(request_keys, self.world, actor, action, target, dict(extra), now, plan.derived)
+                context = DeferredContext(keys)
+                request = Request(actor.principal, action, target.arn, target.account, context, target.partition)
+                return known[1].for_request(request)
+        request = build_request(self.world, actor, action, target, extra, now, plan.derived, endpoint)
         if endpoint is None:
             outcome = authorize(request, plan.policies, plan.unknown)
         else:  # the endpoint's policy is the request's own: the plan's policies with it
@@ -118,7 +173,22 @@ class Evaluator:
             outcome = authorize(request, policies, plan.unknown or policies.has_unknowns())
         if self.world.imported:
             outcome = public_access_unknown(outcome, request, target.account)
+        if key is not None:
+            self._remember(key, plan, outcome)
         return outcome
+
+    def _remember(self, key: tuple[object, ...], plan: Plan, outcome: Outcome) -> None:
+        """Keep `outcome` for the requests that read alike, once a request has read so twice: a key is cheap to
+        keep, an outcome is not (its analysis is many objects the garbage collector walks), and most explorations
+        (a diff, the queries) never ask alike twice."""
+        if key not in self._seen:
+            if len(self._seen) >= 4 * MEMO_SIZE:
+                self._seen.clear()
+            self._seen.add(key)
+            return
+        if len(self._memo) >= MEMO_SIZE:
+            self._memo.clear()
+        self._memo[key] = (plan, outcome.for_request(None))  # its request is not kept: it holds the context
 
 
 def authorize(request: Request, policies: PolicySet, unknown: bool | None = None) -> Outcome:
