@@ -12,6 +12,7 @@ from policysim.engine.analysis import Analysis
 from policysim.engine.discovered import Discovery
 from policysim.engine.policies import PolicySet
 from policysim.enums import Decision, Gate, ReasonCode
+from policysim.records import slot_copier
 from policysim.request import Request
 
 
@@ -110,11 +111,7 @@ class Outcome:
     def for_request(self, request: Request | None) -> Outcome:
         """The same outcome for another request that reads alike (`replace(self, request=request)`, made without
         `replace`'s per-field keyword round trip: the evaluator's memory answers with it on the hot path)."""
-        new = _new_outcome(Outcome)
-        for get, put in _OUTCOME_SLOTS:
-            put(new, get(self))
-        _put_request(new, request)
-        return new
+        return _with_request(self, request)
 
     def with_hop(self, hop: int) -> Outcome:
         """The same outcome (request, policies and analysis included), attributed to a role-chain hop."""
@@ -122,13 +119,7 @@ class Outcome:
         return replace(self, reasons=reasons, hop=hop)
 
 
-_new_outcome = object.__new__
-_OUTCOME_SLOTS = tuple(
-    (slot.__get__, slot.__set__)
-    for name, slot in vars(Outcome).items()
-    if name in Outcome.__slots__ and name != "request"
-)
-_put_request = vars(Outcome)["request"].__set__
+_with_request = slot_copier(Outcome, "request")
 
 
 @dataclass(frozen=True, slots=True)

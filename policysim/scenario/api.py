@@ -25,6 +25,7 @@ from policysim.load.document import show
 from policysim.managed import ManagedPolicyLibrary
 from policysim.model.scenario import ScenarioFile, Test
 from policysim.model.validation import validate
+from policysim.records import slot_maker
 from policysim.scenario.build import build_world
 from policysim.scenario.defaults import with_defaults
 from policysim.scenario.policies import PolicyCompiler
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
     from policysim.queries.what_can import WhatCan
     from policysim.queries.who_can import WhoCan
 
+_make_spec = slot_maker(RequestSpec)
 UNMODELLED_ASSUME_ACTIONS = frozenset({"sts:assumerolewithwebidentity", "sts:assumerolewithsaml"})
 
 
@@ -119,10 +121,22 @@ class Scenario:
         self._fitting: set[tuple[str, str]] = set()  # (action, resource) pairs check_request passed
         self._targets: dict[tuple[bool, str, str | None, str | None, str], Target] = {}
         self._hops: dict[tuple[object, ...], tuple[Actor, AssumeParams, HopResult]] = {}
+        # the last session (or the refusal) of each chain walked, by its options, context and second
+        self._walks: dict[tuple[object, ...], Actor | Outcome] = {}
+        # `_plain`'s requests by what they name: the actor, the resource (aliased), and the role or the target
+        self._routes: dict[tuple[str, str, str, str | None], tuple[Actor, str, RoleInfo | None, Target | None]] = {}
 
     def __getstate__(self) -> dict[str, object]:
         """Pickled (for a cluster's workers) without its memories of requests: each process makes its own."""
-        return {**self.__dict__, "_actors": {}, "_fitting": set(), "_targets": {}, "_hops": {}}
+        return {
+            **self.__dict__,
+            "_actors": {},
+            "_fitting": set(),
+            "_targets": {},
+            "_hops": {},
+            "_routes": {},
+            "_walks": {},
+        }
 
     @property
     def title(self) -> str:
@@ -298,7 +312,8 @@ class Scenario:
             or source_identity is not None
         ):  # no role chain and no AssumeRole option: the request as it is (what `evaluate_spec` does with it)
             return self._plain(principal, action, resource, context, resource_account, where, mfa)
-        spec = RequestSpec(
+        # every field (a frozen record's own init costs more than the rest of a remembered answer)
+        spec = _make_spec(
             principal=principal,
             action=action,
             resource=resource,
@@ -438,6 +453,37 @@ class Scenario:
                     "add `assume: [ROLE]`, or make the action `sts:AssumeRole` on a role of the scenario",
                 )
             return self.answer(actor, spec.action, spec.resource, extra, spec.resource_account, where)
+        walk = None  # a chain whose options are all hashable is walked once per context and second (bounded)
+        if not (final_is_hop or spec.session_policy or spec.session_tags or spec.transitive_tag_keys):
+            keys = (spec.principal, spec.session_name, spec.mfa, spec.assume, spec.external_id, spec.duration_seconds)
+            walk = (*keys, spec.via, spec.source_identity, tuple(extra.items()), self._evaluator.now())
+            known = self._walks.get(walk)
+            if known is not None:
+                return self._after_walk(known, spec, extra)
+        walked = self._walk(spec, actor, extra, final_is_hop)
+        if walk is not None:
+            if len(self._walks) >= 4096:
+                self._walks.clear()
+            self._walks[walk] = walked if isinstance(walked, Outcome) else walked[0]
+        if final_is_hop and not isinstance(walked, Outcome):
+            role = self._world.roles[spec.resource]
+            return assume_role(self._evaluator, walked[0], role, walked[1], mint=False).outcome
+        return self._after_walk(walked if isinstance(walked, Outcome) else walked[0], spec, extra)
+
+    def _after_walk(
+        self, walked: Actor | Outcome, spec: RequestSpec, extra: dict[str, tuple[str, ...] | None]
+    ) -> Outcome:
+        """The request of a chain's last session, or the refusal of the hop that refused."""
+        if isinstance(walked, Outcome):
+            return walked
+        return self.answer(walked, spec.action, spec.resource, extra, spec.resource_account, spec.where)
+
+    def _walk(
+        self, spec: RequestSpec, actor: Actor, extra: dict[str, tuple[str, ...] | None], final_is_hop: bool
+    ) -> tuple[Actor, AssumeParams] | Outcome:
+        """Walk `spec`'s role chain from `actor`: the last session and the parameters of the last AssumeRole (the
+        request's own, when it is a hop), or the refusal of the hop that refused."""
+        where = spec.where
         policy = self._session_policy(spec.session_policy)
         via = _via(spec, policy[0], where)
         last = AssumeParams(
@@ -462,9 +508,7 @@ class Scenario:
             if result.session is None:
                 return result.outcome.with_hop(hop)
             actor = result.session
-        if final_is_hop:
-            return assume_role(self._evaluator, actor, self._world.roles[spec.resource], last, mint=False).outcome
-        return self.answer(actor, spec.action, spec.resource, extra, spec.resource_account, where)
+        return actor, last
 
     def _plain(
         self,
@@ -477,17 +521,30 @@ class Scenario:
         mfa: bool | None,
     ) -> Outcome:
         """A request without a role chain, session name or AssumeRole options (an AssumeRole on a role of the model
-        is its hop)."""
-        if self._aliases:
-            principal, resource = self.alias(principal), self.alias(resource)
-        self.check_request(action, resource, resource_account, where)
-        actor = self._actor(principal, where, None)
-        if mfa is not None:
-            actor = replace(actor, mfa=mfa)
+        is its hop). What the request names is checked and resolved once per principal, action, resource and
+        resource account (bounded): it reads nothing else."""
+        named = (principal, action, resource, resource_account)
+        route = self._routes.get(named) if mfa is None else None
+        if route is None:
+            if self._aliases:
+                principal, resource = self.alias(principal), self.alias(resource)
+            self.check_request(action, resource, resource_account, where)
+            actor = self._actor(principal, where, None)
+            if mfa is not None:
+                actor = replace(actor, mfa=mfa)
+            route = (actor, resource, *self._route(actor, action, resource, resource_account, where))
+            if mfa is None:
+                if len(self._routes) >= 65_536:
+                    self._routes.clear()
+                self._routes[named] = route
+        actor, resource, role, target = route
         extra = context_keys(context)
-        if extra:
-            request_endpoint(self._world, extra, where)  # an undeclared VPC endpoint is refused, also on a hop
-        return self.answer(actor, action, resource, extra, resource_account, where)
+        if role is not None:
+            if extra:
+                request_endpoint(self._world, extra, where)  # an undeclared VPC endpoint is refused, also on a hop
+            return assume_role(self._evaluator, actor, role, AssumeParams(context=extra), mint=False).outcome
+        assert target is not None
+        return self._evaluator.evaluate(actor, action, target, extra, where)
 
     def answer(
         self,
@@ -499,18 +556,30 @@ class Scenario:
         where: Location | None = None,
     ) -> Outcome:
         """The outcome of `actor` doing `action` on `resource`; AssumeRole on a role of the model is a full hop."""
-        role = self._world.roles.get(resource) if action.lower() == "sts:assumerole" else None
+        role, target = self._route(actor, action, resource, resource_account, where)
         if role is not None:
             return assume_role(self._evaluator, actor, role, AssumeParams(context=extra), mint=False).outcome
+        assert target is not None
+        return self._evaluator.evaluate(actor, action, target, extra, where)
+
+    def _route(
+        self, actor: Actor, action: str, resource: str, resource_account: str | None, where: Location | None
+    ) -> tuple[RoleInfo, None] | tuple[None, Target]:
+        """Where `actor` doing `action` on `resource` goes: the role of the model an AssumeRole assumes (a full hop),
+        or the request's target (resolved once per what it reads, bounded)."""
+        lowered = action.lower()
+        role = self._world.roles.get(resource) if lowered == "sts:assumerole" else None
+        if role is not None:
+            return role, None
         principal = actor.principal
-        key = (action.lower() in TRUST_ACTIONS, resource, resource_account, principal.account, principal.partition)
+        key = (lowered in TRUST_ACTIONS, resource, resource_account, principal.account, principal.partition)
         target = self._targets.get(key)
-        if target is None:  # the target reads only these of the request: resolved once each (bounded)
+        if target is None:
             target = request_target(self._world, action, resource, resource_account, actor, where)
             if len(self._targets) >= 65_536:
                 self._targets.clear()
             self._targets[key] = target
-        return self._evaluator.evaluate(actor, action, target, extra, where)
+        return None, target
 
     def _hop(self, actor: Actor, role: RoleInfo, params: AssumeParams) -> HopResult:
         """One AssumeRole hop of a chain, and the session it mints. A hop reads only its caller, its role, its

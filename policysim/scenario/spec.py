@@ -19,7 +19,7 @@ from policysim.model.scenario import Test
 ContextArg = Mapping[str, ContextInput | None]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RequestSpec:
     """One request to a scenario; the fields mean what the fields of a scenario test mean (scenario-format.md).
 

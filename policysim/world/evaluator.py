@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -17,6 +18,7 @@ from policysim.engine.policies import PolicySet
 from policysim.engine.reads import keys_read
 from policysim.enums import Decision
 from policysim.errors import Location
+from policysim.records import slot_maker
 from policysim.request import Request
 from policysim.services.rules import owned_resource_refusal
 from policysim.services.s3 import public_access_unknown
@@ -67,6 +69,7 @@ class Plan:
 CLOCK_KEYS = frozenset({"aws:currenttime", "aws:epochtime"})
 MEMO_SIZE = 32_768  # decisions an evaluator remembers (then it forgets them all and starts again)
 _ABSENT = object()  # a key the given context does not hold (None is a key it removes)
+_make_request = slot_maker(Request)
 
 
 @dataclass(frozen=True)
@@ -91,8 +94,15 @@ class Evaluator:
 
     def now(self) -> tuple[str, str]:
         """The clock's current aws:CurrentTime and aws:EpochTime values (formatted once per second)."""
-        moment = self.clock()
-        second = int(moment.timestamp())
+        if self.clock is utc_now:  # the system clock: its second without making a datetime
+            second = int(time.time())
+            cached = self._last_second.get(second)
+            if cached is not None:
+                return cached
+            moment = datetime.fromtimestamp(second, UTC)
+        else:
+            moment = self.clock()
+            second = int(moment.timestamp())
         cached = self._last_second.get(second)
         if cached is None:
             cached = clock_values(moment)
@@ -163,7 +173,15 @@ class Evaluator:
             if known is not None and known[0] is plan:
                 keys = partial(request_keys, self.world, actor, action, target, dict(extra), now, plan.derived)
                 context = DeferredContext(keys)
-                request = Request(actor.principal, action, target.arn, target.account, context, target.partition)
+                request = _make_request(
+                    principal=actor.principal,
+                    action=action,
+                    resource=target.arn,
+                    resource_account=target.account,
+                    context=context,
+                    resource_partition=target.partition,
+                    action_lower=plan.action_lower,
+                )
                 return known[1].for_request(request)
         request = build_request(self.world, actor, action, target, extra, now, plan.derived, endpoint)
         if endpoint is None:
