@@ -61,9 +61,8 @@ class Plan:
     derived: Mapping[str, tuple[str, ...]]
     policies: PolicySet
     unknown: bool  # does a policy of them have an unknown document?
-    asked: bool = False  # has it answered a request yet? (the keys it reads are found at its second)
     reads: tuple[str, ...] | None = None  # the context keys its statements read (engine/reads.py)
-    clock: bool = False  # whether they read aws:CurrentTime or aws:EpochTime
+    clock: tuple[str, ...] = ()  # which of aws:CurrentTime and aws:EpochTime they read
 
 
 CLOCK_KEYS = frozenset({"aws:currenttime", "aws:epochtime"})
@@ -127,15 +126,11 @@ class Evaluator:
         return plan
 
     @staticmethod
-    def _reads(plan: Plan) -> tuple[str, ...] | None:
-        """The keys `plan`'s decisions read, from its second request on (a plan asked once, as most of a diff's are,
-        is not worth reading its statements for)."""
+    def _reads(plan: Plan) -> tuple[str, ...]:
+        """The keys `plan`'s decisions read (found at its first request)."""
         if plan.reads is None:
-            if not plan.asked:
-                plan.asked = True
-                return None
             reads = keys_read(plan.policies, plan.action_lower)
-            plan.reads, plan.clock = tuple(sorted(reads)), bool(reads & CLOCK_KEYS)
+            plan.reads, plan.clock = tuple(sorted(reads)), tuple(sorted(reads & CLOCK_KEYS))
         return plan.reads
 
     def trust_target(self, role: RoleInfo) -> Target:
@@ -168,7 +163,8 @@ class Evaluator:
         reads = self._reads(plan) if endpoint is None and not plan.unknown else None
         if reads is not None:
             get = extra.get
-            key = (id(plan), now if plan.clock else None, *[get(k, _ABSENT) for k in reads])
+            clock = now if plan.clock and any(k not in extra for k in plan.clock) else None  # unless given
+            key = (id(plan), clock, *[get(k, _ABSENT) for k in reads])
             known = self._memo.get(key)
             if known is not None and known[0] is plan:
                 keys = partial(request_keys, self.world, actor, action, target, dict(extra), now, plan.derived)
