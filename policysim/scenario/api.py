@@ -53,11 +53,13 @@ UNMODELLED_ASSUME_ACTIONS = frozenset({"sts:assumerolewithwebidentity", "sts:ass
 def context_keys(context: ContextArg | None) -> dict[str, tuple[str, ...] | None]:
     """User-facing context values as request keys; `None` removes a derived key."""
     out: dict[str, tuple[str, ...] | None] = {}
-    for key, value in (context or {}).items():
-        if value is None:
-            out[key.lower()] = None
-        elif type(value) is str:  # the common case first
+    if not context:
+        return out
+    for key, value in context.items():
+        if type(value) is str:  # the common case first
             out[key.lower()] = (value,)
+        elif value is None:
+            out[key.lower()] = None
         elif isinstance(value, list | tuple):
             out[key.lower()] = tuple(context_value_text(v) for v in value)
         else:
@@ -312,6 +314,13 @@ class Scenario:
             or source_identity is not None
         ):  # no role chain and no AssumeRole option: the request as it is (what `evaluate_spec` does with it)
             return self._plain(principal, action, resource, context, resource_account, where, mfa)
+        if not (discover or session_policy is not None or session_tags or transitive_tag_keys):
+            extra = context_keys(context)
+            chain = (principal, session_name, mfa, tuple(assume), external_id, duration_seconds, via, source_identity)
+            walk = _walk_key(chain, extra, self._evaluator.now())
+            found = self._walked_before(walk, action, resource, extra, resource_account, where)
+            if found is not None:
+                return found
         # every field (a frozen record's own init costs more than the rest of a remembered answer)
         spec = _make_spec(
             principal=principal,
@@ -432,18 +441,27 @@ class Scenario:
                 spec.principal, spec.action, spec.resource, spec.context, spec.resource_account, at, spec.mfa
             )
         where = spec.where
+        extra = context_keys(spec.context)
+        walk = None
+        if not (spec.session_policy is not None or spec.session_tags or spec.transitive_tag_keys):
+            chain = (spec.principal, spec.session_name, spec.mfa, spec.assume, spec.external_id)
+            walk = _walk_key(
+                (*chain, spec.duration_seconds, spec.via, spec.source_identity), extra, self._evaluator.now()
+            )
+            found = self._walked_before(walk, spec.action, spec.resource, extra, spec.resource_account, where)
+            if found is not None:
+                return found
         if self._aliases:
             assume = tuple(map(self.alias, spec.assume))
             spec = replace(
                 spec, principal=self.alias(spec.principal), resource=self.alias(spec.resource), assume=assume
             )
+        final_is_hop = spec.action.lower() == "sts:assumerole" and spec.resource in self._world.roles
         self.check_request(spec.action, spec.resource, spec.resource_account, where)
         actor = self._actor(spec.principal, where, spec.session_name)
         if spec.mfa is not None:
             actor = replace(actor, mfa=spec.mfa)
-        extra = context_keys(spec.context)
         request_endpoint(self._world, extra, where)  # an undeclared VPC endpoint is refused here, located
-        final_is_hop = spec.action.lower() == "sts:assumerole" and spec.resource in self._world.roles
         if not spec.assume and not final_is_hop:
             given = spec.assume_role_options()
             if given:
@@ -453,30 +471,41 @@ class Scenario:
                     "add `assume: [ROLE]`, or make the action `sts:AssumeRole` on a role of the scenario",
                 )
             return self.answer(actor, spec.action, spec.resource, extra, spec.resource_account, where)
-        walk = None  # a chain whose options are all hashable is walked once per context and second (bounded)
-        if not (final_is_hop or spec.session_policy or spec.session_tags or spec.transitive_tag_keys):
-            keys = (spec.principal, spec.session_name, spec.mfa, spec.assume, spec.external_id, spec.duration_seconds)
-            walk = (*keys, spec.via, spec.source_identity, tuple(extra.items()), self._evaluator.now())
-            known = self._walks.get(walk)
-            if known is not None:
-                return self._after_walk(known, spec, extra)
         walked = self._walk(spec, actor, extra, final_is_hop)
-        if walk is not None:
+        if walk is not None and not final_is_hop:  # (the last hop's own parameters are not the walk's)
             if len(self._walks) >= 4096:
                 self._walks.clear()
             self._walks[walk] = walked if isinstance(walked, Outcome) else walked[0]
-        if final_is_hop and not isinstance(walked, Outcome):
-            role = self._world.roles[spec.resource]
-            return assume_role(self._evaluator, walked[0], role, walked[1], mint=False).outcome
-        return self._after_walk(walked if isinstance(walked, Outcome) else walked[0], spec, extra)
-
-    def _after_walk(
-        self, walked: Actor | Outcome, spec: RequestSpec, extra: dict[str, tuple[str, ...] | None]
-    ) -> Outcome:
-        """The request of a chain's last session, or the refusal of the hop that refused."""
         if isinstance(walked, Outcome):
             return walked
-        return self.answer(walked, spec.action, spec.resource, extra, spec.resource_account, spec.where)
+        if final_is_hop:
+            role = self._world.roles[spec.resource]
+            return self._hop(walked[0], role, walked[1], mint=False).outcome
+        return self.answer(walked[0], spec.action, spec.resource, extra, spec.resource_account, where)
+
+    def _walked_before(
+        self,
+        walk: tuple[object, ...],
+        action: str,
+        resource: str,
+        extra: dict[str, tuple[str, ...] | None],
+        resource_account: str | None,
+        where: Location | None,
+    ) -> Outcome | None:
+        """The answer through a role chain walked before with the same options, context and second (`_walk_key`):
+        the request of its last session, or the refusal of the hop that refused; None when it was not walked, or
+        when the request is an AssumeRole hop itself (its parameters are the last hop's own)."""
+        walked = self._walks.get(walk)
+        if walked is None:
+            return None
+        if self._aliases:
+            resource = self.alias(resource)
+        if action.lower() == "sts:assumerole" and resource in self._world.roles:
+            return None
+        self.check_request(action, resource, resource_account, where)
+        if isinstance(walked, Outcome):
+            return walked
+        return self.answer(walked, action, resource, extra, resource_account, where)
 
     def _walk(
         self, spec: RequestSpec, actor: Actor, extra: dict[str, tuple[str, ...] | None], final_is_hop: bool
@@ -542,7 +571,7 @@ class Scenario:
         if role is not None:
             if extra:
                 request_endpoint(self._world, extra, where)  # an undeclared VPC endpoint is refused, also on a hop
-            return assume_role(self._evaluator, actor, role, AssumeParams(context=extra), mint=False).outcome
+            return self._hop(actor, role, AssumeParams(context=extra), mint=False).outcome
         assert target is not None
         return self._evaluator.evaluate(actor, action, target, extra, where)
 
@@ -581,16 +610,17 @@ class Scenario:
             self._targets[key] = target
         return None, target
 
-    def _hop(self, actor: Actor, role: RoleInfo, params: AssumeParams) -> HopResult:
-        """One AssumeRole hop of a chain, and the session it mints. A hop reads only its caller, its role, its
-        parameters and the clock, so within one second of the clock the same hop is walked once (bounded); the
-        caller and parameters are kept with the result, so an address in the key is never another object's."""
+    def _hop(self, actor: Actor, role: RoleInfo, params: AssumeParams, *, mint: bool = True) -> HopResult:
+        """One AssumeRole hop of a chain, and the session it mints (with `mint`; a request's own last AssumeRole
+        mints none). A hop reads only its caller, its role, its parameters and the clock, so within one second of the
+        clock the same hop is walked once (bounded); the caller and parameters are kept with the result, so an
+        address in the key is never another object's."""
         now = self._evaluator.now()
-        key = (id(actor), role.arn, hop_key(params), now)
+        key = (id(actor), role.arn, hop_key(params), now, mint)
         known = self._hops.get(key)
         if known is not None and known[0] is actor:
             return known[2]
-        result = assume_role(self._evaluator, actor, role, params)
+        result = assume_role(self._evaluator, actor, role, params, mint=mint)
         if len(self._hops) >= 4096:
             self._hops.clear()
         self._hops[key] = (actor, params, result)
@@ -686,6 +716,15 @@ def check_resource_account(resource_account: str | None, where: Location | None)
     """A request's `resource_account`, where given, is a 12-digit account id."""
     if resource_account is not None and not is_account_id(resource_account):
         raise RequestError(f"`resource_account` `{resource_account}` must be a 12-digit account id", where)
+
+
+def _walk_key(
+    chain: tuple[object, ...], extra: Mapping[str, tuple[str, ...] | None], now: tuple[str, str]
+) -> tuple[object, ...]:
+    """What walking a role chain reads, as given (before aliases): the principal, session name, MFA, roles,
+    ExternalId, duration, `via` and source identity (`chain`), the context and the second of the clock. A chain
+    whose options are all hashable (no session policy or tags) is walked once per key (`Scenario._walks`, bounded)."""
+    return (*chain, tuple(extra.items()), now)
 
 
 def _via(spec: RequestSpec, session_policy: CompiledPolicy | None, where: Location | None) -> Via:

@@ -10,8 +10,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import partial
+from itertools import repeat
 
-from policysim.context import DeferredContext
+from policysim.context import SOURCE_VPCE, DeferredContext
 from policysim.engine.decide import decide
 from policysim.engine.outcome import Outcome
 from policysim.engine.policies import PolicySet
@@ -53,7 +54,7 @@ def clock_values(moment: datetime) -> tuple[str, str]:
 @dataclass(slots=True)
 class Plan:
     """What one actor doing one action on one target needs before any request: see `Evaluator.plan`. Only the
-    evaluator sets its last three fields, once."""
+    evaluator sets its last two fields, once."""
 
     actor: Actor
     action_lower: str
@@ -67,7 +68,7 @@ class Plan:
 
 CLOCK_KEYS = frozenset({"aws:currenttime", "aws:epochtime"})
 MEMO_SIZE = 32_768  # decisions an evaluator remembers (then it forgets them all and starts again)
-_ABSENT = object()  # a key the given context does not hold (None is a key it removes)
+_ABSENTS = repeat(object())  # for a key the given context does not hold (None is a key it removes)
 _make_request = slot_maker(Request)
 
 
@@ -82,8 +83,8 @@ class Evaluator:
     _plans: dict[tuple[int, int, str], Plan] = field(default_factory=dict, init=False, compare=False, repr=False)
     _trust: dict[str, tuple[RoleInfo, Target]] = field(default_factory=dict, init=False, compare=False, repr=False)
     # decisions by plan and the values of the keys it reads: the plan is kept with each, as for `_plans`
-    _memo: dict[tuple[object, ...], tuple[Plan, Outcome]] = field(
-        default_factory=dict, init=False, compare=False, repr=False
+    _memo: dict[tuple[object, ...], tuple[Plan, Outcome, Mapping[str, tuple[str, ...] | None], tuple[str, str]]] = (
+        field(default_factory=dict, init=False, compare=False, repr=False)
     )
     _seen: set[tuple[object, ...]] = field(default_factory=set, init=False, compare=False, repr=False)
 
@@ -154,20 +155,23 @@ class Evaluator:
 
         A decision reads the context only through the keys its plan's statements read (engine/reads.py): a request
         that agrees with an earlier one of the plan on those keys (and on the clock, where they read it) gets that
-        outcome with its own request, whose context is assembled only if it is read. Decisions through a VPC
-        endpoint's policy or over unknown policies are made each time."""
+        outcome with its own request, whose context is assembled only if it is read; the same request again (same
+        context, same second) gets the same outcome. Decisions through a VPC endpoint's policy or over unknown
+        policies are made each time."""
         plan = self.plan(actor, action, target)
-        endpoint = request_endpoint(self.world, extra, where) if extra else None
+        endpoint = request_endpoint(self.world, extra, where) if extra and SOURCE_VPCE in extra else None
         now = self.now()
         key: tuple[object, ...] | None = None
-        reads = self._reads(plan) if endpoint is None and not plan.unknown else None
-        if reads is not None:
-            get = extra.get
+        if endpoint is None and not plan.unknown:
+            reads = plan.reads if plan.reads is not None else self._reads(plan)
             clock = now if plan.clock and any(k not in extra for k in plan.clock) else None  # unless given
-            key = (id(plan), clock, *[get(k, _ABSENT) for k in reads])
+            key = (id(plan), clock, *map(extra.get, reads, _ABSENTS))
             known = self._memo.get(key)
             if known is not None and known[0] is plan:
-                keys = partial(request_keys, self.world, actor, action, target, dict(extra), now, plan.derived)
+                if known[2] == extra and known[3] == now:  # the very request again: its outcome again
+                    return known[1]
+                given = dict(extra)
+                keys = partial(request_keys, self.world, actor, action, target, given, now, plan.derived)
                 context = DeferredContext(keys)
                 request = _make_request(
                     principal=actor.principal,
@@ -178,7 +182,9 @@ class Evaluator:
                     resource_partition=target.partition,
                     action_lower=plan.action_lower,
                 )
-                return known[1].for_request(request)
+                outcome = known[1].for_request(request)
+                self._memo[key] = (plan, outcome, given, now)
+                return outcome
         request = build_request(self.world, actor, action, target, extra, now, plan.derived, endpoint)
         if endpoint is None:
             outcome = authorize(request, plan.policies, plan.unknown)
@@ -188,10 +194,17 @@ class Evaluator:
         if self.world.imported:
             outcome = public_access_unknown(outcome, request, target.account)
         if key is not None:
-            self._remember(key, plan, outcome)
+            self._remember(key, plan, outcome, extra, now)
         return outcome
 
-    def _remember(self, key: tuple[object, ...], plan: Plan, outcome: Outcome) -> None:
+    def _remember(
+        self,
+        key: tuple[object, ...],
+        plan: Plan,
+        outcome: Outcome,
+        extra: Mapping[str, tuple[str, ...] | None],
+        now: tuple[str, str],
+    ) -> None:
         """Keep `outcome` for the requests that read alike, once a request has read so twice: a key is cheap to
         keep, an outcome is not (its analysis is many objects the garbage collector walks), and most explorations
         (a diff, the queries) never ask alike twice."""
@@ -202,7 +215,7 @@ class Evaluator:
             return
         if len(self._memo) >= MEMO_SIZE:
             self._memo.clear()
-        self._memo[key] = (plan, outcome.for_request(None))  # its request is not kept: it holds the context
+        self._memo[key] = (plan, outcome, dict(extra), now)  # with what its request was made of
 
 
 def authorize(request: Request, policies: PolicySet, unknown: bool | None = None) -> Outcome:
