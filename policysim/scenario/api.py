@@ -61,7 +61,7 @@ def context_keys(context: ContextArg | None) -> dict[str, tuple[str, ...] | None
         elif value is None:
             out[key.lower()] = None
         elif isinstance(value, list | tuple):
-            out[key.lower()] = tuple(context_value_text(v) for v in value)
+            out[key.lower()] = tuple(map(context_value_text, value))
         else:
             out[key.lower()] = (context_value_text(value),)
     return out

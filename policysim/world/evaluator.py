@@ -151,7 +151,8 @@ class Evaluator:
         where: Location | None = None,
     ) -> Outcome:
         """The outcome of `actor` doing `action` on `target` with extra context keys (`where` locates the errors
-        they cause: an `aws:SourceVpce` naming an endpoint the model does not declare).
+        they cause: an `aws:SourceVpce` naming an endpoint the model does not declare). The outcome may read `extra`
+        later (its request's context is assembled when read): a caller does not change it after the call.
 
         A decision reads the context only through the keys its plan's statements read (engine/reads.py): a request
         that agrees with an earlier one of the plan on those keys (and on the clock, where they read it) gets that
@@ -170,8 +171,7 @@ class Evaluator:
             if known is not None and known[0] is plan:
                 if known[2] == extra and known[3] == now:  # the very request again: its outcome again
                     return known[1]
-                given = dict(extra)
-                keys = partial(request_keys, self.world, actor, action, target, given, now, plan.derived)
+                keys = partial(request_keys, self.world, actor, action, target, extra, now, plan.derived)
                 context = DeferredContext(keys)
                 request = _make_request(
                     principal=actor.principal,
@@ -183,7 +183,7 @@ class Evaluator:
                     action_lower=plan.action_lower,
                 )
                 outcome = known[1].for_request(request)
-                self._memo[key] = (plan, outcome, given, now)
+                self._memo[key] = (plan, outcome, extra, now)
                 return outcome
         request = build_request(self.world, actor, action, target, extra, now, plan.derived, endpoint)
         if endpoint is None:
@@ -215,7 +215,7 @@ class Evaluator:
             return
         if len(self._memo) >= MEMO_SIZE:
             self._memo.clear()
-        self._memo[key] = (plan, outcome, dict(extra), now)  # with what its request was made of
+        self._memo[key] = (plan, outcome, extra, now)  # with what its request was made of
 
 
 def authorize(request: Request, policies: PolicySet, unknown: bool | None = None) -> Outcome:
