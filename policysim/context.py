@@ -106,6 +106,14 @@ class DeferredContext(RequestContext):
         return RequestContext, (self._values,)
 
 
+def given_keys(items: Mapping[str, tuple[str, ...] | None]) -> dict[str, tuple[str, ...] | None]:
+    """A copy of `items` by lowercased name, a later spelling of a name winning, as `set_values` reads them."""
+    names = "".join(items)
+    if names == names.lower():  # every name lowercased already (the common case, checked at once)
+        return dict(items)
+    return {key.lower(): raw for key, raw in items.items()}
+
+
 def set_values(values: dict[str, tuple[str, ...]], items: Mapping[str, tuple[str, ...] | None]) -> None:
     """Set `items` in `values` (names lowercased); a `None` value removes the key."""
     for key, raw in items.items():

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from functools import partial
 from itertools import repeat
 
-from policysim.context import SOURCE_VPCE, DeferredContext
+from policysim.context import SOURCE_VPCE, DeferredContext, given_keys
 from policysim.engine.decide import decide
 from policysim.engine.outcome import Outcome
 from policysim.engine.policies import PolicySet
@@ -151,8 +151,8 @@ class Evaluator:
         where: Location | None = None,
     ) -> Outcome:
         """The outcome of `actor` doing `action` on `target` with extra context keys (`where` locates the errors
-        they cause: an `aws:SourceVpce` naming an endpoint the model does not declare). The outcome may read `extra`
-        later (its request's context is assembled when read): a caller does not change it after the call.
+        they cause: an `aws:SourceVpce` naming an endpoint the model does not declare); `extra`'s names are read
+        case-insensitively, and it is copied (the outcome's request context is assembled from the copy when read).
 
         A decision reads the context only through the keys its plan's statements read (engine/reads.py): a request
         that agrees with an earlier one of the plan on those keys (and on the clock, where they read it) gets that
@@ -160,6 +160,8 @@ class Evaluator:
         context, same second) gets the same outcome. Decisions through a VPC endpoint's policy or over unknown
         policies are made each time."""
         plan = self.plan(actor, action, target)
+        if extra:  # by lowercased name, and the evaluator's own: what the outcome's request is assembled from
+            extra = given_keys(extra)
         endpoint = request_endpoint(self.world, extra, where) if extra and SOURCE_VPCE in extra else None
         now = self.now()
         key: tuple[object, ...] | None = None

@@ -32,6 +32,8 @@ The requests keep to what both tools model, and each tool is told what it needs:
 PMapper 1.1.5 imports `Mapping` from `collections` (removed in Python 3.10; nccgroup/PMapper#131): the script puts the
 `collections.abc` names there before importing it. Rates are the best of `--repeat` passes per tool, the tools
 taking turns, after a warm-up; load and compile (policysim) and the in-memory Node model (PMapper) are timed apart.
+policysim remembers decisions (docs/performance.md, "How a request is evaluated"), so its best pass answers from
+memory what it decided before; its first pass on a fresh scenario, with nothing remembered, is printed beside it.
 """
 
 from __future__ import annotations
@@ -600,6 +602,7 @@ class Figures:
     requests: int
     allowed: int
     ours: float  # decisions per second
+    cold: float  # decisions per second of one pass on a fresh scenario: nothing remembered yet
     theirs: float | None
     mismatches: int | None
 
@@ -626,10 +629,14 @@ def measure(workload: Workload, peer: Peer | None, repeat: int, profile: bool) -
             took, peer_answers = _timed(partial(_theirs, model, asks))
             peer_seconds = min(peer_seconds, took)
     ours = len(asks) / seconds
+    took, cold_answers = _timed(partial(_ours, workload.scenario(), asks))
+    cold = len(asks) / took
+    assert cold_answers == answers, "a fresh scenario answers as the one that remembers"
     print(f"\n== {workload.title}")
     print(f"requests: {len(asks):,} (allowed {sum(answers):,}, not allowed {len(asks) - sum(answers):,})")
     print(f"policysim load + compile: {load * 1000:.1f} ms")
     print(f"policysim Scenario.evaluate: {ours:,.0f} decisions/s ({seconds / len(asks) * 1e6:.1f} us each)")
+    print(f"policysim first pass on a fresh scenario (nothing remembered): {cold:,.0f} decisions/s")
     theirs = mismatches = None
     if model is not None:
         theirs = len(asks) / peer_seconds
@@ -646,7 +653,7 @@ def measure(workload: Workload, peer: Peer | None, repeat: int, profile: bool) -
             print(f"  differs: {asks[index]} policysim={answers[index]} PMapper={peer_answers[index]}")
     if profile:
         _profile(scenario, asks)
-    return Figures(workload.title, len(asks), sum(answers), ours, theirs, mismatches)
+    return Figures(workload.title, len(asks), sum(answers), ours, cold, theirs, mismatches)
 
 
 def _profile(scenario: policysim.Scenario, asks: Sequence[Ask]) -> None:
@@ -682,14 +689,19 @@ def main() -> None:
     ]
     figures = [measure(w, peer, args.repeat, profile) for w, profile in workloads]
     print(f"\nload average {os.getloadavg()[0]:.2f} at the end (figures are unreliable under load)")
-    print("\n| workload | requests | allowed | policysim decisions/s | PMapper decisions/s | ratio | mismatches |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print(
+        "\n| workload | requests | allowed | policysim decisions/s | PMapper decisions/s | ratio | mismatches "
+        "| policysim first pass | ratio |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for f in figures:
         theirs = "-" if f.theirs is None else f"{f.theirs:,.0f}"
         ratio = "-" if f.theirs is None else f"{f.ours / f.theirs:.2f}x"
         mismatches = "-" if f.mismatches is None else str(f.mismatches)
+        cold_ratio = "-" if f.theirs is None else f"{f.cold / f.theirs:.2f}x"
         print(
-            f"| {f.title.split(' (')[0]} | {f.requests:,} | {f.allowed:,} | {f.ours:,.0f} | {theirs} | {ratio} | {mismatches} |"
+            f"| {f.title.split(' (')[0]} | {f.requests:,} | {f.allowed:,} | {f.ours:,.0f} | {theirs} | {ratio} "
+            f"| {mismatches} | {f.cold:,.0f} | {cold_ratio} |"
         )
 
 

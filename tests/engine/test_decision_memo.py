@@ -8,7 +8,8 @@ gates, reasons, missing keys, the statements that matched, the explanation and t
 late (after the clock moved on), as a remembered outcome assembles it on first read. Then they try to make the
 memory lie: keys spelt in another case, keys only other actions read, defaults, NotResource / NotAction, set
 qualifiers, VPC endpoints, unknown policies, mutated inputs, pickling, traces, sessions, threads and worker
-processes. What broke is marked `xfail` (strict) at the end of the file, with why.
+processes. The attacks that once broke it (names spelt in another case through `Scenario.answer`, a caller changing
+its dict after the call) are at the end of the file.
 """
 
 from __future__ import annotations
@@ -865,12 +866,6 @@ def test_mutating_the_extra_keys_given_to_the_evaluator_after_the_call_never_cha
         assert not ask(extra).allowed
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Evaluator.evaluate keeps the `extra` mapping it is handed, uncopied, in the remembered outcome's "
-    "DeferredContext and in its memory (the docstring asks callers not to change it after the call; Scenario's own "
-    "callers never do): a caller that changes its dict afterwards sees a remembered outcome's context change too",
-)
 def test_a_remembered_context_holds_the_extra_keys_of_its_call() -> None:
     _, ask = evaluator_for(obj("bob/k"))
     outcomes = []
@@ -1179,13 +1174,6 @@ def fresh_answers_of(
     return [answers_of(data, resource, [extra])[0] for extra in extras]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Evaluator.evaluate keys its memory by `extra.get(k)` for the lowercased keys its plan reads, while "
-    "set_values lowercases `extra`'s own names into the context: extra keys given to Scenario.answer or "
-    "Scenario.evaluator.evaluate in mixed case (AWS:UserName) all read as absent in the key, so carol's request "
-    "gets the Allow remembered for bob's (a false Allow)",
-)
 def test_mixed_case_extra_keys_through_answer_are_answered_as_without_memory() -> None:
     extras: list[dict[str, tuple[str, ...] | None]] = [{"AWS:UserName": ("bob",)} for _ in range(3)]
     extras.append({"AWS:UserName": ("carol",)})
@@ -1197,11 +1185,6 @@ def test_mixed_case_extra_keys_through_answer_are_answered_as_without_memory() -
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the same: `extra` naming one key twice in different cases (the later wins in the context) is keyed by "
-    "the lowercased spelling's value only",
-)
 def test_a_key_given_twice_in_different_cases_through_answer_is_answered_as_without_memory() -> None:
     extras: list[dict[str, tuple[str, ...] | None]] = [{"aws:username": ("bob",), "AWS:USERNAME": ("bob",)}] * 3
     extras.append({"aws:username": ("bob",), "AWS:USERNAME": ("carol",)})
@@ -1210,12 +1193,6 @@ def test_a_key_given_twice_in_different_cases_through_answer_is_answered_as_with
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="not the memory's (request_endpoint, before it): `extra.get('aws:sourcevpce')` misses a mixed-case "
-    "`aws:SourceVpce`, so the VPC endpoint's policy is skipped while the context, lowercased by set_values, carries "
-    "the endpoint: its Deny of secret/* does not apply (a false Allow)",
-)
 def test_a_mixed_case_source_vpce_through_answer_goes_through_the_endpoint() -> None:
     extras: list[dict[str, tuple[str, ...] | None]] = [{"aws:sourcevpce": (VPCE,)}, {"aws:SourceVpce": (VPCE,)}]
     assert fresh_answers_of(endpoint_model(), obj("secret/k"), extras) == [Decision.EXPLICIT_DENY] * 2
