@@ -31,22 +31,42 @@ def worker_count(workers: int | None) -> int:
     return (os.cpu_count() or 1) if workers == 0 else workers
 
 
-def fork_map(work: Callable[[Item], Result], items: Sequence[Item], workers: int | None) -> Iterator[Result]:
-    """`work` of each item, in order, over `workers` forked processes (`worker_count`); an exception `work` raises
-    in a worker is raised here. Results cross back by pickle, so an item is best a batch of work."""
+def fork_map(
+    work: Callable[[Item], Result],
+    items: Sequence[Item],
+    workers: int | None,
+    local: Callable[[Item], Result] | None = None,
+) -> Iterator[Result]:
+    """`work` of each item, in order, over `workers` processes (`worker_count`); an exception `work` raises in a
+    worker is raised here. Results cross back by pickle, so an item is best a batch of work.
+
+    With `local`, this process is one of the workers: it answers the last of every `workers` items itself with
+    `local` (what `work` does, without the crossing) while the forked ones answer the rest; otherwise `workers`
+    processes are forked and this one receives. A forked worker freezes what it inherited (`gc.freeze`), so its
+    garbage collections walk only what it made itself."""
     count = min(worker_count(workers), len(items))
     if count <= 1:
-        yield from map(work, items)
+        yield from map(local or work, items)
         return
+    import gc
     import multiprocessing
 
     if "fork" not in multiprocessing.get_all_start_methods():
-        yield from map(work, items)
+        yield from map(local or work, items)
         return
     global _WORK
     _WORK = work
+    theirs, own = (
+        (items, ())
+        if local is None
+        else (items[: len(items) - len(items) // count], items[len(items) - len(items) // count :])
+    )
+    forked = count if local is None else count - 1
     try:
-        with multiprocessing.get_context("fork").Pool(count) as pool:
-            yield from pool.imap(_call, items, chunksize=max(1, len(items) // (count * 4)))
+        with multiprocessing.get_context("fork").Pool(forked, initializer=gc.freeze) as pool:
+            pending = pool.imap(_call, theirs, chunksize=max(1, len(theirs) // (forked * 4)))
+            answered = [local(item) for item in own] if local is not None else []
+            yield from pending
+            yield from answered
     finally:
         _WORK = None

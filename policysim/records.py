@@ -22,6 +22,14 @@ def slot_maker(cls: type[T]) -> Callable[..., T]:
     return maker
 
 
+def slot_loader(cls: type[T]) -> Callable[..., T]:
+    """`cls(*values)` with every field given in field order (for a loader handed the values in that order, as
+    pickling does), without defaults and without `__post_init__`."""
+    names = _names(cls)
+    loader: Callable[..., T] = _generate(cls, f"load({', '.join(names)})", {name: name for name in names})
+    return loader
+
+
 def slot_copier(cls: type[T], field: str) -> Callable[[T, Any], T]:
     """`dataclasses.replace(record, **{field: value})` for `cls`, as `copy(record, value)`."""
     values = {name: "value" if name == field else f"record.{name}" for name in _names(cls)}

@@ -48,14 +48,30 @@ def evaluate_many(
     count = min(worker_count(workers), len(items))
     if count <= 1:
         return [scenario.evaluate(**request) for request in items]
+    # the requests of one caller (and chain, and action) go together, so one worker makes their plans and indexes
+    # (spread evenly, each worker would make nearly all of them); the outcomes go back to the requests' order
+    order = sorted(range(len(items)), key=lambda index: _caller(items[index]))
     # batches: one pickle per batch names each class once (per outcome, resolving them costs what evaluating does)
     size = max(1, min(BATCH, len(items) // (count * 4)))
-    batches = [items[start : start + size] for start in range(0, len(items), size)]
+    batches = [[items[index] for index in order[start : start + size]] for start in range(0, len(items), size)]
+    outcomes: list[Outcome | None] = [None] * len(items)
     with SharedPolicies(scenario.world.compiled_policies()) as shared:
 
-        def batch(requests: list[dict[str, Any]]) -> bytes:
-            return shared.dumps([scenario.evaluate(**request) for request in requests])
+        def own(requests: list[dict[str, Any]]) -> bytes | list[Outcome]:
+            return [scenario.evaluate(**request) for request in requests]
 
-        return [
-            outcome for data in fork_map(batch, batches, count) for outcome in cast(list[Outcome], shared.loads(data))
-        ]
+        def batch(requests: list[dict[str, Any]]) -> bytes | list[Outcome]:
+            return shared.dumps(own(requests))
+
+        def received(data: bytes | list[Outcome]) -> list[Outcome]:
+            return data if isinstance(data, list) else cast(list[Outcome], shared.loads(data))
+
+        answered = (outcome for data in fork_map(batch, batches, count, own) for outcome in received(data))
+        for index, outcome in zip(order, answered, strict=True):
+            outcomes[index] = outcome
+    return cast(list[Outcome], outcomes)
+
+
+def _caller(request: Mapping[str, Any]) -> tuple[str, ...]:
+    """What a request's plans depend on first: its caller, the roles it assumes, its action."""
+    return (str(request.get("principal")), *map(str, request.get("assume", ())), str(request.get("action")))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copyreg
 import dataclasses
+import gc
 import io
 import operator
 import pickle
@@ -24,10 +25,12 @@ from policysim.context import RequestContext
 from policysim.engine.outcome import Outcome, Reason
 from policysim.engine.policies import PolicySet
 from policysim.engine.scan import Findings
+from policysim.records import slot_loader
 from policysim.request import Principal, Request
 
 Reduced = tuple[Callable[..., Any], tuple[Any, ...]]
 _SHARED: dict[int, object] = {}  # the objects of the `SharedPolicies` in use, by address (set only around it)
+_LOADERS: dict[str, Callable[..., Any]] = {}  # the slotted records' loaders, by class name
 
 
 def _shared(address: int) -> object:
@@ -40,14 +43,23 @@ def _findings(allows: list[StatementRef], denies: list[StatementRef], best: Any)
     return found
 
 
+def _load(name: str, *values: Any) -> Any:
+    return _LOADERS[name](*values)
+
+
 def _by_fields(cls: type) -> Callable[[Any], Reduced]:
-    """A reducer to `cls(*fields)` for a frozen dataclass, or to the shared object where it is one."""
+    """A reducer to `cls(*fields)` for a frozen dataclass (made through its slots, `records.slot_loader`, where it has
+    them), or to the shared object where it is one."""
     getter = operator.attrgetter(*(f.name for f in dataclasses.fields(cls) if f.init))
+    slotted = "__slots__" in vars(cls)
+    if slotted:
+        _LOADERS[cls.__name__] = slot_loader(cls)
+    name = cls.__name__
 
     def reduce(obj: Any) -> Reduced:
         if id(obj) in _SHARED:
             return _shared, (id(obj),)
-        return cls, getter(obj)
+        return (_load, (name, *getter(obj))) if slotted else (cls, getter(obj))
 
     return reduce
 
@@ -94,5 +106,13 @@ class SharedPolicies:
         return buffer.getvalue()
 
     def loads(self, data: bytes) -> object:
-        """What `dumps` pickled, with this process's own shared objects in place."""
-        return pickle.loads(data)
+        """What `dumps` pickled, with this process's own shared objects in place. The garbage collector waits while
+        it loads: a batch is thousands of new objects in one go, none of them garbage, which would otherwise set off
+        collections that walk the whole heap (they cost more than the loading itself)."""
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return pickle.loads(data)
+        finally:
+            if collecting:
+                gc.enable()
