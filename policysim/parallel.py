@@ -1,5 +1,6 @@
 """Work spread over the cores of this machine: processes started by `fork` inherit what the parent built (a compiled
-scenario, a function), receive only the items and send back the results, in order.
+scenario, a function), receive only the items and send back the results, in order; this process answers a share of
+the items itself meanwhile.
 
 Where `fork` is not available (Windows, macOS' default) the work runs in this process. `multiprocessing` is
 imported only when work is spread, so no command pays for it at start-up.
@@ -37,35 +38,31 @@ def fork_map(
     workers: int | None,
     local: Callable[[Item], Result] | None = None,
 ) -> Iterator[Result]:
-    """`work` of each item, in order, over `workers` processes (`worker_count`); an exception `work` raises in a
-    worker is raised here. Results cross back by pickle, so an item is best a batch of work.
+    """`work` of each item, in order, over `workers` processes (`worker_count`), this one among them; an exception
+    `work` raises in a worker is raised here. Results cross back by pickle, so an item is best a batch of work.
 
-    With `local`, this process is one of the workers: it answers the last of every `workers` items itself with
-    `local` (what `work` does, without the crossing) while the forked ones answer the rest; otherwise `workers`
-    processes are forked and this one receives. A forked worker freezes what it inherited (`gc.freeze`), so its
-    garbage collections walk only what it made itself."""
+    This process answers the last of every `workers` items itself, with `local` where given (what `work` does,
+    without what only crossing needs) while the forked ones answer the rest. A forked worker freezes what it
+    inherited (`gc.freeze`), so its garbage collections walk only what it made itself."""
+    own_work = local or work
     count = min(worker_count(workers), len(items))
     if count <= 1:
-        yield from map(local or work, items)
+        yield from map(own_work, items)
         return
     import gc
     import multiprocessing
 
     if "fork" not in multiprocessing.get_all_start_methods():
-        yield from map(local or work, items)
+        yield from map(own_work, items)
         return
     global _WORK
     _WORK = work
-    theirs, own = (
-        (items, ())
-        if local is None
-        else (items[: len(items) - len(items) // count], items[len(items) - len(items) // count :])
-    )
-    forked = count if local is None else count - 1
+    split = len(items) - len(items) // count
+    theirs, own = items[:split], items[split:]
     try:
-        with multiprocessing.get_context("fork").Pool(forked, initializer=gc.freeze) as pool:
-            pending = pool.imap(_call, theirs, chunksize=max(1, len(theirs) // (forked * 4)))
-            answered = [local(item) for item in own] if local is not None else []
+        with multiprocessing.get_context("fork").Pool(count - 1, initializer=gc.freeze) as pool:
+            pending = pool.imap(_call, theirs, chunksize=max(1, len(theirs) // ((count - 1) * 4)))
+            answered = [own_work(item) for item in own]
             yield from pending
             yield from answered
     finally:
