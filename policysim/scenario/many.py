@@ -48,6 +48,16 @@ def evaluate_many(
     count = min(worker_count(workers), len(items))
     if count <= 1:
         return [scenario.evaluate(**request) for request in items]
+    try:
+        return _spread(scenario, items, count)
+    except Exception:
+        # the batches ran out of request order (and this process answered its share first): the error seen may
+        # not be the first request's; asked in order here, the first invalid request raises its own error
+        return [scenario.evaluate(**request) for request in items]
+
+
+def _spread(scenario: Evaluating, items: list[dict[str, Any]], count: int) -> list[Outcome]:
+    """`items` answered over `count` processes (this one among them), in request order."""
     # the requests of one caller (and chain, and action) go together, so one worker makes their plans and indexes
     # (spread evenly, each worker would make nearly all of them); the outcomes go back to the requests' order
     order = sorted(range(len(items)), key=lambda index: _caller(items[index]))

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 import policysim
-from policysim.errors import RequestError
+from policysim.errors import RequestError, UnresolvedReferenceError
 from policysim.scenario.many import worker_count
 
 ROLE = "arn:aws:iam::999999999999:role/UpdateData"
@@ -42,6 +42,20 @@ def test_an_invalid_request_raises_as_evaluate_does(scenario: policysim.Scenario
     for workers in (None, 2):
         with pytest.raises(RequestError, match="did you mean `s3:GetObject`"):
             scenario.evaluate_many(bad, workers=workers)
+
+
+def test_the_first_invalid_request_in_request_order_raises(scenario: policysim.Scenario) -> None:
+    # sorted by caller, "Alice" (unknown) would go first and this process answers the last share first: neither may
+    # decide which error is raised
+    requests = [*REQUESTS, {"principal": "Zed", "action": "s3:GetObject", "resource": OBJECT}, *REQUESTS]
+    requests += [{"principal": "Alice", "action": "s3:GetObject", "resource": OBJECT}, *REQUESTS]
+    with pytest.raises(UnresolvedReferenceError) as expected:
+        [scenario.evaluate(**request) for request in requests]
+    assert "Zed" in str(expected.value)
+    for workers in (2, 0):
+        with pytest.raises(UnresolvedReferenceError) as raised:
+            scenario.evaluate_many(requests, workers=workers)
+        assert str(raised.value) == str(expected.value)
 
 
 def test_worker_counts() -> None:
