@@ -573,7 +573,7 @@ class Scenario:
                 request_endpoint(self._world, extra, where)  # an undeclared VPC endpoint is refused, also on a hop
             return self._hop(actor, role, AssumeParams(context=extra), mint=False).outcome
         assert target is not None
-        return self._evaluator.evaluate(actor, action, target, extra, where)
+        return self._evaluator.evaluate(actor, action, target, extra, where, handed=True)  # context_keys made it
 
     def answer(
         self,

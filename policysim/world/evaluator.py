@@ -149,10 +149,13 @@ class Evaluator:
         target: Target,
         extra: Mapping[str, tuple[str, ...] | None],
         where: Location | None = None,
+        *,
+        handed: bool = False,
     ) -> Outcome:
         """The outcome of `actor` doing `action` on `target` with extra context keys (`where` locates the errors
         they cause: an `aws:SourceVpce` naming an endpoint the model does not declare); `extra`'s names are read
-        case-insensitively, and it is copied (the outcome's request context is assembled from the copy when read).
+        case-insensitively, and it is copied (the outcome's request context is assembled from the copy when read),
+        unless `handed`: a dict of lowercased names made for this call alone (`Scenario`'s own), kept as it is.
 
         A decision reads the context only through the keys its plan's statements read (engine/reads.py): a request
         that agrees with an earlier one of the plan on those keys (and on the clock, where they read it) gets that
@@ -160,7 +163,7 @@ class Evaluator:
         context, same second) gets the same outcome. Decisions through a VPC endpoint's policy or over unknown
         policies are made each time."""
         plan = self.plan(actor, action, target)
-        if extra:  # by lowercased name, and the evaluator's own: what the outcome's request is assembled from
+        if extra and not handed:  # by lowercased name, and the evaluator's own: what the request is assembled from
             extra = given_keys(extra)
         endpoint = request_endpoint(self.world, extra, where) if extra and SOURCE_VPCE in extra else None
         now = self.now()
