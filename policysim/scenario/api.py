@@ -444,7 +444,7 @@ class Scenario:
         extra = context_keys(spec.context)
         walk = None
         if not (spec.session_policy is not None or spec.session_tags or spec.transitive_tag_keys):
-            chain = (spec.principal, spec.session_name, spec.mfa, spec.assume, spec.external_id)
+            chain = (spec.principal, spec.session_name, spec.mfa, tuple(spec.assume), spec.external_id)
             walk = _walk_key(
                 (*chain, spec.duration_seconds, spec.via, spec.source_identity), extra, self._evaluator.now()
             )
@@ -554,6 +554,8 @@ class Scenario:
         resource account (bounded): it reads nothing else."""
         named = (principal, action, resource, resource_account)
         route = self._routes.get(named) if mfa is None else None
+        extra = context_keys(context)
+        endpoint_checked = False
         if route is None:
             if self._aliases:
                 principal, resource = self.alias(principal), self.alias(resource)
@@ -561,16 +563,18 @@ class Scenario:
             actor = self._actor(principal, where, None)
             if mfa is not None:
                 actor = replace(actor, mfa=mfa)
+            if extra:  # an undeclared VPC endpoint is refused before the target is resolved, as `evaluate_spec` does
+                request_endpoint(self._world, extra, where)
+                endpoint_checked = True
             route = (actor, resource, *self._route(actor, action, resource, resource_account, where))
             if mfa is None:
                 if len(self._routes) >= 65_536:
                     self._routes.clear()
                 self._routes[named] = route
         actor, resource, role, target = route
-        extra = context_keys(context)
         if role is not None:
-            if extra:
-                request_endpoint(self._world, extra, where)  # an undeclared VPC endpoint is refused, also on a hop
+            if extra and not endpoint_checked:
+                request_endpoint(self._world, extra, where)  # also on a hop (the evaluator checks the others)
             return self._hop(actor, role, AssumeParams(context=extra), mint=False).outcome
         assert target is not None
         return self._evaluator.evaluate(actor, action, target, extra, where, handed=True)  # context_keys made it

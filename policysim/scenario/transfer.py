@@ -30,7 +30,7 @@ from policysim.request import Principal, Request
 
 Reduced = tuple[Callable[..., Any], tuple[Any, ...]]
 _SHARED: dict[int, object] = {}  # the objects of the `SharedPolicies` in use, by address (set only around it)
-_LOADERS: dict[str, Callable[..., Any]] = {}  # the slotted records' loaders, by class name
+_LOADERS: dict[str, Callable[..., Any]] = {}  # the slotted records' loaders, by module and class name
 
 
 def _shared(address: int) -> object:
@@ -50,11 +50,12 @@ def _load(name: str, *values: Any) -> Any:
 def _by_fields(cls: type) -> Callable[[Any], Reduced]:
     """A reducer to `cls(*fields)` for a frozen dataclass (made through its slots, `records.slot_loader`, where it has
     them), or to the shared object where it is one."""
-    getter = operator.attrgetter(*(f.name for f in dataclasses.fields(cls) if f.init))
-    slotted = "__slots__" in vars(cls)
+    every = dataclasses.fields(cls)
+    getter = operator.attrgetter(*(f.name for f in every if f.init))
+    slotted = "__slots__" in vars(cls) and all(f.init for f in every)  # the loader sets every field
+    name = f"{cls.__module__}.{cls.__qualname__}"
     if slotted:
-        _LOADERS[cls.__name__] = slot_loader(cls)
-    name = cls.__name__
+        _LOADERS[name] = slot_loader(cls)
 
     def reduce(obj: Any) -> Reduced:
         if id(obj) in _SHARED:

@@ -163,8 +163,8 @@ class Evaluator:
         context, same second) gets the same outcome. Decisions through a VPC endpoint's policy or over unknown
         policies are made each time."""
         plan = self.plan(actor, action, target)
-        if extra and not handed:  # by lowercased name, and the evaluator's own: what the request is assembled from
-            extra = given_keys(extra)
+        if not handed:  # by lowercased name, and the evaluator's own: what the request is assembled from
+            extra = given_keys(extra) if extra else {}
         endpoint = request_endpoint(self.world, extra, where) if extra and SOURCE_VPCE in extra else None
         now = self.now()
         key: tuple[object, ...] | None = None

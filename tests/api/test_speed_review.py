@@ -1,7 +1,7 @@
 """Review of the speed caches (bc39c06..HEAD): what tests/engine/test_decision_memo.py does not pin.
 
-The xfail (strict) tests are defects the caches brought in; the others pin what holds where the memo tests do not
-look: aliased scenarios, errors asked twice with another location, chains refused then asked for other actions,
+The tests at the end are defects the caches brought in, found and fixed in review; the others pin what holds where
+the memo tests do not look: aliased scenarios, errors asked twice with another location, chains refused then asked for other actions,
 `evaluate` against `evaluate_spec`, a generator through `evaluate_many(workers=2)`, and pickling a scenario after it
 answered (the new memories `_walks`, `_routes`, `_memo` and `_seen` stay behind).
 """
@@ -102,15 +102,9 @@ def answer_of(ask: Callable[..., Outcome], *args: Any, **keywords: Any) -> tuple
         return (type(error).__name__, str(error), error.location)
 
 
-# ---------------------------------------------------------------------------------------------- defects (xfail)
+# -------------------------------------------------------------------------------------- defects found and fixed
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="world/evaluator.py Evaluator.evaluate: `if extra and not handed: extra = given_keys(extra)` leaves an "
-    "empty dict uncopied, so a remembered outcome's DeferredContext (and the memo's stored `extra`) is the caller's "
-    "own dict: edits after the call show up in outcome.request.context",
-)
 def test_an_empty_context_given_to_answer_is_copied_like_any_other() -> None:
     scenario = fresh()
     actor = resolve_actor(scenario.world, "alice", None)
@@ -127,12 +121,6 @@ def test_an_empty_context_given_to_answer_is_copied_like_any_other() -> None:
         assert authorize(outcome.request, outcome.policies).allowed
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="scenario/api.py Scenario._plain resolves the target (`self._route(...)`, request_target) before the "
-    "evaluator reads aws:SourceVpce: a plain request with an undeclared endpoint and a disagreeing resource_account "
-    "now raises the resource_account RequestError; bc39c06 and the same request through a chain raise the endpoint's",
-)
 def test_a_plain_request_refuses_its_undeclared_endpoint_first_as_before_and_as_a_chain_does() -> None:
     context = {"aws:SourceVpce": "vpce-0000dead"}
     with pytest.raises(UnresolvedReferenceError, match="vpce-0000dead"):
@@ -153,13 +141,6 @@ class _Derived:
         object.__setattr__(self, "double", self.value * 2)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="scenario/transfer.py _by_fields (latent): the reducer sends the init fields (`if f.init`) but "
-    "records.slot_loader's `load(...)` takes every field, so a slotted record with an init=False field no longer "
-    "loads (bc39c06 made `cls(*init_fields)`); _LOADERS is also keyed by bare class name",
-)
 def test_the_transfer_reducer_loads_a_slotted_record_with_a_computed_field() -> None:
     from policysim.scenario.transfer import _by_fields
 
