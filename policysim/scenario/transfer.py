@@ -51,7 +51,8 @@ def _by_fields(cls: type) -> Callable[[Any], Reduced]:
     """A reducer to `cls(*fields)` for a frozen dataclass (made through its slots, `records.slot_loader`, where it has
     them), or to the shared object where it is one."""
     every = dataclasses.fields(cls)
-    getter = operator.attrgetter(*(f.name for f in every if f.init))
+    names = [f.name for f in every if f.init]
+    getter = operator.attrgetter(*names) if len(names) > 1 else lambda obj: (getattr(obj, names[0]),)  # a tuple
     slotted = "__slots__" in vars(cls) and all(f.init for f in every)  # the loader sets every field
     name = f"{cls.__module__}.{cls.__qualname__}"
     if slotted:
