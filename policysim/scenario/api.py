@@ -35,7 +35,7 @@ from policysim.scenario.spec import ContextArg, RequestSpec
 from policysim.services.sts import TRUST_ACTIONS
 from policysim.world.actor import Actor
 from policysim.world.assemble import request_endpoint
-from policysim.world.evaluator import Clock, Evaluator, utc_now
+from policysim.world.evaluator import Clock, Evaluator, Plan, utc_now
 from policysim.world.resolve import Target, find_role, request_target, resolve_actor
 from policysim.world.world import RoleInfo, World
 
@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from policysim.queries.who_can import WhoCan
 
 _make_spec = slot_maker(RequestSpec)
+Route = tuple[Actor, str, RoleInfo | None, Target | None, Plan | None]
 UNMODELLED_ASSUME_ACTIONS = frozenset({"sts:assumerolewithwebidentity", "sts:assumerolewithsaml"})
 
 
@@ -125,8 +126,8 @@ class Scenario:
         self._hops: dict[tuple[object, ...], tuple[Actor, AssumeParams, HopResult]] = {}
         # the last session (or the refusal) of each chain walked, by its options, context and second
         self._walks: dict[tuple[object, ...], Actor | Outcome] = {}
-        # `_plain`'s requests by what they name: the actor, the resource (aliased), and the role or the target
-        self._routes: dict[tuple[str, str, str, str | None], tuple[Actor, str, RoleInfo | None, Target | None]] = {}
+        # `_plain`'s requests by what they name: the actor, the resource (aliased), the role or the target and its plan
+        self._routes: dict[tuple[str, str, str, str | None], Route] = {}
 
     def __getstate__(self) -> dict[str, object]:
         """Pickled (for a cluster's workers) without its memories of requests: each process makes its own."""
@@ -566,18 +567,21 @@ class Scenario:
             if extra:  # an undeclared VPC endpoint is refused before the target is resolved, as `evaluate_spec` does
                 request_endpoint(self._world, extra, where)
                 endpoint_checked = True
-            route = (actor, resource, *self._route(actor, action, resource, resource_account, where))
+            role, target = self._route(actor, action, resource, resource_account, where)
+            plan = None if target is None else self._evaluator.plan(actor, action, target)
+            route = (actor, resource, role, target, plan)
             if mfa is None:
                 if len(self._routes) >= 65_536:
                     self._routes.clear()
                 self._routes[named] = route
-        actor, resource, role, target = route
+        actor, resource, role, target, plan = route
         if role is not None:
             if extra and not endpoint_checked:
                 request_endpoint(self._world, extra, where)  # also on a hop (the evaluator checks the others)
             return self._hop(actor, role, AssumeParams(context=extra), mint=False).outcome
         assert target is not None
-        return self._evaluator.evaluate(actor, action, target, extra, where, handed=True)  # context_keys made it
+        evaluator = self._evaluator
+        return evaluator.evaluate(actor, action, target, extra, where, handed=True, plan=plan)  # context_keys made it
 
     def answer(
         self,

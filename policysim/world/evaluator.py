@@ -151,18 +151,21 @@ class Evaluator:
         where: Location | None = None,
         *,
         handed: bool = False,
+        plan: Plan | None = None,
     ) -> Outcome:
         """The outcome of `actor` doing `action` on `target` with extra context keys (`where` locates the errors
         they cause: an `aws:SourceVpce` naming an endpoint the model does not declare); `extra`'s names are read
         case-insensitively, and it is copied (the outcome's request context is assembled from the copy when read),
         unless `handed`: a dict of lowercased names made for this call alone (`Scenario`'s own), kept as it is.
+        `plan`: `self.plan(actor, action, target)`, where the caller kept it.
 
         A decision reads the context only through the keys its plan's statements read (engine/reads.py): a request
         that agrees with an earlier one of the plan on those keys (and on the clock, where they read it) gets that
         outcome with its own request, whose context is assembled only if it is read; the same request again (same
         context, same second) gets the same outcome. Decisions through a VPC endpoint's policy or over unknown
         policies are made each time."""
-        plan = self.plan(actor, action, target)
+        if plan is None:
+            plan = self.plan(actor, action, target)
         if not handed:  # by lowercased name, and the evaluator's own: what the request is assembled from
             extra = given_keys(extra) if extra else {}
         endpoint = request_endpoint(self.world, extra, where) if extra and SOURCE_VPCE in extra else None
