@@ -10,6 +10,7 @@ from policysim.enums import DiagnosticCode, Effect, PolicyKind
 from policysim.errors import Location
 from policysim.ir.pattern import Glob, PatternMatcher
 from policysim.ir.principal import PrincipalMatch, PrincipalSet, not_principal_applies
+from policysim.ir.template import parse_template
 from policysim.request import Principal
 
 
@@ -96,6 +97,12 @@ class CompiledStatement:
     principals: PrincipalSet | None
     principals_negated: bool
     condition: CompiledCondition | None
+    # the (lowercased) context keys it reads: its Condition keys and the keys of the variables in its Resource and
+    # Condition values (what a plan's memory of decisions is keyed by: engine/reads.py); found once, when made
+    reads: frozenset[str] = field(default=frozenset(), init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "reads", _keys_read(self.resources, self.condition))
 
     def names(self, principal: Principal, bounded: bool) -> PrincipalMatch | None:
         """How the Principal / NotPrincipal element names the caller, or None when the statement skips it.
@@ -107,6 +114,18 @@ class CompiledStatement:
         if self.principals_negated:
             return PrincipalMatch.WILDCARD if not_principal_applies(self.principals, principal, bounded) else None
         return self.principals.match(principal)
+
+
+def _keys_read(resources: ResourceMatcher | None, condition: CompiledCondition | None) -> frozenset[str]:
+    keys: set[str] = set()
+    texts = [p.text for p in resources.patterns if p.has_variables] if resources is not None else []
+    for clause in condition.clauses if condition is not None else ():
+        keys.add(clause.key)
+        if clause.variables_enabled:
+            texts += [value for value in clause.policy_values if "${" in value]
+    for text in texts:
+        keys.update(variable.key for variable in parse_template(text, variables_enabled=True).variables)
+    return frozenset(keys)
 
 
 @dataclass(frozen=True, slots=True)

@@ -313,12 +313,22 @@ class Scenario:
             or session_tags
             or transitive_tag_keys
             or source_identity is not None
-        ):  # no role chain and no AssumeRole option: the request as it is (what `evaluate_spec` does with it)
+        ):  # no role chain and none of `RequestSpec.assume_role_options`: the request as it is (as `evaluate_spec`)
             return self._plain(principal, action, resource, context, resource_account, where, mfa)
         if not (discover or session_policy is not None or session_tags or transitive_tag_keys):
             extra = context_keys(context)
-            chain = (principal, session_name, mfa, tuple(assume), external_id, duration_seconds, via, source_identity)
-            walk = _walk_key(chain, extra, self._evaluator.now())
+            walk = _walk_key(
+                principal=principal,
+                session_name=session_name,
+                mfa=mfa,
+                assume=tuple(assume),
+                external_id=external_id,
+                duration_seconds=duration_seconds,
+                via=via,
+                source_identity=source_identity,
+                extra=extra,
+                now=self._evaluator.now(),
+            )
             found = self._walked_before(walk, action, resource, extra, resource_account, where)
             if found is not None:
                 return found
@@ -445,9 +455,17 @@ class Scenario:
         extra = context_keys(spec.context)
         walk = None
         if not (spec.session_policy is not None or spec.session_tags or spec.transitive_tag_keys):
-            chain = (spec.principal, spec.session_name, spec.mfa, tuple(spec.assume), spec.external_id)
             walk = _walk_key(
-                (*chain, spec.duration_seconds, spec.via, spec.source_identity), extra, self._evaluator.now()
+                principal=spec.principal,
+                session_name=spec.session_name,
+                mfa=spec.mfa,
+                assume=tuple(spec.assume),
+                external_id=spec.external_id,
+                duration_seconds=spec.duration_seconds,
+                via=spec.via,
+                source_identity=spec.source_identity,
+                extra=extra,
+                now=self._evaluator.now(),
             )
             found = self._walked_before(walk, spec.action, spec.resource, extra, spec.resource_account, where)
             if found is not None:
@@ -457,7 +475,7 @@ class Scenario:
             spec = replace(
                 spec, principal=self.alias(spec.principal), resource=self.alias(spec.resource), assume=assume
             )
-        final_is_hop = spec.action.lower() == "sts:assumerole" and spec.resource in self._world.roles
+        final_is_hop = self._is_hop(spec.action, spec.resource)
         self.check_request(spec.action, spec.resource, spec.resource_account, where)
         actor = self._actor(spec.principal, where, spec.session_name)
         if spec.mfa is not None:
@@ -484,6 +502,10 @@ class Scenario:
             return self._hop(walked[0], role, walked[1], mint=False).outcome
         return self.answer(walked[0], spec.action, spec.resource, extra, spec.resource_account, where)
 
+    def _is_hop(self, action: str, resource: str) -> bool:
+        """Is the request (its resource aliased) an AssumeRole of a role of the model: a hop of its own?"""
+        return action.lower() == "sts:assumerole" and resource in self._world.roles
+
     def _walked_before(
         self,
         walk: tuple[object, ...],
@@ -501,7 +523,7 @@ class Scenario:
             return None
         if self._aliases:
             resource = self.alias(resource)
-        if action.lower() == "sts:assumerole" and resource in self._world.roles:
+        if self._is_hop(action, resource):
             return None
         self.check_request(action, resource, resource_account, where)
         if isinstance(walked, Outcome):
@@ -727,11 +749,22 @@ def check_resource_account(resource_account: str | None, where: Location | None)
 
 
 def _walk_key(
-    chain: tuple[object, ...], extra: Mapping[str, tuple[str, ...] | None], now: tuple[str, str]
+    *,
+    principal: str,
+    session_name: str | None,
+    mfa: bool | None,
+    assume: tuple[str, ...],
+    external_id: str | None,
+    duration_seconds: int | None,
+    via: str,
+    source_identity: str | None,
+    extra: Mapping[str, tuple[str, ...] | None],
+    now: tuple[str, str],
 ) -> tuple[object, ...]:
-    """What walking a role chain reads, as given (before aliases): the principal, session name, MFA, roles,
-    ExternalId, duration, `via` and source identity (`chain`), the context and the second of the clock. A chain
-    whose options are all hashable (no session policy or tags) is walked once per key (`Scenario._walks`, bounded)."""
+    """What walking a role chain reads, as given (before aliases), the context and the second of the clock, in one
+    order whoever asks. A chain whose options are all hashable (no session policy or tags) is walked once per key
+    (`Scenario._walks`, bounded)."""
+    chain = (principal, session_name, mfa, assume, external_id, duration_seconds, via, source_identity)
     return (*chain, tuple(extra.items()), now)
 
 
