@@ -16,11 +16,19 @@ Item = TypeVar("Item")
 Result = TypeVar("Result")
 
 _WORK: Callable[[Any], Any] | None = None  # what a forked worker inherited (set only around the pool)
+_ITEMS: Sequence[Any] = ()  # the items, likewise
+_SHARE: Any = None  # the claimed bounds a forked worker inherited: (first item not claimed, first item this one took)
 
 
-def _call(item: Any) -> Any:
-    assert _WORK is not None, "a forked worker has no work"
-    return _WORK(item)
+def _call(index: int) -> tuple[bool, Any]:
+    """Item `index` answered here, unless this process's parent took it first: (answered, result)."""
+    assert _WORK is not None and _SHARE is not None, "a forked worker has no work"
+    front, back = _SHARE
+    with front.get_lock():
+        if index >= back.value:
+            return False, None  # the parent answered it
+        front.value = max(front.value, index + 1)
+    return True, _WORK(_ITEMS[index])
 
 
 def worker_count(workers: int | None) -> int:
@@ -41,9 +49,9 @@ def fork_map(
     """`work` of each item, in order, over `workers` processes (`worker_count`), this one among them; an exception
     `work` raises in a worker is raised here. Results cross back by pickle, so an item is best a batch of work.
 
-    This process answers the last of every `workers` items itself, with `local` where given (what `work` does,
-    without what only crossing needs) while the forked ones answer the rest. A forked worker freezes what it
-    inherited (`gc.freeze`), so its garbage collections walk only what it made itself."""
+    The forked workers take items from the front and this process from the back, with `local` where given (what
+    `work` does, without what only crossing needs), until they meet: whichever runs slower answers fewer. A forked
+    worker freezes what it inherited (`gc.freeze`), so its garbage collections walk only what it made itself."""
     own_work = local or work
     count = min(worker_count(workers), len(items))
     if count <= 1:
@@ -55,15 +63,23 @@ def fork_map(
     if "fork" not in multiprocessing.get_all_start_methods():
         yield from map(own_work, items)
         return
-    global _WORK
-    _WORK = work
-    split = len(items) - len(items) // count
-    theirs, own = items[:split], items[split:]
+    global _WORK, _SHARE, _ITEMS
+    context = multiprocessing.get_context("fork")
+    front, back = context.Value("q", 0), context.Value("q", len(items))
+    _WORK, _SHARE, _ITEMS = work, (front, back), items
+    own: dict[int, Result] = {}
     try:
-        with multiprocessing.get_context("fork").Pool(count - 1, initializer=gc.freeze) as pool:
-            pending = pool.imap(_call, theirs, chunksize=max(1, len(theirs) // ((count - 1) * 4)))
-            answered = [own_work(item) for item in own]
-            yield from pending
-            yield from answered
+        with context.Pool(count - 1, initializer=gc.freeze) as pool:
+            chunk = max(1, len(items) // ((count - 1) * 8))
+            pending = pool.imap(_call, range(len(items)), chunksize=chunk)
+            while True:
+                with front.get_lock():
+                    if back.value - 1 < front.value:
+                        break
+                    back.value -= 1
+                    index = back.value
+                own[index] = own_work(items[index])
+            for index, (answered, result) in enumerate(pending):
+                yield result if answered else own.pop(index)
     finally:
-        _WORK = None
+        _WORK, _SHARE, _ITEMS = None, None, ()

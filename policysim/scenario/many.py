@@ -44,7 +44,7 @@ def evaluate_many(
     check_spread(workers, cluster)
     if cluster is not None:
         return evaluate_on_cluster(scenario, requests, cluster)
-    items = [dict(request) for request in requests]
+    items = list(requests)  # forked workers inherit them: nothing but an index crosses to a worker
     count = min(worker_count(workers), len(items))
     if count <= 1:
         return [scenario.evaluate(**request) for request in items]
@@ -56,7 +56,7 @@ def evaluate_many(
         return [scenario.evaluate(**request) for request in items]
 
 
-def _spread(scenario: Evaluating, items: list[dict[str, Any]], count: int) -> list[Outcome]:
+def _spread(scenario: Evaluating, items: list[Mapping[str, Any]], count: int) -> list[Outcome]:
     """`items` answered over `count` processes (this one among them), in request order."""
     # the requests of one caller (and chain, and action) go together, so one worker makes their plans and indexes
     # (spread evenly, each worker would make nearly all of them); the outcomes go back to the requests' order
@@ -67,10 +67,10 @@ def _spread(scenario: Evaluating, items: list[dict[str, Any]], count: int) -> li
     outcomes: list[Outcome | None] = [None] * len(items)
     with SharedPolicies(scenario.world.compiled_policies()) as shared:
 
-        def own(requests: list[dict[str, Any]]) -> bytes | list[Outcome]:
+        def own(requests: list[Mapping[str, Any]]) -> bytes | list[Outcome]:
             return [scenario.evaluate(**request) for request in requests]
 
-        def batch(requests: list[dict[str, Any]]) -> bytes | list[Outcome]:
+        def batch(requests: list[Mapping[str, Any]]) -> bytes | list[Outcome]:
             return shared.dumps(own(requests))
 
         def received(data: bytes | list[Outcome]) -> list[Outcome]:
@@ -82,6 +82,6 @@ def _spread(scenario: Evaluating, items: list[dict[str, Any]], count: int) -> li
     return cast(list[Outcome], outcomes)
 
 
-def _caller(request: Mapping[str, Any]) -> tuple[str, ...]:
+def _caller(request: Mapping[str, Any]) -> tuple[str, str, str]:
     """What a request's plans depend on first: its caller, the roles it assumes, its action."""
-    return (str(request.get("principal")), *map(str, request.get("assume", ())), str(request.get("action")))
+    return str(request.get("principal")), str(request.get("assume", "")), str(request.get("action"))
