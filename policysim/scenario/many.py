@@ -44,7 +44,8 @@ def evaluate_many(
     check_spread(workers, cluster)
     if cluster is not None:
         return evaluate_on_cluster(scenario, requests, cluster)
-    items = list(requests)  # forked workers inherit them: nothing but an index crosses to a worker
+    # copied as they come (a generator may hand out one dict changed between requests); forked workers inherit them
+    items: list[Mapping[str, Any]] = [dict(request) for request in requests]
     count = min(worker_count(workers), len(items))
     if count <= 1:
         return [scenario.evaluate(**request) for request in items]

@@ -58,6 +58,20 @@ def test_the_first_invalid_request_in_request_order_raises(scenario: policysim.S
         assert str(raised.value) == str(expected.value)
 
 
+@pytest.mark.parametrize("workers", [None, 2])
+def test_a_dict_changed_between_requests_is_read_as_each_request(
+    scenario: policysim.Scenario, workers: int | None
+) -> None:
+    def one_dict() -> Any:  # a generator that hands out the same dict, changed for each request
+        request: dict[str, str] = {"action": "sts:AssumeRole", "resource": ROLE}
+        for principal in ("Jane", "David", "Jane"):
+            request["principal"] = principal
+            yield request
+
+    decisions = [outcome.decision.value for outcome in scenario.evaluate_many(one_dict(), workers=workers)]
+    assert decisions == ["explicitDeny", "allowed", "explicitDeny"]
+
+
 def test_worker_counts() -> None:
     assert worker_count(None) == 1 and worker_count(3) == 3 and worker_count(0) >= 1
     with pytest.raises(ValueError, match="workers must be 0"):
