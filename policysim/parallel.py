@@ -17,7 +17,9 @@ Result = TypeVar("Result")
 
 _WORK: Callable[[Any], Any] | None = None  # what a forked worker inherited (set only around the pool)
 _ITEMS: Sequence[Any] = ()  # the items, likewise
-_SHARE: Any = None  # the claimed bounds a forked worker inherited: (first item not claimed, first item this one took)
+# the bounds a forked worker inherited, both guarded by the first one's lock: (the first item no worker has claimed,
+# the first item the parent took)
+_SHARE: Any = None
 
 
 def _call(index: int) -> tuple[bool, Any]:
