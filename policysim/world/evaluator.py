@@ -68,6 +68,9 @@ class Plan:
 
 CLOCK_KEYS = frozenset({"aws:currenttime", "aws:epochtime"})
 MEMO_SIZE = 32_768  # decisions an evaluator remembers (then it forgets them all and starts again)
+VARIANTS = 4  # requests remembered per decision: a request asked again among them gets its very outcome again
+# a remembered request: its outcome, its extra keys and the clock's values it was decided at
+Variant = tuple[Outcome, Mapping[str, tuple[str, ...] | None], tuple[str, str]]
 _ABSENTS = repeat(object())  # for a key the given context does not hold (None is a key it removes)
 _make_request = slot_maker(Request)
 
@@ -82,9 +85,10 @@ class Evaluator:
     _last_second: dict[int, tuple[str, str]] = field(default_factory=dict, init=False, compare=False, repr=False)
     _plans: dict[tuple[int, int, str], Plan] = field(default_factory=dict, init=False, compare=False, repr=False)
     _trust: dict[str, tuple[RoleInfo, Target]] = field(default_factory=dict, init=False, compare=False, repr=False)
-    # decisions by plan and the values of the keys it reads: the plan is kept with each, as for `_plans`
-    _memo: dict[tuple[object, ...], tuple[Plan, Outcome, Mapping[str, tuple[str, ...] | None], tuple[str, str]]] = (
-        field(default_factory=dict, init=False, compare=False, repr=False)
+    # decisions by plan and the values of the keys it reads: the plan is kept with each, as for `_plans`, and the
+    # last few requests that read alike (their outcomes, with what each was made of), the latest first
+    _memo: dict[tuple[object, ...], tuple[Plan, tuple[Variant, ...]]] = field(
+        default_factory=dict, init=False, compare=False, repr=False
     )
     _seen: set[tuple[object, ...]] = field(default_factory=set, init=False, compare=False, repr=False)
 
@@ -177,8 +181,10 @@ class Evaluator:
             key = (id(plan), clock, *map(extra.get, reads, _ABSENTS))
             known = self._memo.get(key)
             if known is not None and known[0] is plan:
-                if known[2] == extra and known[3] == now:  # the very request again: its outcome again
-                    return known[1]
+                variants = known[1]
+                for outcome, made_of, at in variants:
+                    if made_of == extra and at == now:  # the very request again: its outcome again
+                        return outcome
                 keys = partial(request_keys, self.world, actor, action, target, extra, now, plan.derived)
                 context = DeferredContext(keys)
                 request = _make_request(
@@ -190,8 +196,8 @@ class Evaluator:
                     resource_partition=target.partition,
                     action_lower=plan.action_lower,
                 )
-                outcome = known[1].for_request(request)
-                self._memo[key] = (plan, outcome, extra, now)
+                outcome = variants[0][0].for_request(request)
+                self._memo[key] = (plan, ((outcome, extra, now), *variants[: VARIANTS - 1]))
                 return outcome
         request = build_request(self.world, actor, action, target, extra, now, plan.derived, endpoint)
         if endpoint is None:
@@ -223,7 +229,7 @@ class Evaluator:
             return
         if len(self._memo) >= MEMO_SIZE:
             self._memo.clear()
-        self._memo[key] = (plan, outcome, extra, now)  # with what its request was made of
+        self._memo[key] = (plan, ((outcome, extra, now),))  # with what its request was made of
 
 
 def authorize(request: Request, policies: PolicySet, unknown: bool | None = None) -> Outcome:

@@ -30,7 +30,7 @@ from policysim.context import DeferredContext, RequestContext
 from policysim.engine.outcome import Outcome
 from policysim.engine.trace import trace
 from policysim.errors import RequestError, UnresolvedReferenceError
-from policysim.world.evaluator import Evaluator
+from policysim.world.evaluator import VARIANTS, Evaluator
 from policysim.world.resolve import request_target, resolve_actor
 
 A = "111111111111"
@@ -876,6 +876,21 @@ def test_a_remembered_context_holds_the_extra_keys_of_its_call() -> None:
     assert remembered(outcomes[-1])
     for outcome in outcomes:
         assert outcome.request is not None and outcome.request.context["aws:username"] == ("bob",)
+
+
+def test_requests_that_read_alike_in_turn_each_get_their_own_outcome_again() -> None:
+    _, ask = evaluator_for(obj("bob/k"))
+    contexts = [{"aws:username": ("bob",), "n": (str(n),)} for n in range(VARIANTS + 1)]
+    for _ in range(2):  # read twice: remembered from now on
+        ask(contexts[0])
+    first = [ask(dict(extra)) for extra in contexts[:VARIANTS]]
+    again = [ask(dict(extra)) for extra in contexts[:VARIANTS]]
+    assert all(a is b for a, b in zip(first, again, strict=True))  # the last VARIANTS of them: the very outcomes
+    for outcome, extra in zip(again, contexts[:VARIANTS], strict=True):
+        assert outcome.allowed and outcome.request is not None and outcome.request.context["n"] == extra["n"]
+    ask(dict(contexts[VARIANTS]))  # one more pushes the oldest out: it is answered anew, with its own context
+    anew = ask(dict(contexts[0]))
+    assert anew is not first[0] and anew.request is not None and anew.request.context["n"] == ("0",)
 
 
 def the_request(ask: tuple[str, str, str, dict[str, Any]]) -> dict[str, Any]:
