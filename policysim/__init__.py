@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+import policysim.kept_code  # noqa: F401 - first: the kept code of the records (see its docstring)
 from policysim.enums import ChangeKind, Decision, Effect, Gate, PolicyKind, ReasonCode
 from policysim.errors import (
     ConfigError,

@@ -59,7 +59,7 @@ ConditionBlock = dict[str, dict[str, ConditionValues]]
 class PolicyStatement(BaseModel):
     """One statement, with AWS's element names."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
     Sid: str | None = Field(
         default=None, description="The statement id: an optional label; reports name the statement by it."
@@ -103,7 +103,7 @@ def _statements(value: Any) -> Any:
 class PolicyDocument(BaseModel):
     """A policy document. `Statement` written as one object is held as a one-element list."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
     Version: Literal["2012-10-17", "2008-10-17"] | None = Field(
         default=None, description='The policy language version: `"2012-10-17"` (quoted in YAML) or `"2008-10-17"`.'

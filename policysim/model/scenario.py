@@ -22,7 +22,7 @@ ContextValue = ContextScalar | list[ContextScalar] | None
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
 
 class UnknownValue(_Strict):

@@ -57,10 +57,9 @@ def context_keys(context: ContextArg | None) -> dict[str, tuple[str, ...] | None
     if not context:
         return out
     for key, value in context.items():
-        kind = type(value)
-        if kind is str:  # the common cases first
+        if type(value) is str:  # the common cases first
             out[key.lower()] = (value,)
-        elif kind is bool:
+        elif type(value) is bool:
             out[key.lower()] = ("true" if value else "false",)  # as context_value_text writes it
         elif value is None:
             out[key.lower()] = None
