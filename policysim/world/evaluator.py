@@ -67,8 +67,8 @@ class Plan:
 
 
 CLOCK_KEYS = frozenset({"aws:currenttime", "aws:epochtime"})
-MEMO_SIZE = 32_768  # decisions an evaluator remembers (then it forgets them all and starts again)
-VARIANTS = 4  # requests remembered per decision: a request asked again among them gets its very outcome again
+MEMO_SIZE = 65_536  # requests an evaluator remembers the outcomes of (then it forgets them all and starts again)
+VARIANTS = 16  # requests remembered per decision: a request asked again among them gets its very outcome again
 # a remembered request: its outcome, its extra keys and the clock's values it was decided at
 Variant = tuple[Outcome, Mapping[str, tuple[str, ...] | None], tuple[str, str]]
 _ABSENTS = repeat(object())  # for a key the given context does not hold (None is a key it removes)
@@ -90,11 +90,13 @@ class Evaluator:
     _memo: dict[tuple[object, ...], tuple[Plan, tuple[Variant, ...]]] = field(
         default_factory=dict, init=False, compare=False, repr=False
     )
+    _held: list[int] = field(default_factory=lambda: [0], init=False, compare=False, repr=False)  # requests in _memo
     _seen: set[tuple[object, ...]] = field(default_factory=set, init=False, compare=False, repr=False)
 
     def __getstate__(self) -> dict[str, object]:
         """Pickled (for a cluster's workers) without its memories: each process makes its own."""
-        return {**self.__dict__, "_last_second": {}, "_plans": {}, "_trust": {}, "_memo": {}, "_seen": set()}
+        forgotten = {"_last_second": {}, "_plans": {}, "_trust": {}, "_memo": {}, "_held": [0], "_seen": set()}
+        return {**self.__dict__, **forgotten}
 
     def now(self) -> tuple[str, str]:
         """The clock's current aws:CurrentTime and aws:EpochTime values (formatted once per second)."""
@@ -197,6 +199,8 @@ class Evaluator:
                     action_lower=plan.action_lower,
                 )
                 outcome = variants[0][0].for_request(request)
+                if len(variants) < VARIANTS and self._forgot_to_hold():
+                    variants = ()
                 self._memo[key] = (plan, ((outcome, extra, now), *variants[: VARIANTS - 1]))
                 return outcome
         request = build_request(self.world, actor, action, target, extra, now, plan.derived, endpoint)
@@ -211,6 +215,17 @@ class Evaluator:
             self._remember(key, plan, outcome, extra, now)
         return outcome
 
+    def _forgot_to_hold(self) -> bool:
+        """Count one more request about to be remembered; when the memory is full, forget them all first (and say
+        so: what the caller held of it is forgotten too)."""
+        held = self._held
+        forgot = held[0] >= MEMO_SIZE
+        if forgot:
+            self._memo.clear()
+            held[0] = 0
+        held[0] += 1
+        return forgot
+
     def _remember(
         self,
         key: tuple[object, ...],
@@ -223,12 +238,11 @@ class Evaluator:
         keep, an outcome is not (its analysis is many objects the garbage collector walks), and most explorations
         (a diff, the queries) never ask alike twice."""
         if key not in self._seen:
-            if len(self._seen) >= 4 * MEMO_SIZE:
+            if len(self._seen) >= 2 * MEMO_SIZE:
                 self._seen.clear()
             self._seen.add(key)
             return
-        if len(self._memo) >= MEMO_SIZE:
-            self._memo.clear()
+        self._forgot_to_hold()
         self._memo[key] = (plan, ((outcome, extra, now),))  # with what its request was made of
 
 

@@ -893,6 +893,19 @@ def test_requests_that_read_alike_in_turn_each_get_their_own_outcome_again() -> 
     assert anew is not first[0] and anew.request is not None and anew.request.context["n"] == ("0",)
 
 
+def test_the_memory_holds_at_most_its_size_in_requests(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("policysim.world.evaluator.MEMO_SIZE", 8)
+    evaluator, ask = evaluator_for(obj("bob/k"))
+    for _ in range(3):
+        for n in range(12):
+            extra: dict[str, tuple[str, ...] | None] = {"aws:username": ("bob",), "n": (str(n),)}
+            outcome = ask(extra)
+            assert outcome.allowed and outcome.request is not None and outcome.request.context["n"] == (str(n),)
+            held = sum(len(variants) for _, variants in evaluator._memo.values())
+            assert held == evaluator._held[0] <= 8
+    assert evaluator._memo  # it remembers, within its bound
+
+
 def the_request(ask: tuple[str, str, str, dict[str, Any]]) -> dict[str, Any]:
     return dict(zip(["principal", "action", "resource", "context"], ask, strict=True))
 
