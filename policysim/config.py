@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -210,6 +209,8 @@ def _read_text(path: Path, shown: str) -> str:
 
 def _toml_table(text: str, shown: str) -> Any:
     """The value of `tool.policysim` (None when absent); TOML syntax errors located."""
+    import tomllib  # only where a pyproject.toml is read (docs/architecture.md, start-up)
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

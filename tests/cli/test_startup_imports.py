@@ -116,6 +116,15 @@ def test_check_imports_no_other_command_nor_typer(tmp_path: Path) -> None:
     assert "rich" not in modules  # the text report imports rich only for colour
 
 
+def test_check_reads_toml_only_where_there_is_a_pyproject(tmp_path: Path) -> None:
+    out = tmp_path / "modules.json"
+    code = _DUMP + "from policysim.cli import main; main(sys.argv[2:])"
+    run = [sys.executable, "-c", code, str(out), "check", str(SCENARIO)]
+    subprocess.run(run, cwd=tmp_path, capture_output=True, text=True, check=False)  # no pyproject.toml here
+    assert "policysim.config" in json.loads(out.read_text()) and "tomllib" not in json.loads(out.read_text())
+    assert "tomllib" in _check(tmp_path)  # the checkout's pyproject.toml is read for [tool.policysim]
+
+
 def test_any_other_command_line_builds_the_app(tmp_path: Path) -> None:
     modules = modules_after(tmp_path, "from policysim.cli import main; main(sys.argv[2:])", "schema")
     assert {"typer", *THE_APP[2:6]} <= modules
