@@ -57,10 +57,8 @@ def context_keys(context: ContextArg | None) -> dict[str, tuple[str, ...] | None
     if not context:
         return out
     for key, value in context.items():
-        if type(value) is str:  # the common cases first
+        if type(value) is str:  # the common case first
             out[key.lower()] = (value,)
-        elif type(value) is bool:
-            out[key.lower()] = ("true" if value else "false",)  # as context_value_text writes it
         elif value is None:
             out[key.lower()] = None
         elif isinstance(value, list | tuple):

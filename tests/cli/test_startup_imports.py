@@ -62,11 +62,11 @@ atexit.register(lambda: open(sys.argv[1], "w").write(json.dumps(sorted(sys.modul
 """
 
 
-def modules_after(tmp_path: Path, code: str, *args: str) -> set[str]:
-    """The modules a fresh interpreter has imported when `code` is done (or has exited)."""
+def modules_after(tmp_path: Path, code: str, *args: str, cwd: Path = ROOT) -> set[str]:
+    """The modules a fresh interpreter (in `cwd`) has imported when `code` is done (or has exited)."""
     out = tmp_path / "modules.json"
     done = subprocess.run(
-        [sys.executable, "-c", _DUMP + code, str(out), *args], cwd=ROOT, capture_output=True, text=True, check=False
+        [sys.executable, "-c", _DUMP + code, str(out), *args], cwd=cwd, capture_output=True, text=True, check=False
     )
     assert out.exists(), done.stderr
     return set(json.loads(out.read_text()))
@@ -117,11 +117,9 @@ def test_check_imports_no_other_command_nor_typer(tmp_path: Path) -> None:
 
 
 def test_check_reads_toml_only_where_there_is_a_pyproject(tmp_path: Path) -> None:
-    out = tmp_path / "modules.json"
-    code = _DUMP + "from policysim.cli import main; main(sys.argv[2:])"
-    run = [sys.executable, "-c", code, str(out), "check", str(SCENARIO)]
-    subprocess.run(run, cwd=tmp_path, capture_output=True, text=True, check=False)  # no pyproject.toml here
-    assert "policysim.config" in json.loads(out.read_text()) and "tomllib" not in json.loads(out.read_text())
+    code = "from policysim.cli import main; main(sys.argv[2:])"
+    modules = modules_after(tmp_path, code, "check", str(SCENARIO), cwd=tmp_path)  # no pyproject.toml here
+    assert "policysim.config" in modules and "tomllib" not in modules
     assert "tomllib" in _check(tmp_path)  # the checkout's pyproject.toml is read for [tool.policysim]
 
 
