@@ -27,8 +27,8 @@ from policysim.ir.principal import PrincipalSet, compile_principal
 from policysim.ir.template import parse_template
 from policysim.limits import check_policy_size
 from policysim.load import Document
-from policysim.model.policy import PolicyDocument, PolicyStatement
-from policysim.model.validation import validate
+from policysim.model.records import PolicyDocument, PolicyStatement
+from policysim.model.wire import read
 
 ACTION = re.compile(r"^[a-zA-Z0-9-]+:[a-zA-Z0-9*?_-]*$")
 IAM_SID = re.compile(r"^[A-Za-z0-9]*$")
@@ -68,7 +68,7 @@ def compile_policy(doc: Document, policy_id: str, kind: PolicyKind, source_text:
     """Validate and compile one policy document of a given kind."""
     check_policy_size(doc.data, kind, doc.locate(()))  # first: a policy no AWS account could hold is not compiled
     _check_characters(doc.data, doc, ())
-    wire = validate(PolicyDocument, doc.data, doc.locate, f"{kind.value} policy `{policy_id}`")
+    wire = read(PolicyDocument, doc.data, doc.locate, f"{kind.value} policy `{policy_id}`")
     variables = wire.Version == "2012-10-17"
     lone = isinstance(doc.data, dict) and isinstance(doc.data.get("Statement"), dict)
     rules = KIND_RULES[kind]

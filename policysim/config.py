@@ -14,19 +14,18 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Literal, get_args
-
-from pydantic import BaseModel, ConfigDict
+from typing import Any, get_args
 
 from policysim.enums import ReportFormat
 from policysim.errors import ConfigError, Location, ParseError, PathPart, SchemaError
 from policysim.load import load_file, read_limited
 from policysim.load.document import decode_input
-from policysim.model.validation import Locator, validate
+from policysim.model.records import ConfigFile, FindingSuppressionEntry, SuppressionEntry
+from policysim.model.wire import Locator, read
+from policysim.model.wire_types import FailOnLevel
 
 YAML_NAMES = (".policysim.yaml", ".policysim.yml")
 PYPROJECT = "pyproject.toml"
-FailOnLevel = Literal["new-access", "any-change", "never"]  # the values of enums.FailOn; a test keeps them equal
 FAIL_ON: tuple[str, ...] = get_args(FailOnLevel)
 FORMATS = tuple(f.value for f in ReportFormat)
 TOML_TABLE = ("tool", "policysim")
@@ -93,45 +92,6 @@ class Config:
         base = Path(os.path.normpath(here / self.source)).parent if self.source else here
         full = Path(os.path.normpath(here / file))
         return full.relative_to(base).as_posix() if full.is_relative_to(base) else full.as_posix()
-
-
-# ---------------------------------------------------------------- the wire form (same keys in both file kinds)
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
-
-
-class SuppressionEntry(_Strict):
-    """One `suppress` entry."""
-
-    test: str
-    file: str | None = None
-    reason: str
-
-
-class FindingSuppressionEntry(_Strict):
-    """One `suppress_findings` entry (`policysim validate`)."""
-
-    code: str
-    file: str | None = None
-    policy: str | None = None
-    statement: str | None = None
-    reason: str
-
-
-class ConfigFile(_Strict):
-    """The keys of `.policysim.yaml` and of `[tool.policysim]`."""
-
-    paths: list[str] = []
-    format: Any = None  # a string or a list of strings, checked by `_formats`
-    managed_policies: str | None = None
-    fail_on: FailOnLevel | None = None
-    accept: str | None = None
-    base_ref: str | None = None
-    catalogue: str | None = None
-    suppress: list[SuppressionEntry] = []
-    suppress_findings: list[FindingSuppressionEntry] = []
 
 
 # ---------------------------------------------------------------- loading
@@ -226,7 +186,7 @@ def _build(data: Any, locate: Locator, shown: str, base: Path, cwd: Path) -> Con
     """Validate the file's data and turn it into a Config (paths relative to the file's directory)."""
     if not isinstance(data, dict):
         raise SchemaError("the configuration must be a mapping of keys", locate(()))
-    wire = validate(ConfigFile, data, locate, "configuration")
+    wire = read(ConfigFile, data, locate, "configuration")
     for key in ("managed_policies", "accept", "base_ref", "catalogue"):
         _non_empty(getattr(wire, key), key, locate((key,)))
     for index, item in enumerate(wire.paths):

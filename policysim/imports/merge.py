@@ -9,19 +9,21 @@ import importlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from policysim.errors import Location, PathPart, SchemaError, UnsupportedError
 from policysim.imports.model import Imported, ImportWarning, Path_
 from policysim.load import Document
-from policysim.model.scenario import IMPORT_KINDS, CloudFormationImport, GaadImport, ImportEntry, TerraformImport
-from policysim.model.validation import validate
 
-# the importer of each kind of entry: module, function (imported only when a file names the kind)
+if TYPE_CHECKING:
+    from policysim.model.scenario import ImportEntry
+
+# the importer of each kind of entry (the `kind` of its wire model): module, function (imported only when a file
+# names the kind; the wire models of entries, pydantic's, too)
 IMPORTERS = {
-    GaadImport: ("policysim.imports.gaad", "import_gaad"),
-    TerraformImport: ("policysim.imports.terraform", "import_terraform_plan"),
-    CloudFormationImport: ("policysim.imports.cloudformation", "import_cloudformation"),
+    "gaad": ("policysim.imports.gaad", "import_gaad"),
+    "terraform_plan": ("policysim.imports.terraform", "import_terraform_plan"),
+    "cloudformation": ("policysim.imports.cloudformation", "import_cloudformation"),
 }
 NAMED_MAPS = ("users", "groups", "roles", "policies", "buckets")
 AWS_MANAGED = "aws_managed_policies"
@@ -112,6 +114,9 @@ def apply_imports(doc: Document, base_dir: Path | None) -> Merged:
 
 def _entries(doc: Document) -> list[ImportEntry]:
     """The validated `import:` entries, each by the key that names its kind."""
+    from policysim.model.scenario import IMPORT_KINDS
+    from policysim.model.validation import validate
+
     raw = doc.data["import"]
     if not isinstance(raw, list):
         raise SchemaError("`import` must be a list of entries", doc.locate(("import",)))
@@ -131,7 +136,7 @@ def _locator(doc: Document, index: int) -> Callable[[Sequence[PathPart]], Locati
 
 
 def _run(entry: ImportEntry, base_dir: Path, where: Location) -> Imported:
-    module_name, function = IMPORTERS[type(entry)]
+    module_name, function = IMPORTERS[entry.kind]
     try:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError:

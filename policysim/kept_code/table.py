@@ -1975,6 +1975,1030 @@ def __create_fn__():
  return __hash__
 CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.min,self.max,self.shape,))\n return __hash__'] = __create_fn__.__code__
 
+def __create_fn__(_type_reason, _type_source, _type_fields_set, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_fields_set, _return_type):
+ def __init__(self,*,reason:_type_reason,source:_type_source,fields_set:_type_fields_set=_dflt_fields_set)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'reason',reason)
+  __dataclass_builtins_object__.__setattr__(self,'source',source)
+  __dataclass_builtins_object__.__setattr__(self,'fields_set',fields_set)
+ return __init__
+CODE["def __create_fn__(_type_reason, _type_source, _type_fields_set, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_fields_set, _return_type):\n def __init__(self,*,reason:_type_reason,source:_type_source,fields_set:_type_fields_set=_dflt_fields_set)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'reason',reason)\n  __dataclass_builtins_object__.__setattr__(self,'source',source)\n  __dataclass_builtins_object__.__setattr__(self,'fields_set',fields_set)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('reason','source','fields_set',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'reason\',\'source\',\'fields_set\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('reason','source','fields_set',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'reason\',\'source\',\'fields_set\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__(_type_pattern, _type_fields_set, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_fields_set, _return_type):
+ def __init__(self,*,pattern:_type_pattern,fields_set:_type_fields_set=_dflt_fields_set)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'pattern',pattern)
+  __dataclass_builtins_object__.__setattr__(self,'fields_set',fields_set)
+ return __init__
+CODE["def __create_fn__(_type_pattern, _type_fields_set, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_fields_set, _return_type):\n def __init__(self,*,pattern:_type_pattern,fields_set:_type_fields_set=_dflt_fields_set)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'pattern',pattern)\n  __dataclass_builtins_object__.__setattr__(self,'fields_set',fields_set)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(pattern={self.pattern!r})"
+ return __repr__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(pattern={self.pattern!r})"\n return __repr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.pattern,)==(other.pattern,)
+  return NotImplemented
+ return __eq__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.pattern,)==(other.pattern,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('pattern','fields_set',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'pattern\',\'fields_set\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('pattern','fields_set',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'pattern\',\'fields_set\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
+  return hash((self.pattern,))
+ return __hash__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.pattern,))\n return __hash__'] = __create_fn__.__code__
+
+def __create_fn__(_type_policy, _type_vpc, _type_service, _type_fields_set, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_policy, _dflt_vpc, _dflt_service, _dflt_fields_set, _return_type):
+ def __init__(self,*,policy:_type_policy=_dflt_policy,vpc:_type_vpc=_dflt_vpc,service:_type_service=_dflt_service,fields_set:_type_fields_set=_dflt_fields_set)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'policy',policy)
+  __dataclass_builtins_object__.__setattr__(self,'vpc',vpc)
+  __dataclass_builtins_object__.__setattr__(self,'service',service)
+  __dataclass_builtins_object__.__setattr__(self,'fields_set',fields_set)
+ return __init__
+CODE["def __create_fn__(_type_policy, _type_vpc, _type_service, _type_fields_set, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_policy, _dflt_vpc, _dflt_service, _dflt_fields_set, _return_type):\n def __init__(self,*,policy:_type_policy=_dflt_policy,vpc:_type_vpc=_dflt_vpc,service:_type_service=_dflt_service,fields_set:_type_fields_set=_dflt_fields_set)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'policy',policy)\n  __dataclass_builtins_object__.__setattr__(self,'vpc',vpc)\n  __dataclass_builtins_object__.__setattr__(self,'service',service)\n  __dataclass_builtins_object__.__setattr__(self,'fields_set',fields_set)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(policy={self.policy!r}, vpc={self.vpc!r}, service={self.service!r})"
+ return __repr__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(policy={self.policy!r}, vpc={self.vpc!r}, service={self.service!r})"\n return __repr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.policy,self.vpc,self.service,)==(other.policy,other.vpc,other.service,)
+  return NotImplemented
+ return __eq__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.policy,self.vpc,self.service,)==(other.policy,other.vpc,other.service,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('policy','vpc','service','fields_set',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'policy\',\'vpc\',\'service\',\'fields_set\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('policy','vpc','service','fields_set',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'policy\',\'vpc\',\'service\',\'fields_set\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
+  return hash((self.policy,self.vpc,self.service,))
+ return __hash__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.policy,self.vpc,self.service,))\n return __hash__'] = __create_fn__.__code__
+
+def __create_fn__(_type_arn, _type_policy, _type_tags, _type_fields_set, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_policy, _dflt_tags, _dflt_fields_set, _return_type):
+ def __init__(self,*,arn:_type_arn,policy:_type_policy=_dflt_policy,tags:_type_tags=_HAS_DEFAULT_FACTORY,fields_set:_type_fields_set=_dflt_fields_set)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'arn',arn)
+  __dataclass_builtins_object__.__setattr__(self,'policy',policy)
+  __dataclass_builtins_object__.__setattr__(self,'tags',_dflt_tags() if tags is _HAS_DEFAULT_FACTORY else tags)
+  __dataclass_builtins_object__.__setattr__(self,'fields_set',fields_set)
+ return __init__
+CODE["def __create_fn__(_type_arn, _type_policy, _type_tags, _type_fields_set, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_policy, _dflt_tags, _dflt_fields_set, _return_type):\n def __init__(self,*,arn:_type_arn,policy:_type_policy=_dflt_policy,tags:_type_tags=_HAS_DEFAULT_FACTORY,fields_set:_type_fields_set=_dflt_fields_set)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'arn',arn)\n  __dataclass_builtins_object__.__setattr__(self,'policy',policy)\n  __dataclass_builtins_object__.__setattr__(self,'tags',_dflt_tags() if tags is _HAS_DEFAULT_FACTORY else tags)\n  __dataclass_builtins_object__.__setattr__(self,'fields_set',fields_set)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(arn={self.arn!r}, policy={self.policy!r}, tags={self.tags!r})"
+ return __repr__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(arn={self.arn!r}, policy={self.policy!r}, tags={self.tags!r})"\n return __repr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.arn,self.policy,self.tags,)==(other.arn,other.policy,other.tags,)
+  return NotImplemented
+ return __eq__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.arn,self.policy,self.tags,)==(other.arn,other.policy,other.tags,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('arn','policy','tags','fields_set',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'arn\',\'policy\',\'tags\',\'fields_set\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('arn','policy','tags','fields_set',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'arn\',\'policy\',\'tags\',\'fields_set\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
+  return hash((self.arn,self.policy,self.tags,))
+ return __hash__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.arn,self.policy,self.tags,))\n return __hash__'] = __create_fn__.__code__
+
+def __create_fn__(_type_policy, _type_tags, _type_fields_set, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_policy, _dflt_tags, _dflt_fields_set, _return_type):
+ def __init__(self,*,policy:_type_policy=_dflt_policy,tags:_type_tags=_HAS_DEFAULT_FACTORY,fields_set:_type_fields_set=_dflt_fields_set)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'policy',policy)
+  __dataclass_builtins_object__.__setattr__(self,'tags',_dflt_tags() if tags is _HAS_DEFAULT_FACTORY else tags)
+  __dataclass_builtins_object__.__setattr__(self,'fields_set',fields_set)
+ return __init__
+CODE["def __create_fn__(_type_policy, _type_tags, _type_fields_set, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_policy, _dflt_tags, _dflt_fields_set, _return_type):\n def __init__(self,*,policy:_type_policy=_dflt_policy,tags:_type_tags=_HAS_DEFAULT_FACTORY,fields_set:_type_fields_set=_dflt_fields_set)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'policy',policy)\n  __dataclass_builtins_object__.__setattr__(self,'tags',_dflt_tags() if tags is _HAS_DEFAULT_FACTORY else tags)\n  __dataclass_builtins_object__.__setattr__(self,'fields_set',fields_set)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(policy={self.policy!r}, tags={self.tags!r})"
+ return __repr__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(policy={self.policy!r}, tags={self.tags!r})"\n return __repr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.policy,self.tags,)==(other.policy,other.tags,)
+  return NotImplemented
+ return __eq__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.policy,self.tags,)==(other.policy,other.tags,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('policy','tags','fields_set',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'policy\',\'tags\',\'fields_set\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('policy','tags','fields_set',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'policy\',\'tags\',\'fields_set\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
+  return hash((self.policy,self.tags,))
+ return __hash__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.policy,self.tags,))\n return __hash__'] = __create_fn__.__code__
+
+def __create_fn__(_type_managed_policies, _type_inline_policies, _type_permissions_boundary, _type_trust_policy, _type_max_session_duration, _type_path, _type_tags, _type_role_id, _type_fields_set, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_managed_policies, _dflt_inline_policies, _dflt_permissions_boundary, _dflt_trust_policy, _dflt_max_session_duration, _dflt_path, _dflt_tags, _dflt_role_id, _dflt_fields_set, _return_type):
+ def __init__(self,*,managed_policies:_type_managed_policies=_HAS_DEFAULT_FACTORY,inline_policies:_type_inline_policies=_HAS_DEFAULT_FACTORY,permissions_boundary:_type_permissions_boundary=_dflt_permissions_boundary,trust_policy:_type_trust_policy=_dflt_trust_policy,max_session_duration:_type_max_session_duration=_dflt_max_session_duration,path:_type_path=_dflt_path,tags:_type_tags=_HAS_DEFAULT_FACTORY,role_id:_type_role_id=_dflt_role_id,fields_set:_type_fields_set=_dflt_fields_set)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'managed_policies',_dflt_managed_policies() if managed_policies is _HAS_DEFAULT_FACTORY else managed_policies)
+  __dataclass_builtins_object__.__setattr__(self,'inline_policies',_dflt_inline_policies() if inline_policies is _HAS_DEFAULT_FACTORY else inline_policies)
+  __dataclass_builtins_object__.__setattr__(self,'permissions_boundary',permissions_boundary)
+  __dataclass_builtins_object__.__setattr__(self,'trust_policy',trust_policy)
+  __dataclass_builtins_object__.__setattr__(self,'max_session_duration',max_session_duration)
+  __dataclass_builtins_object__.__setattr__(self,'path',path)
+  __dataclass_builtins_object__.__setattr__(self,'tags',_dflt_tags() if tags is _HAS_DEFAULT_FACTORY else tags)
+  __dataclass_builtins_object__.__setattr__(self,'role_id',role_id)
+  __dataclass_builtins_object__.__setattr__(self,'fields_set',fields_set)
+ return __init__
+CODE["def __create_fn__(_type_managed_policies, _type_inline_policies, _type_permissions_boundary, _type_trust_policy, _type_max_session_duration, _type_path, _type_tags, _type_role_id, _type_fields_set, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_managed_policies, _dflt_inline_policies, _dflt_permissions_boundary, _dflt_trust_policy, _dflt_max_session_duration, _dflt_path, _dflt_tags, _dflt_role_id, _dflt_fields_set, _return_type):\n def __init__(self,*,managed_policies:_type_managed_policies=_HAS_DEFAULT_FACTORY,inline_policies:_type_inline_policies=_HAS_DEFAULT_FACTORY,permissions_boundary:_type_permissions_boundary=_dflt_permissions_boundary,trust_policy:_type_trust_policy=_dflt_trust_policy,max_session_duration:_type_max_session_duration=_dflt_max_session_duration,path:_type_path=_dflt_path,tags:_type_tags=_HAS_DEFAULT_FACTORY,role_id:_type_role_id=_dflt_role_id,fields_set:_type_fields_set=_dflt_fields_set)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'managed_policies',_dflt_managed_policies() if managed_policies is _HAS_DEFAULT_FACTORY else managed_policies)\n  __dataclass_builtins_object__.__setattr__(self,'inline_policies',_dflt_inline_policies() if inline_policies is _HAS_DEFAULT_FACTORY else inline_policies)\n  __dataclass_builtins_object__.__setattr__(self,'permissions_boundary',permissions_boundary)\n  __dataclass_builtins_object__.__setattr__(self,'trust_policy',trust_policy)\n  __dataclass_builtins_object__.__setattr__(self,'max_session_duration',max_session_duration)\n  __dataclass_builtins_object__.__setattr__(self,'path',path)\n  __dataclass_builtins_object__.__setattr__(self,'tags',_dflt_tags() if tags is _HAS_DEFAULT_FACTORY else tags)\n  __dataclass_builtins_object__.__setattr__(self,'role_id',role_id)\n  __dataclass_builtins_object__.__setattr__(self,'fields_set',fields_set)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(managed_policies={self.managed_policies!r}, inline_policies={self.inline_policies!r}, permissions_boundary={self.permissions_boundary!r}, trust_policy={self.trust_policy!r}, max_session_duration={self.max_session_duration!r}, path={self.path!r}, tags={self.tags!r}, role_id={self.role_id!r})"
+ return __repr__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(managed_policies={self.managed_policies!r}, inline_policies={self.inline_policies!r}, permissions_boundary={self.permissions_boundary!r}, trust_policy={self.trust_policy!r}, max_session_duration={self.max_session_duration!r}, path={self.path!r}, tags={self.tags!r}, role_id={self.role_id!r})"\n return __repr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.managed_policies,self.inline_policies,self.permissions_boundary,self.trust_policy,self.max_session_duration,self.path,self.tags,self.role_id,)==(other.managed_policies,other.inline_policies,other.permissions_boundary,other.trust_policy,other.max_session_duration,other.path,other.tags,other.role_id,)
+  return NotImplemented
+ return __eq__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.managed_policies,self.inline_policies,self.permissions_boundary,self.trust_policy,self.max_session_duration,self.path,self.tags,self.role_id,)==(other.managed_policies,other.inline_policies,other.permissions_boundary,other.trust_policy,other.max_session_duration,other.path,other.tags,other.role_id,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('managed_policies','inline_policies','permissions_boundary','trust_policy','max_session_duration','path','tags','role_id','fields_set',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'managed_policies\',\'inline_policies\',\'permissions_boundary\',\'trust_policy\',\'max_session_duration\',\'path\',\'tags\',\'role_id\',\'fields_set\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('managed_policies','inline_policies','permissions_boundary','trust_policy','max_session_duration','path','tags','role_id','fields_set',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'managed_policies\',\'inline_policies\',\'permissions_boundary\',\'trust_policy\',\'max_session_duration\',\'path\',\'tags\',\'role_id\',\'fields_set\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
+  return hash((self.managed_policies,self.inline_policies,self.permissions_boundary,self.trust_policy,self.max_session_duration,self.path,self.tags,self.role_id,))
+ return __hash__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.managed_policies,self.inline_policies,self.permissions_boundary,self.trust_policy,self.max_session_duration,self.path,self.tags,self.role_id,))\n return __hash__'] = __create_fn__.__code__
+
+def __create_fn__(_type_managed_policies, _type_inline_policies, _type_path, _type_fields_set, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_managed_policies, _dflt_inline_policies, _dflt_path, _dflt_fields_set, _return_type):
+ def __init__(self,*,managed_policies:_type_managed_policies=_HAS_DEFAULT_FACTORY,inline_policies:_type_inline_policies=_HAS_DEFAULT_FACTORY,path:_type_path=_dflt_path,fields_set:_type_fields_set=_dflt_fields_set)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'managed_policies',_dflt_managed_policies() if managed_policies is _HAS_DEFAULT_FACTORY else managed_policies)
+  __dataclass_builtins_object__.__setattr__(self,'inline_policies',_dflt_inline_policies() if inline_policies is _HAS_DEFAULT_FACTORY else inline_policies)
+  __dataclass_builtins_object__.__setattr__(self,'path',path)
+  __dataclass_builtins_object__.__setattr__(self,'fields_set',fields_set)
+ return __init__
+CODE["def __create_fn__(_type_managed_policies, _type_inline_policies, _type_path, _type_fields_set, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_managed_policies, _dflt_inline_policies, _dflt_path, _dflt_fields_set, _return_type):\n def __init__(self,*,managed_policies:_type_managed_policies=_HAS_DEFAULT_FACTORY,inline_policies:_type_inline_policies=_HAS_DEFAULT_FACTORY,path:_type_path=_dflt_path,fields_set:_type_fields_set=_dflt_fields_set)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'managed_policies',_dflt_managed_policies() if managed_policies is _HAS_DEFAULT_FACTORY else managed_policies)\n  __dataclass_builtins_object__.__setattr__(self,'inline_policies',_dflt_inline_policies() if inline_policies is _HAS_DEFAULT_FACTORY else inline_policies)\n  __dataclass_builtins_object__.__setattr__(self,'path',path)\n  __dataclass_builtins_object__.__setattr__(self,'fields_set',fields_set)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(managed_policies={self.managed_policies!r}, inline_policies={self.inline_policies!r}, path={self.path!r})"
+ return __repr__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(managed_policies={self.managed_policies!r}, inline_policies={self.inline_policies!r}, path={self.path!r})"\n return __repr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.managed_policies,self.inline_policies,self.path,)==(other.managed_policies,other.inline_policies,other.path,)
+  return NotImplemented
+ return __eq__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.managed_policies,self.inline_policies,self.path,)==(other.managed_policies,other.inline_policies,other.path,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('managed_policies','inline_policies','path','fields_set',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'managed_policies\',\'inline_policies\',\'path\',\'fields_set\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('managed_policies','inline_policies','path','fields_set',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'managed_policies\',\'inline_policies\',\'path\',\'fields_set\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
+  return hash((self.managed_policies,self.inline_policies,self.path,))
+ return __hash__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.managed_policies,self.inline_policies,self.path,))\n return __hash__'] = __create_fn__.__code__
+
+def __create_fn__(_type_managed_policies, _type_inline_policies, _type_permissions_boundary, _type_groups, _type_tags, _type_user_id, _type_path, _type_fields_set, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_managed_policies, _dflt_inline_policies, _dflt_permissions_boundary, _dflt_groups, _dflt_tags, _dflt_user_id, _dflt_path, _dflt_fields_set, _return_type):
+ def __init__(self,*,managed_policies:_type_managed_policies=_HAS_DEFAULT_FACTORY,inline_policies:_type_inline_policies=_HAS_DEFAULT_FACTORY,permissions_boundary:_type_permissions_boundary=_dflt_permissions_boundary,groups:_type_groups=_HAS_DEFAULT_FACTORY,tags:_type_tags=_HAS_DEFAULT_FACTORY,user_id:_type_user_id=_dflt_user_id,path:_type_path=_dflt_path,fields_set:_type_fields_set=_dflt_fields_set)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'managed_policies',_dflt_managed_policies() if managed_policies is _HAS_DEFAULT_FACTORY else managed_policies)
+  __dataclass_builtins_object__.__setattr__(self,'inline_policies',_dflt_inline_policies() if inline_policies is _HAS_DEFAULT_FACTORY else inline_policies)
+  __dataclass_builtins_object__.__setattr__(self,'permissions_boundary',permissions_boundary)
+  __dataclass_builtins_object__.__setattr__(self,'groups',_dflt_groups() if groups is _HAS_DEFAULT_FACTORY else groups)
+  __dataclass_builtins_object__.__setattr__(self,'tags',_dflt_tags() if tags is _HAS_DEFAULT_FACTORY else tags)
+  __dataclass_builtins_object__.__setattr__(self,'user_id',user_id)
+  __dataclass_builtins_object__.__setattr__(self,'path',path)
+  __dataclass_builtins_object__.__setattr__(self,'fields_set',fields_set)
+ return __init__
+CODE["def __create_fn__(_type_managed_policies, _type_inline_policies, _type_permissions_boundary, _type_groups, _type_tags, _type_user_id, _type_path, _type_fields_set, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_managed_policies, _dflt_inline_policies, _dflt_permissions_boundary, _dflt_groups, _dflt_tags, _dflt_user_id, _dflt_path, _dflt_fields_set, _return_type):\n def __init__(self,*,managed_policies:_type_managed_policies=_HAS_DEFAULT_FACTORY,inline_policies:_type_inline_policies=_HAS_DEFAULT_FACTORY,permissions_boundary:_type_permissions_boundary=_dflt_permissions_boundary,groups:_type_groups=_HAS_DEFAULT_FACTORY,tags:_type_tags=_HAS_DEFAULT_FACTORY,user_id:_type_user_id=_dflt_user_id,path:_type_path=_dflt_path,fields_set:_type_fields_set=_dflt_fields_set)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'managed_policies',_dflt_managed_policies() if managed_policies is _HAS_DEFAULT_FACTORY else managed_policies)\n  __dataclass_builtins_object__.__setattr__(self,'inline_policies',_dflt_inline_policies() if inline_policies is _HAS_DEFAULT_FACTORY else inline_policies)\n  __dataclass_builtins_object__.__setattr__(self,'permissions_boundary',permissions_boundary)\n  __dataclass_builtins_object__.__setattr__(self,'groups',_dflt_groups() if groups is _HAS_DEFAULT_FACTORY else groups)\n  __dataclass_builtins_object__.__setattr__(self,'tags',_dflt_tags() if tags is _HAS_DEFAULT_FACTORY else tags)\n  __dataclass_builtins_object__.__setattr__(self,'user_id',user_id)\n  __dataclass_builtins_object__.__setattr__(self,'path',path)\n  __dataclass_builtins_object__.__setattr__(self,'fields_set',fields_set)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(managed_policies={self.managed_policies!r}, inline_policies={self.inline_policies!r}, permissions_boundary={self.permissions_boundary!r}, groups={self.groups!r}, tags={self.tags!r}, user_id={self.user_id!r}, path={self.path!r})"
+ return __repr__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(managed_policies={self.managed_policies!r}, inline_policies={self.inline_policies!r}, permissions_boundary={self.permissions_boundary!r}, groups={self.groups!r}, tags={self.tags!r}, user_id={self.user_id!r}, path={self.path!r})"\n return __repr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.managed_policies,self.inline_policies,self.permissions_boundary,self.groups,self.tags,self.user_id,self.path,)==(other.managed_policies,other.inline_policies,other.permissions_boundary,other.groups,other.tags,other.user_id,other.path,)
+  return NotImplemented
+ return __eq__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.managed_policies,self.inline_policies,self.permissions_boundary,self.groups,self.tags,self.user_id,self.path,)==(other.managed_policies,other.inline_policies,other.permissions_boundary,other.groups,other.tags,other.user_id,other.path,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('managed_policies','inline_policies','permissions_boundary','groups','tags','user_id','path','fields_set',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'managed_policies\',\'inline_policies\',\'permissions_boundary\',\'groups\',\'tags\',\'user_id\',\'path\',\'fields_set\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('managed_policies','inline_policies','permissions_boundary','groups','tags','user_id','path','fields_set',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'managed_policies\',\'inline_policies\',\'permissions_boundary\',\'groups\',\'tags\',\'user_id\',\'path\',\'fields_set\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
+  return hash((self.managed_policies,self.inline_policies,self.permissions_boundary,self.groups,self.tags,self.user_id,self.path,))
+ return __hash__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.managed_policies,self.inline_policies,self.permissions_boundary,self.groups,self.tags,self.user_id,self.path,))\n return __hash__'] = __create_fn__.__code__
+
+def __create_fn__(_type_unknown, _type_fields_set, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_fields_set, _return_type):
+ def __init__(self,*,unknown:_type_unknown,fields_set:_type_fields_set=_dflt_fields_set)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'unknown',unknown)
+  __dataclass_builtins_object__.__setattr__(self,'fields_set',fields_set)
+ return __init__
+CODE["def __create_fn__(_type_unknown, _type_fields_set, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_fields_set, _return_type):\n def __init__(self,*,unknown:_type_unknown,fields_set:_type_fields_set=_dflt_fields_set)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'unknown',unknown)\n  __dataclass_builtins_object__.__setattr__(self,'fields_set',fields_set)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(unknown={self.unknown!r})"
+ return __repr__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(unknown={self.unknown!r})"\n return __repr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.unknown,)==(other.unknown,)
+  return NotImplemented
+ return __eq__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.unknown,)==(other.unknown,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('unknown','fields_set',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'unknown\',\'fields_set\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('unknown','fields_set',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'unknown\',\'fields_set\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
+  return hash((self.unknown,))
+ return __hash__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.unknown,))\n return __hash__'] = __create_fn__.__code__
+
+def __create_fn__(_type_parent, _type_scps, _type_rcps, _type_accounts, _type_fields_set, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_parent, _dflt_scps, _dflt_rcps, _dflt_accounts, _dflt_fields_set, _return_type):
+ def __init__(self,*,parent:_type_parent=_dflt_parent,scps:_type_scps=_dflt_scps,rcps:_type_rcps=_HAS_DEFAULT_FACTORY,accounts:_type_accounts=_HAS_DEFAULT_FACTORY,fields_set:_type_fields_set=_dflt_fields_set)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'parent',parent)
+  __dataclass_builtins_object__.__setattr__(self,'scps',scps)
+  __dataclass_builtins_object__.__setattr__(self,'rcps',_dflt_rcps() if rcps is _HAS_DEFAULT_FACTORY else rcps)
+  __dataclass_builtins_object__.__setattr__(self,'accounts',_dflt_accounts() if accounts is _HAS_DEFAULT_FACTORY else accounts)
+  __dataclass_builtins_object__.__setattr__(self,'fields_set',fields_set)
+ return __init__
+CODE["def __create_fn__(_type_parent, _type_scps, _type_rcps, _type_accounts, _type_fields_set, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_parent, _dflt_scps, _dflt_rcps, _dflt_accounts, _dflt_fields_set, _return_type):\n def __init__(self,*,parent:_type_parent=_dflt_parent,scps:_type_scps=_dflt_scps,rcps:_type_rcps=_HAS_DEFAULT_FACTORY,accounts:_type_accounts=_HAS_DEFAULT_FACTORY,fields_set:_type_fields_set=_dflt_fields_set)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'parent',parent)\n  __dataclass_builtins_object__.__setattr__(self,'scps',scps)\n  __dataclass_builtins_object__.__setattr__(self,'rcps',_dflt_rcps() if rcps is _HAS_DEFAULT_FACTORY else rcps)\n  __dataclass_builtins_object__.__setattr__(self,'accounts',_dflt_accounts() if accounts is _HAS_DEFAULT_FACTORY else accounts)\n  __dataclass_builtins_object__.__setattr__(self,'fields_set',fields_set)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(parent={self.parent!r}, scps={self.scps!r}, rcps={self.rcps!r}, accounts={self.accounts!r})"
+ return __repr__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(parent={self.parent!r}, scps={self.scps!r}, rcps={self.rcps!r}, accounts={self.accounts!r})"\n return __repr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.parent,self.scps,self.rcps,self.accounts,)==(other.parent,other.scps,other.rcps,other.accounts,)
+  return NotImplemented
+ return __eq__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.parent,self.scps,self.rcps,self.accounts,)==(other.parent,other.scps,other.rcps,other.accounts,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('parent','scps','rcps','accounts','fields_set',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'parent\',\'scps\',\'rcps\',\'accounts\',\'fields_set\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('parent','scps','rcps','accounts','fields_set',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'parent\',\'scps\',\'rcps\',\'accounts\',\'fields_set\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
+  return hash((self.parent,self.scps,self.rcps,self.accounts,))
+ return __hash__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.parent,self.scps,self.rcps,self.accounts,))\n return __hash__'] = __create_fn__.__code__
+
+def __create_fn__(_type_scps, _type_rcps, _type_accounts, _type_fields_set, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_scps, _dflt_rcps, _dflt_accounts, _dflt_fields_set, _return_type):
+ def __init__(self,*,scps:_type_scps=_dflt_scps,rcps:_type_rcps=_HAS_DEFAULT_FACTORY,accounts:_type_accounts=_HAS_DEFAULT_FACTORY,fields_set:_type_fields_set=_dflt_fields_set)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'scps',scps)
+  __dataclass_builtins_object__.__setattr__(self,'rcps',_dflt_rcps() if rcps is _HAS_DEFAULT_FACTORY else rcps)
+  __dataclass_builtins_object__.__setattr__(self,'accounts',_dflt_accounts() if accounts is _HAS_DEFAULT_FACTORY else accounts)
+  __dataclass_builtins_object__.__setattr__(self,'fields_set',fields_set)
+ return __init__
+CODE["def __create_fn__(_type_scps, _type_rcps, _type_accounts, _type_fields_set, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_scps, _dflt_rcps, _dflt_accounts, _dflt_fields_set, _return_type):\n def __init__(self,*,scps:_type_scps=_dflt_scps,rcps:_type_rcps=_HAS_DEFAULT_FACTORY,accounts:_type_accounts=_HAS_DEFAULT_FACTORY,fields_set:_type_fields_set=_dflt_fields_set)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'scps',scps)\n  __dataclass_builtins_object__.__setattr__(self,'rcps',_dflt_rcps() if rcps is _HAS_DEFAULT_FACTORY else rcps)\n  __dataclass_builtins_object__.__setattr__(self,'accounts',_dflt_accounts() if accounts is _HAS_DEFAULT_FACTORY else accounts)\n  __dataclass_builtins_object__.__setattr__(self,'fields_set',fields_set)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(scps={self.scps!r}, rcps={self.rcps!r}, accounts={self.accounts!r})"
+ return __repr__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(scps={self.scps!r}, rcps={self.rcps!r}, accounts={self.accounts!r})"\n return __repr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.scps,self.rcps,self.accounts,)==(other.scps,other.rcps,other.accounts,)
+  return NotImplemented
+ return __eq__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.scps,self.rcps,self.accounts,)==(other.scps,other.rcps,other.accounts,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('scps','rcps','accounts','fields_set',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'scps\',\'rcps\',\'accounts\',\'fields_set\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('scps','rcps','accounts','fields_set',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'scps\',\'rcps\',\'accounts\',\'fields_set\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
+  return hash((self.scps,self.rcps,self.accounts,))
+ return __hash__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.scps,self.rcps,self.accounts,))\n return __hash__'] = __create_fn__.__code__
+
+def __create_fn__(_type_code, _type_file, _type_policy, _type_statement, _type_reason, _type_fields_set, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_file, _dflt_policy, _dflt_statement, _dflt_fields_set, _return_type):
+ def __init__(self,*,code:_type_code,file:_type_file=_dflt_file,policy:_type_policy=_dflt_policy,statement:_type_statement=_dflt_statement,reason:_type_reason,fields_set:_type_fields_set=_dflt_fields_set)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'code',code)
+  __dataclass_builtins_object__.__setattr__(self,'file',file)
+  __dataclass_builtins_object__.__setattr__(self,'policy',policy)
+  __dataclass_builtins_object__.__setattr__(self,'statement',statement)
+  __dataclass_builtins_object__.__setattr__(self,'reason',reason)
+  __dataclass_builtins_object__.__setattr__(self,'fields_set',fields_set)
+ return __init__
+CODE["def __create_fn__(_type_code, _type_file, _type_policy, _type_statement, _type_reason, _type_fields_set, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_file, _dflt_policy, _dflt_statement, _dflt_fields_set, _return_type):\n def __init__(self,*,code:_type_code,file:_type_file=_dflt_file,policy:_type_policy=_dflt_policy,statement:_type_statement=_dflt_statement,reason:_type_reason,fields_set:_type_fields_set=_dflt_fields_set)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'code',code)\n  __dataclass_builtins_object__.__setattr__(self,'file',file)\n  __dataclass_builtins_object__.__setattr__(self,'policy',policy)\n  __dataclass_builtins_object__.__setattr__(self,'statement',statement)\n  __dataclass_builtins_object__.__setattr__(self,'reason',reason)\n  __dataclass_builtins_object__.__setattr__(self,'fields_set',fields_set)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(code={self.code!r}, file={self.file!r}, policy={self.policy!r}, statement={self.statement!r}, reason={self.reason!r})"
+ return __repr__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(code={self.code!r}, file={self.file!r}, policy={self.policy!r}, statement={self.statement!r}, reason={self.reason!r})"\n return __repr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.code,self.file,self.policy,self.statement,self.reason,)==(other.code,other.file,other.policy,other.statement,other.reason,)
+  return NotImplemented
+ return __eq__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.code,self.file,self.policy,self.statement,self.reason,)==(other.code,other.file,other.policy,other.statement,other.reason,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('code','file','policy','statement','reason','fields_set',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'code\',\'file\',\'policy\',\'statement\',\'reason\',\'fields_set\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('code','file','policy','statement','reason','fields_set',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'code\',\'file\',\'policy\',\'statement\',\'reason\',\'fields_set\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
+  return hash((self.code,self.file,self.policy,self.statement,self.reason,))
+ return __hash__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.code,self.file,self.policy,self.statement,self.reason,))\n return __hash__'] = __create_fn__.__code__
+
+def __create_fn__(_type_test, _type_file, _type_reason, _type_fields_set, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_file, _dflt_fields_set, _return_type):
+ def __init__(self,*,test:_type_test,file:_type_file=_dflt_file,reason:_type_reason,fields_set:_type_fields_set=_dflt_fields_set)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'test',test)
+  __dataclass_builtins_object__.__setattr__(self,'file',file)
+  __dataclass_builtins_object__.__setattr__(self,'reason',reason)
+  __dataclass_builtins_object__.__setattr__(self,'fields_set',fields_set)
+ return __init__
+CODE["def __create_fn__(_type_test, _type_file, _type_reason, _type_fields_set, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_file, _dflt_fields_set, _return_type):\n def __init__(self,*,test:_type_test,file:_type_file=_dflt_file,reason:_type_reason,fields_set:_type_fields_set=_dflt_fields_set)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'test',test)\n  __dataclass_builtins_object__.__setattr__(self,'file',file)\n  __dataclass_builtins_object__.__setattr__(self,'reason',reason)\n  __dataclass_builtins_object__.__setattr__(self,'fields_set',fields_set)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(test={self.test!r}, file={self.file!r}, reason={self.reason!r})"
+ return __repr__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(test={self.test!r}, file={self.file!r}, reason={self.reason!r})"\n return __repr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.test,self.file,self.reason,)==(other.test,other.file,other.reason,)
+  return NotImplemented
+ return __eq__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.test,self.file,self.reason,)==(other.test,other.file,other.reason,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('test','file','reason','fields_set',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'test\',\'file\',\'reason\',\'fields_set\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('test','file','reason','fields_set',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'test\',\'file\',\'reason\',\'fields_set\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
+  return hash((self.test,self.file,self.reason,))
+ return __hash__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.test,self.file,self.reason,))\n return __hash__'] = __create_fn__.__code__
+
+def __create_fn__(_type_Sid, _type_Effect, _type_Principal, _type_NotPrincipal, _type_Action, _type_NotAction, _type_Resource, _type_NotResource, _type_Condition, _type_fields_set, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_Sid, _dflt_Principal, _dflt_NotPrincipal, _dflt_Action, _dflt_NotAction, _dflt_Resource, _dflt_NotResource, _dflt_Condition, _dflt_fields_set, _return_type):
+ def __init__(self,*,Sid:_type_Sid=_dflt_Sid,Effect:_type_Effect,Principal:_type_Principal=_dflt_Principal,NotPrincipal:_type_NotPrincipal=_dflt_NotPrincipal,Action:_type_Action=_dflt_Action,NotAction:_type_NotAction=_dflt_NotAction,Resource:_type_Resource=_dflt_Resource,NotResource:_type_NotResource=_dflt_NotResource,Condition:_type_Condition=_dflt_Condition,fields_set:_type_fields_set=_dflt_fields_set)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'Sid',Sid)
+  __dataclass_builtins_object__.__setattr__(self,'Effect',Effect)
+  __dataclass_builtins_object__.__setattr__(self,'Principal',Principal)
+  __dataclass_builtins_object__.__setattr__(self,'NotPrincipal',NotPrincipal)
+  __dataclass_builtins_object__.__setattr__(self,'Action',Action)
+  __dataclass_builtins_object__.__setattr__(self,'NotAction',NotAction)
+  __dataclass_builtins_object__.__setattr__(self,'Resource',Resource)
+  __dataclass_builtins_object__.__setattr__(self,'NotResource',NotResource)
+  __dataclass_builtins_object__.__setattr__(self,'Condition',Condition)
+  __dataclass_builtins_object__.__setattr__(self,'fields_set',fields_set)
+ return __init__
+CODE["def __create_fn__(_type_Sid, _type_Effect, _type_Principal, _type_NotPrincipal, _type_Action, _type_NotAction, _type_Resource, _type_NotResource, _type_Condition, _type_fields_set, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_Sid, _dflt_Principal, _dflt_NotPrincipal, _dflt_Action, _dflt_NotAction, _dflt_Resource, _dflt_NotResource, _dflt_Condition, _dflt_fields_set, _return_type):\n def __init__(self,*,Sid:_type_Sid=_dflt_Sid,Effect:_type_Effect,Principal:_type_Principal=_dflt_Principal,NotPrincipal:_type_NotPrincipal=_dflt_NotPrincipal,Action:_type_Action=_dflt_Action,NotAction:_type_NotAction=_dflt_NotAction,Resource:_type_Resource=_dflt_Resource,NotResource:_type_NotResource=_dflt_NotResource,Condition:_type_Condition=_dflt_Condition,fields_set:_type_fields_set=_dflt_fields_set)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'Sid',Sid)\n  __dataclass_builtins_object__.__setattr__(self,'Effect',Effect)\n  __dataclass_builtins_object__.__setattr__(self,'Principal',Principal)\n  __dataclass_builtins_object__.__setattr__(self,'NotPrincipal',NotPrincipal)\n  __dataclass_builtins_object__.__setattr__(self,'Action',Action)\n  __dataclass_builtins_object__.__setattr__(self,'NotAction',NotAction)\n  __dataclass_builtins_object__.__setattr__(self,'Resource',Resource)\n  __dataclass_builtins_object__.__setattr__(self,'NotResource',NotResource)\n  __dataclass_builtins_object__.__setattr__(self,'Condition',Condition)\n  __dataclass_builtins_object__.__setattr__(self,'fields_set',fields_set)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(Sid={self.Sid!r}, Effect={self.Effect!r}, Principal={self.Principal!r}, NotPrincipal={self.NotPrincipal!r}, Action={self.Action!r}, NotAction={self.NotAction!r}, Resource={self.Resource!r}, NotResource={self.NotResource!r}, Condition={self.Condition!r})"
+ return __repr__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(Sid={self.Sid!r}, Effect={self.Effect!r}, Principal={self.Principal!r}, NotPrincipal={self.NotPrincipal!r}, Action={self.Action!r}, NotAction={self.NotAction!r}, Resource={self.Resource!r}, NotResource={self.NotResource!r}, Condition={self.Condition!r})"\n return __repr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.Sid,self.Effect,self.Principal,self.NotPrincipal,self.Action,self.NotAction,self.Resource,self.NotResource,self.Condition,)==(other.Sid,other.Effect,other.Principal,other.NotPrincipal,other.Action,other.NotAction,other.Resource,other.NotResource,other.Condition,)
+  return NotImplemented
+ return __eq__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.Sid,self.Effect,self.Principal,self.NotPrincipal,self.Action,self.NotAction,self.Resource,self.NotResource,self.Condition,)==(other.Sid,other.Effect,other.Principal,other.NotPrincipal,other.Action,other.NotAction,other.Resource,other.NotResource,other.Condition,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('Sid','Effect','Principal','NotPrincipal','Action','NotAction','Resource','NotResource','Condition','fields_set',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'Sid\',\'Effect\',\'Principal\',\'NotPrincipal\',\'Action\',\'NotAction\',\'Resource\',\'NotResource\',\'Condition\',\'fields_set\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('Sid','Effect','Principal','NotPrincipal','Action','NotAction','Resource','NotResource','Condition','fields_set',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'Sid\',\'Effect\',\'Principal\',\'NotPrincipal\',\'Action\',\'NotAction\',\'Resource\',\'NotResource\',\'Condition\',\'fields_set\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
+  return hash((self.Sid,self.Effect,self.Principal,self.NotPrincipal,self.Action,self.NotAction,self.Resource,self.NotResource,self.Condition,))
+ return __hash__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.Sid,self.Effect,self.Principal,self.NotPrincipal,self.Action,self.NotAction,self.Resource,self.NotResource,self.Condition,))\n return __hash__'] = __create_fn__.__code__
+
+def __create_fn__(_type_name, _type_principal, _type_assume, _type_session_name, _type_external_id, _type_mfa, _type_session_policy, _type_session_policy_arns, _type_session_tags, _type_transitive_tag_keys, _type_source_identity, _type_duration_seconds, _type_via, _type_action, _type_resource, _type_resource_account, _type_context, _type_expect, _type_expect_gate, _type_expect_statement, _type_fields_set, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_assume, _dflt_session_name, _dflt_external_id, _dflt_mfa, _dflt_session_policy, _dflt_session_policy_arns, _dflt_session_tags, _dflt_transitive_tag_keys, _dflt_source_identity, _dflt_duration_seconds, _dflt_via, _dflt_resource_account, _dflt_context, _dflt_expect_gate, _dflt_expect_statement, _dflt_fields_set, _return_type):
+ def __init__(self,*,name:_type_name,principal:_type_principal,assume:_type_assume=_HAS_DEFAULT_FACTORY,session_name:_type_session_name=_dflt_session_name,external_id:_type_external_id=_dflt_external_id,mfa:_type_mfa=_dflt_mfa,session_policy:_type_session_policy=_dflt_session_policy,session_policy_arns:_type_session_policy_arns=_HAS_DEFAULT_FACTORY,session_tags:_type_session_tags=_HAS_DEFAULT_FACTORY,transitive_tag_keys:_type_transitive_tag_keys=_HAS_DEFAULT_FACTORY,source_identity:_type_source_identity=_dflt_source_identity,duration_seconds:_type_duration_seconds=_dflt_duration_seconds,via:_type_via=_dflt_via,action:_type_action,resource:_type_resource,resource_account:_type_resource_account=_dflt_resource_account,context:_type_context=_HAS_DEFAULT_FACTORY,expect:_type_expect,expect_gate:_type_expect_gate=_dflt_expect_gate,expect_statement:_type_expect_statement=_dflt_expect_statement,fields_set:_type_fields_set=_dflt_fields_set)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'name',name)
+  __dataclass_builtins_object__.__setattr__(self,'principal',principal)
+  __dataclass_builtins_object__.__setattr__(self,'assume',_dflt_assume() if assume is _HAS_DEFAULT_FACTORY else assume)
+  __dataclass_builtins_object__.__setattr__(self,'session_name',session_name)
+  __dataclass_builtins_object__.__setattr__(self,'external_id',external_id)
+  __dataclass_builtins_object__.__setattr__(self,'mfa',mfa)
+  __dataclass_builtins_object__.__setattr__(self,'session_policy',session_policy)
+  __dataclass_builtins_object__.__setattr__(self,'session_policy_arns',_dflt_session_policy_arns() if session_policy_arns is _HAS_DEFAULT_FACTORY else session_policy_arns)
+  __dataclass_builtins_object__.__setattr__(self,'session_tags',_dflt_session_tags() if session_tags is _HAS_DEFAULT_FACTORY else session_tags)
+  __dataclass_builtins_object__.__setattr__(self,'transitive_tag_keys',_dflt_transitive_tag_keys() if transitive_tag_keys is _HAS_DEFAULT_FACTORY else transitive_tag_keys)
+  __dataclass_builtins_object__.__setattr__(self,'source_identity',source_identity)
+  __dataclass_builtins_object__.__setattr__(self,'duration_seconds',duration_seconds)
+  __dataclass_builtins_object__.__setattr__(self,'via',via)
+  __dataclass_builtins_object__.__setattr__(self,'action',action)
+  __dataclass_builtins_object__.__setattr__(self,'resource',resource)
+  __dataclass_builtins_object__.__setattr__(self,'resource_account',resource_account)
+  __dataclass_builtins_object__.__setattr__(self,'context',_dflt_context() if context is _HAS_DEFAULT_FACTORY else context)
+  __dataclass_builtins_object__.__setattr__(self,'expect',expect)
+  __dataclass_builtins_object__.__setattr__(self,'expect_gate',expect_gate)
+  __dataclass_builtins_object__.__setattr__(self,'expect_statement',expect_statement)
+  __dataclass_builtins_object__.__setattr__(self,'fields_set',fields_set)
+ return __init__
+CODE["def __create_fn__(_type_name, _type_principal, _type_assume, _type_session_name, _type_external_id, _type_mfa, _type_session_policy, _type_session_policy_arns, _type_session_tags, _type_transitive_tag_keys, _type_source_identity, _type_duration_seconds, _type_via, _type_action, _type_resource, _type_resource_account, _type_context, _type_expect, _type_expect_gate, _type_expect_statement, _type_fields_set, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_assume, _dflt_session_name, _dflt_external_id, _dflt_mfa, _dflt_session_policy, _dflt_session_policy_arns, _dflt_session_tags, _dflt_transitive_tag_keys, _dflt_source_identity, _dflt_duration_seconds, _dflt_via, _dflt_resource_account, _dflt_context, _dflt_expect_gate, _dflt_expect_statement, _dflt_fields_set, _return_type):\n def __init__(self,*,name:_type_name,principal:_type_principal,assume:_type_assume=_HAS_DEFAULT_FACTORY,session_name:_type_session_name=_dflt_session_name,external_id:_type_external_id=_dflt_external_id,mfa:_type_mfa=_dflt_mfa,session_policy:_type_session_policy=_dflt_session_policy,session_policy_arns:_type_session_policy_arns=_HAS_DEFAULT_FACTORY,session_tags:_type_session_tags=_HAS_DEFAULT_FACTORY,transitive_tag_keys:_type_transitive_tag_keys=_HAS_DEFAULT_FACTORY,source_identity:_type_source_identity=_dflt_source_identity,duration_seconds:_type_duration_seconds=_dflt_duration_seconds,via:_type_via=_dflt_via,action:_type_action,resource:_type_resource,resource_account:_type_resource_account=_dflt_resource_account,context:_type_context=_HAS_DEFAULT_FACTORY,expect:_type_expect,expect_gate:_type_expect_gate=_dflt_expect_gate,expect_statement:_type_expect_statement=_dflt_expect_statement,fields_set:_type_fields_set=_dflt_fields_set)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'name',name)\n  __dataclass_builtins_object__.__setattr__(self,'principal',principal)\n  __dataclass_builtins_object__.__setattr__(self,'assume',_dflt_assume() if assume is _HAS_DEFAULT_FACTORY else assume)\n  __dataclass_builtins_object__.__setattr__(self,'session_name',session_name)\n  __dataclass_builtins_object__.__setattr__(self,'external_id',external_id)\n  __dataclass_builtins_object__.__setattr__(self,'mfa',mfa)\n  __dataclass_builtins_object__.__setattr__(self,'session_policy',session_policy)\n  __dataclass_builtins_object__.__setattr__(self,'session_policy_arns',_dflt_session_policy_arns() if session_policy_arns is _HAS_DEFAULT_FACTORY else session_policy_arns)\n  __dataclass_builtins_object__.__setattr__(self,'session_tags',_dflt_session_tags() if session_tags is _HAS_DEFAULT_FACTORY else session_tags)\n  __dataclass_builtins_object__.__setattr__(self,'transitive_tag_keys',_dflt_transitive_tag_keys() if transitive_tag_keys is _HAS_DEFAULT_FACTORY else transitive_tag_keys)\n  __dataclass_builtins_object__.__setattr__(self,'source_identity',source_identity)\n  __dataclass_builtins_object__.__setattr__(self,'duration_seconds',duration_seconds)\n  __dataclass_builtins_object__.__setattr__(self,'via',via)\n  __dataclass_builtins_object__.__setattr__(self,'action',action)\n  __dataclass_builtins_object__.__setattr__(self,'resource',resource)\n  __dataclass_builtins_object__.__setattr__(self,'resource_account',resource_account)\n  __dataclass_builtins_object__.__setattr__(self,'context',_dflt_context() if context is _HAS_DEFAULT_FACTORY else context)\n  __dataclass_builtins_object__.__setattr__(self,'expect',expect)\n  __dataclass_builtins_object__.__setattr__(self,'expect_gate',expect_gate)\n  __dataclass_builtins_object__.__setattr__(self,'expect_statement',expect_statement)\n  __dataclass_builtins_object__.__setattr__(self,'fields_set',fields_set)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(name={self.name!r}, principal={self.principal!r}, assume={self.assume!r}, session_name={self.session_name!r}, external_id={self.external_id!r}, mfa={self.mfa!r}, session_policy={self.session_policy!r}, session_policy_arns={self.session_policy_arns!r}, session_tags={self.session_tags!r}, transitive_tag_keys={self.transitive_tag_keys!r}, source_identity={self.source_identity!r}, duration_seconds={self.duration_seconds!r}, via={self.via!r}, action={self.action!r}, resource={self.resource!r}, resource_account={self.resource_account!r}, context={self.context!r}, expect={self.expect!r}, expect_gate={self.expect_gate!r}, expect_statement={self.expect_statement!r})"
+ return __repr__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(name={self.name!r}, principal={self.principal!r}, assume={self.assume!r}, session_name={self.session_name!r}, external_id={self.external_id!r}, mfa={self.mfa!r}, session_policy={self.session_policy!r}, session_policy_arns={self.session_policy_arns!r}, session_tags={self.session_tags!r}, transitive_tag_keys={self.transitive_tag_keys!r}, source_identity={self.source_identity!r}, duration_seconds={self.duration_seconds!r}, via={self.via!r}, action={self.action!r}, resource={self.resource!r}, resource_account={self.resource_account!r}, context={self.context!r}, expect={self.expect!r}, expect_gate={self.expect_gate!r}, expect_statement={self.expect_statement!r})"\n return __repr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.name,self.principal,self.assume,self.session_name,self.external_id,self.mfa,self.session_policy,self.session_policy_arns,self.session_tags,self.transitive_tag_keys,self.source_identity,self.duration_seconds,self.via,self.action,self.resource,self.resource_account,self.context,self.expect,self.expect_gate,self.expect_statement,)==(other.name,other.principal,other.assume,other.session_name,other.external_id,other.mfa,other.session_policy,other.session_policy_arns,other.session_tags,other.transitive_tag_keys,other.source_identity,other.duration_seconds,other.via,other.action,other.resource,other.resource_account,other.context,other.expect,other.expect_gate,other.expect_statement,)
+  return NotImplemented
+ return __eq__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.name,self.principal,self.assume,self.session_name,self.external_id,self.mfa,self.session_policy,self.session_policy_arns,self.session_tags,self.transitive_tag_keys,self.source_identity,self.duration_seconds,self.via,self.action,self.resource,self.resource_account,self.context,self.expect,self.expect_gate,self.expect_statement,)==(other.name,other.principal,other.assume,other.session_name,other.external_id,other.mfa,other.session_policy,other.session_policy_arns,other.session_tags,other.transitive_tag_keys,other.source_identity,other.duration_seconds,other.via,other.action,other.resource,other.resource_account,other.context,other.expect,other.expect_gate,other.expect_statement,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('name','principal','assume','session_name','external_id','mfa','session_policy','session_policy_arns','session_tags','transitive_tag_keys','source_identity','duration_seconds','via','action','resource','resource_account','context','expect','expect_gate','expect_statement','fields_set',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'name\',\'principal\',\'assume\',\'session_name\',\'external_id\',\'mfa\',\'session_policy\',\'session_policy_arns\',\'session_tags\',\'transitive_tag_keys\',\'source_identity\',\'duration_seconds\',\'via\',\'action\',\'resource\',\'resource_account\',\'context\',\'expect\',\'expect_gate\',\'expect_statement\',\'fields_set\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('name','principal','assume','session_name','external_id','mfa','session_policy','session_policy_arns','session_tags','transitive_tag_keys','source_identity','duration_seconds','via','action','resource','resource_account','context','expect','expect_gate','expect_statement','fields_set',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'name\',\'principal\',\'assume\',\'session_name\',\'external_id\',\'mfa\',\'session_policy\',\'session_policy_arns\',\'session_tags\',\'transitive_tag_keys\',\'source_identity\',\'duration_seconds\',\'via\',\'action\',\'resource\',\'resource_account\',\'context\',\'expect\',\'expect_gate\',\'expect_statement\',\'fields_set\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
+  return hash((self.name,self.principal,self.assume,self.session_name,self.external_id,self.mfa,self.session_policy,self.session_policy_arns,self.session_tags,self.transitive_tag_keys,self.source_identity,self.duration_seconds,self.via,self.action,self.resource,self.resource_account,self.context,self.expect,self.expect_gate,self.expect_statement,))
+ return __hash__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.name,self.principal,self.assume,self.session_name,self.external_id,self.mfa,self.session_policy,self.session_policy_arns,self.session_tags,self.transitive_tag_keys,self.source_identity,self.duration_seconds,self.via,self.action,self.resource,self.resource_account,self.context,self.expect,self.expect_gate,self.expect_statement,))\n return __hash__'] = __create_fn__.__code__
+
+def __create_fn__(_type_context, _type_region, _type_source_ip, _type_mfa, _type_via, _type_fields_set, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_context, _dflt_region, _dflt_source_ip, _dflt_mfa, _dflt_via, _dflt_fields_set, _return_type):
+ def __init__(self,*,context:_type_context=_HAS_DEFAULT_FACTORY,region:_type_region=_dflt_region,source_ip:_type_source_ip=_dflt_source_ip,mfa:_type_mfa=_dflt_mfa,via:_type_via=_dflt_via,fields_set:_type_fields_set=_dflt_fields_set)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'context',_dflt_context() if context is _HAS_DEFAULT_FACTORY else context)
+  __dataclass_builtins_object__.__setattr__(self,'region',region)
+  __dataclass_builtins_object__.__setattr__(self,'source_ip',source_ip)
+  __dataclass_builtins_object__.__setattr__(self,'mfa',mfa)
+  __dataclass_builtins_object__.__setattr__(self,'via',via)
+  __dataclass_builtins_object__.__setattr__(self,'fields_set',fields_set)
+ return __init__
+CODE["def __create_fn__(_type_context, _type_region, _type_source_ip, _type_mfa, _type_via, _type_fields_set, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_context, _dflt_region, _dflt_source_ip, _dflt_mfa, _dflt_via, _dflt_fields_set, _return_type):\n def __init__(self,*,context:_type_context=_HAS_DEFAULT_FACTORY,region:_type_region=_dflt_region,source_ip:_type_source_ip=_dflt_source_ip,mfa:_type_mfa=_dflt_mfa,via:_type_via=_dflt_via,fields_set:_type_fields_set=_dflt_fields_set)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'context',_dflt_context() if context is _HAS_DEFAULT_FACTORY else context)\n  __dataclass_builtins_object__.__setattr__(self,'region',region)\n  __dataclass_builtins_object__.__setattr__(self,'source_ip',source_ip)\n  __dataclass_builtins_object__.__setattr__(self,'mfa',mfa)\n  __dataclass_builtins_object__.__setattr__(self,'via',via)\n  __dataclass_builtins_object__.__setattr__(self,'fields_set',fields_set)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(context={self.context!r}, region={self.region!r}, source_ip={self.source_ip!r}, mfa={self.mfa!r}, via={self.via!r})"
+ return __repr__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(context={self.context!r}, region={self.region!r}, source_ip={self.source_ip!r}, mfa={self.mfa!r}, via={self.via!r})"\n return __repr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.context,self.region,self.source_ip,self.mfa,self.via,)==(other.context,other.region,other.source_ip,other.mfa,other.via,)
+  return NotImplemented
+ return __eq__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.context,self.region,self.source_ip,self.mfa,self.via,)==(other.context,other.region,other.source_ip,other.mfa,other.via,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('context','region','source_ip','mfa','via','fields_set',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'context\',\'region\',\'source_ip\',\'mfa\',\'via\',\'fields_set\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('context','region','source_ip','mfa','via','fields_set',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'context\',\'region\',\'source_ip\',\'mfa\',\'via\',\'fields_set\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
+  return hash((self.context,self.region,self.source_ip,self.mfa,self.via,))
+ return __hash__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.context,self.region,self.source_ip,self.mfa,self.via,))\n return __hash__'] = __create_fn__.__code__
+
+def __create_fn__(_type_document, _type_version_id, _type_date, _type_fields_set, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_date, _dflt_fields_set, _return_type):
+ def __init__(self,*,document:_type_document,version_id:_type_version_id,date:_type_date=_dflt_date,fields_set:_type_fields_set=_dflt_fields_set)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'document',document)
+  __dataclass_builtins_object__.__setattr__(self,'version_id',version_id)
+  __dataclass_builtins_object__.__setattr__(self,'date',date)
+  __dataclass_builtins_object__.__setattr__(self,'fields_set',fields_set)
+ return __init__
+CODE["def __create_fn__(_type_document, _type_version_id, _type_date, _type_fields_set, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_date, _dflt_fields_set, _return_type):\n def __init__(self,*,document:_type_document,version_id:_type_version_id,date:_type_date=_dflt_date,fields_set:_type_fields_set=_dflt_fields_set)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'document',document)\n  __dataclass_builtins_object__.__setattr__(self,'version_id',version_id)\n  __dataclass_builtins_object__.__setattr__(self,'date',date)\n  __dataclass_builtins_object__.__setattr__(self,'fields_set',fields_set)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(document={self.document!r}, version_id={self.version_id!r}, date={self.date!r})"
+ return __repr__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(document={self.document!r}, version_id={self.version_id!r}, date={self.date!r})"\n return __repr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.document,self.version_id,self.date,)==(other.document,other.version_id,other.date,)
+  return NotImplemented
+ return __eq__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.document,self.version_id,self.date,)==(other.document,other.version_id,other.date,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('document','version_id','date','fields_set',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'document\',\'version_id\',\'date\',\'fields_set\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('document','version_id','date','fields_set',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'document\',\'version_id\',\'date\',\'fields_set\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
+  return hash((self.document,self.version_id,self.date,))
+ return __hash__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.document,self.version_id,self.date,))\n return __hash__'] = __create_fn__.__code__
+
+def __create_fn__(_type_name, _type_partition, _type_scps, _type_rcps, _type_policies, _type_users, _type_groups, _type_roles, _type_buckets, _type_resources, _type_vpc_endpoints, _type_fields_set, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_name, _dflt_partition, _dflt_scps, _dflt_rcps, _dflt_policies, _dflt_users, _dflt_groups, _dflt_roles, _dflt_buckets, _dflt_resources, _dflt_vpc_endpoints, _dflt_fields_set, _return_type):
+ def __init__(self,*,name:_type_name=_dflt_name,partition:_type_partition=_dflt_partition,scps:_type_scps=_dflt_scps,rcps:_type_rcps=_HAS_DEFAULT_FACTORY,policies:_type_policies=_HAS_DEFAULT_FACTORY,users:_type_users=_HAS_DEFAULT_FACTORY,groups:_type_groups=_HAS_DEFAULT_FACTORY,roles:_type_roles=_HAS_DEFAULT_FACTORY,buckets:_type_buckets=_HAS_DEFAULT_FACTORY,resources:_type_resources=_HAS_DEFAULT_FACTORY,vpc_endpoints:_type_vpc_endpoints=_HAS_DEFAULT_FACTORY,fields_set:_type_fields_set=_dflt_fields_set)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'name',name)
+  __dataclass_builtins_object__.__setattr__(self,'partition',partition)
+  __dataclass_builtins_object__.__setattr__(self,'scps',scps)
+  __dataclass_builtins_object__.__setattr__(self,'rcps',_dflt_rcps() if rcps is _HAS_DEFAULT_FACTORY else rcps)
+  __dataclass_builtins_object__.__setattr__(self,'policies',_dflt_policies() if policies is _HAS_DEFAULT_FACTORY else policies)
+  __dataclass_builtins_object__.__setattr__(self,'users',_dflt_users() if users is _HAS_DEFAULT_FACTORY else users)
+  __dataclass_builtins_object__.__setattr__(self,'groups',_dflt_groups() if groups is _HAS_DEFAULT_FACTORY else groups)
+  __dataclass_builtins_object__.__setattr__(self,'roles',_dflt_roles() if roles is _HAS_DEFAULT_FACTORY else roles)
+  __dataclass_builtins_object__.__setattr__(self,'buckets',_dflt_buckets() if buckets is _HAS_DEFAULT_FACTORY else buckets)
+  __dataclass_builtins_object__.__setattr__(self,'resources',_dflt_resources() if resources is _HAS_DEFAULT_FACTORY else resources)
+  __dataclass_builtins_object__.__setattr__(self,'vpc_endpoints',_dflt_vpc_endpoints() if vpc_endpoints is _HAS_DEFAULT_FACTORY else vpc_endpoints)
+  __dataclass_builtins_object__.__setattr__(self,'fields_set',fields_set)
+ return __init__
+CODE["def __create_fn__(_type_name, _type_partition, _type_scps, _type_rcps, _type_policies, _type_users, _type_groups, _type_roles, _type_buckets, _type_resources, _type_vpc_endpoints, _type_fields_set, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_name, _dflt_partition, _dflt_scps, _dflt_rcps, _dflt_policies, _dflt_users, _dflt_groups, _dflt_roles, _dflt_buckets, _dflt_resources, _dflt_vpc_endpoints, _dflt_fields_set, _return_type):\n def __init__(self,*,name:_type_name=_dflt_name,partition:_type_partition=_dflt_partition,scps:_type_scps=_dflt_scps,rcps:_type_rcps=_HAS_DEFAULT_FACTORY,policies:_type_policies=_HAS_DEFAULT_FACTORY,users:_type_users=_HAS_DEFAULT_FACTORY,groups:_type_groups=_HAS_DEFAULT_FACTORY,roles:_type_roles=_HAS_DEFAULT_FACTORY,buckets:_type_buckets=_HAS_DEFAULT_FACTORY,resources:_type_resources=_HAS_DEFAULT_FACTORY,vpc_endpoints:_type_vpc_endpoints=_HAS_DEFAULT_FACTORY,fields_set:_type_fields_set=_dflt_fields_set)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'name',name)\n  __dataclass_builtins_object__.__setattr__(self,'partition',partition)\n  __dataclass_builtins_object__.__setattr__(self,'scps',scps)\n  __dataclass_builtins_object__.__setattr__(self,'rcps',_dflt_rcps() if rcps is _HAS_DEFAULT_FACTORY else rcps)\n  __dataclass_builtins_object__.__setattr__(self,'policies',_dflt_policies() if policies is _HAS_DEFAULT_FACTORY else policies)\n  __dataclass_builtins_object__.__setattr__(self,'users',_dflt_users() if users is _HAS_DEFAULT_FACTORY else users)\n  __dataclass_builtins_object__.__setattr__(self,'groups',_dflt_groups() if groups is _HAS_DEFAULT_FACTORY else groups)\n  __dataclass_builtins_object__.__setattr__(self,'roles',_dflt_roles() if roles is _HAS_DEFAULT_FACTORY else roles)\n  __dataclass_builtins_object__.__setattr__(self,'buckets',_dflt_buckets() if buckets is _HAS_DEFAULT_FACTORY else buckets)\n  __dataclass_builtins_object__.__setattr__(self,'resources',_dflt_resources() if resources is _HAS_DEFAULT_FACTORY else resources)\n  __dataclass_builtins_object__.__setattr__(self,'vpc_endpoints',_dflt_vpc_endpoints() if vpc_endpoints is _HAS_DEFAULT_FACTORY else vpc_endpoints)\n  __dataclass_builtins_object__.__setattr__(self,'fields_set',fields_set)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(name={self.name!r}, partition={self.partition!r}, scps={self.scps!r}, rcps={self.rcps!r}, policies={self.policies!r}, users={self.users!r}, groups={self.groups!r}, roles={self.roles!r}, buckets={self.buckets!r}, resources={self.resources!r}, vpc_endpoints={self.vpc_endpoints!r})"
+ return __repr__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(name={self.name!r}, partition={self.partition!r}, scps={self.scps!r}, rcps={self.rcps!r}, policies={self.policies!r}, users={self.users!r}, groups={self.groups!r}, roles={self.roles!r}, buckets={self.buckets!r}, resources={self.resources!r}, vpc_endpoints={self.vpc_endpoints!r})"\n return __repr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.name,self.partition,self.scps,self.rcps,self.policies,self.users,self.groups,self.roles,self.buckets,self.resources,self.vpc_endpoints,)==(other.name,other.partition,other.scps,other.rcps,other.policies,other.users,other.groups,other.roles,other.buckets,other.resources,other.vpc_endpoints,)
+  return NotImplemented
+ return __eq__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.name,self.partition,self.scps,self.rcps,self.policies,self.users,self.groups,self.roles,self.buckets,self.resources,self.vpc_endpoints,)==(other.name,other.partition,other.scps,other.rcps,other.policies,other.users,other.groups,other.roles,other.buckets,other.resources,other.vpc_endpoints,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('name','partition','scps','rcps','policies','users','groups','roles','buckets','resources','vpc_endpoints','fields_set',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'name\',\'partition\',\'scps\',\'rcps\',\'policies\',\'users\',\'groups\',\'roles\',\'buckets\',\'resources\',\'vpc_endpoints\',\'fields_set\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('name','partition','scps','rcps','policies','users','groups','roles','buckets','resources','vpc_endpoints','fields_set',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'name\',\'partition\',\'scps\',\'rcps\',\'policies\',\'users\',\'groups\',\'roles\',\'buckets\',\'resources\',\'vpc_endpoints\',\'fields_set\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
+  return hash((self.name,self.partition,self.scps,self.rcps,self.policies,self.users,self.groups,self.roles,self.buckets,self.resources,self.vpc_endpoints,))
+ return __hash__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.name,self.partition,self.scps,self.rcps,self.policies,self.users,self.groups,self.roles,self.buckets,self.resources,self.vpc_endpoints,))\n return __hash__'] = __create_fn__.__code__
+
+def __create_fn__(_type_id, _type_management_account, _type_policies, _type_root, _type_units, _type_fields_set, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_management_account, _dflt_policies, _dflt_root, _dflt_units, _dflt_fields_set, _return_type):
+ def __init__(self,*,id:_type_id,management_account:_type_management_account=_dflt_management_account,policies:_type_policies=_HAS_DEFAULT_FACTORY,root:_type_root=_HAS_DEFAULT_FACTORY,units:_type_units=_HAS_DEFAULT_FACTORY,fields_set:_type_fields_set=_dflt_fields_set)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'id',id)
+  __dataclass_builtins_object__.__setattr__(self,'management_account',management_account)
+  __dataclass_builtins_object__.__setattr__(self,'policies',_dflt_policies() if policies is _HAS_DEFAULT_FACTORY else policies)
+  __dataclass_builtins_object__.__setattr__(self,'root',_dflt_root() if root is _HAS_DEFAULT_FACTORY else root)
+  __dataclass_builtins_object__.__setattr__(self,'units',_dflt_units() if units is _HAS_DEFAULT_FACTORY else units)
+  __dataclass_builtins_object__.__setattr__(self,'fields_set',fields_set)
+ return __init__
+CODE["def __create_fn__(_type_id, _type_management_account, _type_policies, _type_root, _type_units, _type_fields_set, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_management_account, _dflt_policies, _dflt_root, _dflt_units, _dflt_fields_set, _return_type):\n def __init__(self,*,id:_type_id,management_account:_type_management_account=_dflt_management_account,policies:_type_policies=_HAS_DEFAULT_FACTORY,root:_type_root=_HAS_DEFAULT_FACTORY,units:_type_units=_HAS_DEFAULT_FACTORY,fields_set:_type_fields_set=_dflt_fields_set)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'id',id)\n  __dataclass_builtins_object__.__setattr__(self,'management_account',management_account)\n  __dataclass_builtins_object__.__setattr__(self,'policies',_dflt_policies() if policies is _HAS_DEFAULT_FACTORY else policies)\n  __dataclass_builtins_object__.__setattr__(self,'root',_dflt_root() if root is _HAS_DEFAULT_FACTORY else root)\n  __dataclass_builtins_object__.__setattr__(self,'units',_dflt_units() if units is _HAS_DEFAULT_FACTORY else units)\n  __dataclass_builtins_object__.__setattr__(self,'fields_set',fields_set)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(id={self.id!r}, management_account={self.management_account!r}, policies={self.policies!r}, root={self.root!r}, units={self.units!r})"
+ return __repr__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(id={self.id!r}, management_account={self.management_account!r}, policies={self.policies!r}, root={self.root!r}, units={self.units!r})"\n return __repr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.id,self.management_account,self.policies,self.root,self.units,)==(other.id,other.management_account,other.policies,other.root,other.units,)
+  return NotImplemented
+ return __eq__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.id,self.management_account,self.policies,self.root,self.units,)==(other.id,other.management_account,other.policies,other.root,other.units,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('id','management_account','policies','root','units','fields_set',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'id\',\'management_account\',\'policies\',\'root\',\'units\',\'fields_set\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('id','management_account','policies','root','units','fields_set',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'id\',\'management_account\',\'policies\',\'root\',\'units\',\'fields_set\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
+  return hash((self.id,self.management_account,self.policies,self.root,self.units,))
+ return __hash__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.id,self.management_account,self.policies,self.root,self.units,))\n return __hash__'] = __create_fn__.__code__
+
+def __create_fn__(_type_paths, _type_format, _type_managed_policies, _type_fail_on, _type_accept, _type_base_ref, _type_catalogue, _type_suppress, _type_suppress_findings, _type_fields_set, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_paths, _dflt_format, _dflt_managed_policies, _dflt_fail_on, _dflt_accept, _dflt_base_ref, _dflt_catalogue, _dflt_suppress, _dflt_suppress_findings, _dflt_fields_set, _return_type):
+ def __init__(self,*,paths:_type_paths=_HAS_DEFAULT_FACTORY,format:_type_format=_dflt_format,managed_policies:_type_managed_policies=_dflt_managed_policies,fail_on:_type_fail_on=_dflt_fail_on,accept:_type_accept=_dflt_accept,base_ref:_type_base_ref=_dflt_base_ref,catalogue:_type_catalogue=_dflt_catalogue,suppress:_type_suppress=_HAS_DEFAULT_FACTORY,suppress_findings:_type_suppress_findings=_HAS_DEFAULT_FACTORY,fields_set:_type_fields_set=_dflt_fields_set)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'paths',_dflt_paths() if paths is _HAS_DEFAULT_FACTORY else paths)
+  __dataclass_builtins_object__.__setattr__(self,'format',format)
+  __dataclass_builtins_object__.__setattr__(self,'managed_policies',managed_policies)
+  __dataclass_builtins_object__.__setattr__(self,'fail_on',fail_on)
+  __dataclass_builtins_object__.__setattr__(self,'accept',accept)
+  __dataclass_builtins_object__.__setattr__(self,'base_ref',base_ref)
+  __dataclass_builtins_object__.__setattr__(self,'catalogue',catalogue)
+  __dataclass_builtins_object__.__setattr__(self,'suppress',_dflt_suppress() if suppress is _HAS_DEFAULT_FACTORY else suppress)
+  __dataclass_builtins_object__.__setattr__(self,'suppress_findings',_dflt_suppress_findings() if suppress_findings is _HAS_DEFAULT_FACTORY else suppress_findings)
+  __dataclass_builtins_object__.__setattr__(self,'fields_set',fields_set)
+ return __init__
+CODE["def __create_fn__(_type_paths, _type_format, _type_managed_policies, _type_fail_on, _type_accept, _type_base_ref, _type_catalogue, _type_suppress, _type_suppress_findings, _type_fields_set, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_paths, _dflt_format, _dflt_managed_policies, _dflt_fail_on, _dflt_accept, _dflt_base_ref, _dflt_catalogue, _dflt_suppress, _dflt_suppress_findings, _dflt_fields_set, _return_type):\n def __init__(self,*,paths:_type_paths=_HAS_DEFAULT_FACTORY,format:_type_format=_dflt_format,managed_policies:_type_managed_policies=_dflt_managed_policies,fail_on:_type_fail_on=_dflt_fail_on,accept:_type_accept=_dflt_accept,base_ref:_type_base_ref=_dflt_base_ref,catalogue:_type_catalogue=_dflt_catalogue,suppress:_type_suppress=_HAS_DEFAULT_FACTORY,suppress_findings:_type_suppress_findings=_HAS_DEFAULT_FACTORY,fields_set:_type_fields_set=_dflt_fields_set)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'paths',_dflt_paths() if paths is _HAS_DEFAULT_FACTORY else paths)\n  __dataclass_builtins_object__.__setattr__(self,'format',format)\n  __dataclass_builtins_object__.__setattr__(self,'managed_policies',managed_policies)\n  __dataclass_builtins_object__.__setattr__(self,'fail_on',fail_on)\n  __dataclass_builtins_object__.__setattr__(self,'accept',accept)\n  __dataclass_builtins_object__.__setattr__(self,'base_ref',base_ref)\n  __dataclass_builtins_object__.__setattr__(self,'catalogue',catalogue)\n  __dataclass_builtins_object__.__setattr__(self,'suppress',_dflt_suppress() if suppress is _HAS_DEFAULT_FACTORY else suppress)\n  __dataclass_builtins_object__.__setattr__(self,'suppress_findings',_dflt_suppress_findings() if suppress_findings is _HAS_DEFAULT_FACTORY else suppress_findings)\n  __dataclass_builtins_object__.__setattr__(self,'fields_set',fields_set)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(paths={self.paths!r}, format={self.format!r}, managed_policies={self.managed_policies!r}, fail_on={self.fail_on!r}, accept={self.accept!r}, base_ref={self.base_ref!r}, catalogue={self.catalogue!r}, suppress={self.suppress!r}, suppress_findings={self.suppress_findings!r})"
+ return __repr__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(paths={self.paths!r}, format={self.format!r}, managed_policies={self.managed_policies!r}, fail_on={self.fail_on!r}, accept={self.accept!r}, base_ref={self.base_ref!r}, catalogue={self.catalogue!r}, suppress={self.suppress!r}, suppress_findings={self.suppress_findings!r})"\n return __repr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.paths,self.format,self.managed_policies,self.fail_on,self.accept,self.base_ref,self.catalogue,self.suppress,self.suppress_findings,)==(other.paths,other.format,other.managed_policies,other.fail_on,other.accept,other.base_ref,other.catalogue,other.suppress,other.suppress_findings,)
+  return NotImplemented
+ return __eq__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.paths,self.format,self.managed_policies,self.fail_on,self.accept,self.base_ref,self.catalogue,self.suppress,self.suppress_findings,)==(other.paths,other.format,other.managed_policies,other.fail_on,other.accept,other.base_ref,other.catalogue,other.suppress,other.suppress_findings,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('paths','format','managed_policies','fail_on','accept','base_ref','catalogue','suppress','suppress_findings','fields_set',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'paths\',\'format\',\'managed_policies\',\'fail_on\',\'accept\',\'base_ref\',\'catalogue\',\'suppress\',\'suppress_findings\',\'fields_set\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('paths','format','managed_policies','fail_on','accept','base_ref','catalogue','suppress','suppress_findings','fields_set',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'paths\',\'format\',\'managed_policies\',\'fail_on\',\'accept\',\'base_ref\',\'catalogue\',\'suppress\',\'suppress_findings\',\'fields_set\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
+  return hash((self.paths,self.format,self.managed_policies,self.fail_on,self.accept,self.base_ref,self.catalogue,self.suppress,self.suppress_findings,))
+ return __hash__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.paths,self.format,self.managed_policies,self.fail_on,self.accept,self.base_ref,self.catalogue,self.suppress,self.suppress_findings,))\n return __hash__'] = __create_fn__.__code__
+
+def __create_fn__(_type_Version, _type_Id, _type_Statement, _type_fields_set, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_Version, _dflt_Id, _dflt_fields_set, _return_type):
+ def __init__(self,*,Version:_type_Version=_dflt_Version,Id:_type_Id=_dflt_Id,Statement:_type_Statement,fields_set:_type_fields_set=_dflt_fields_set)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'Version',Version)
+  __dataclass_builtins_object__.__setattr__(self,'Id',Id)
+  __dataclass_builtins_object__.__setattr__(self,'Statement',Statement)
+  __dataclass_builtins_object__.__setattr__(self,'fields_set',fields_set)
+ return __init__
+CODE["def __create_fn__(_type_Version, _type_Id, _type_Statement, _type_fields_set, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_Version, _dflt_Id, _dflt_fields_set, _return_type):\n def __init__(self,*,Version:_type_Version=_dflt_Version,Id:_type_Id=_dflt_Id,Statement:_type_Statement,fields_set:_type_fields_set=_dflt_fields_set)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'Version',Version)\n  __dataclass_builtins_object__.__setattr__(self,'Id',Id)\n  __dataclass_builtins_object__.__setattr__(self,'Statement',Statement)\n  __dataclass_builtins_object__.__setattr__(self,'fields_set',fields_set)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(Version={self.Version!r}, Id={self.Id!r}, Statement={self.Statement!r})"
+ return __repr__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(Version={self.Version!r}, Id={self.Id!r}, Statement={self.Statement!r})"\n return __repr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.Version,self.Id,self.Statement,)==(other.Version,other.Id,other.Statement,)
+  return NotImplemented
+ return __eq__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.Version,self.Id,self.Statement,)==(other.Version,other.Id,other.Statement,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('Version','Id','Statement','fields_set',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'Version\',\'Id\',\'Statement\',\'fields_set\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('Version','Id','Statement','fields_set',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'Version\',\'Id\',\'Statement\',\'fields_set\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
+  return hash((self.Version,self.Id,self.Statement,))
+ return __hash__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.Version,self.Id,self.Statement,))\n return __hash__'] = __create_fn__.__code__
+
+def __create_fn__(_type_scenario, _type_description, _type_organization, _type_accounts, _type_import_, _type_aws_managed_policies, _type_imported, _type_defaults, _type_newer_actions, _type_tests, _type_fields_set, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_description, _dflt_organization, _dflt_accounts, _dflt_import_, _dflt_aws_managed_policies, _dflt_imported, _dflt_defaults, _dflt_newer_actions, _dflt_tests, _dflt_fields_set, _return_type):
+ def __init__(self,*,scenario:_type_scenario,description:_type_description=_dflt_description,organization:_type_organization=_dflt_organization,accounts:_type_accounts=_HAS_DEFAULT_FACTORY,import_:_type_import_=_HAS_DEFAULT_FACTORY,aws_managed_policies:_type_aws_managed_policies=_HAS_DEFAULT_FACTORY,imported:_type_imported=_dflt_imported,defaults:_type_defaults=_dflt_defaults,newer_actions:_type_newer_actions=_HAS_DEFAULT_FACTORY,tests:_type_tests=_HAS_DEFAULT_FACTORY,fields_set:_type_fields_set=_dflt_fields_set)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'scenario',scenario)
+  __dataclass_builtins_object__.__setattr__(self,'description',description)
+  __dataclass_builtins_object__.__setattr__(self,'organization',organization)
+  __dataclass_builtins_object__.__setattr__(self,'accounts',_dflt_accounts() if accounts is _HAS_DEFAULT_FACTORY else accounts)
+  __dataclass_builtins_object__.__setattr__(self,'import_',_dflt_import_() if import_ is _HAS_DEFAULT_FACTORY else import_)
+  __dataclass_builtins_object__.__setattr__(self,'aws_managed_policies',_dflt_aws_managed_policies() if aws_managed_policies is _HAS_DEFAULT_FACTORY else aws_managed_policies)
+  __dataclass_builtins_object__.__setattr__(self,'imported',imported)
+  __dataclass_builtins_object__.__setattr__(self,'defaults',defaults)
+  __dataclass_builtins_object__.__setattr__(self,'newer_actions',_dflt_newer_actions() if newer_actions is _HAS_DEFAULT_FACTORY else newer_actions)
+  __dataclass_builtins_object__.__setattr__(self,'tests',_dflt_tests() if tests is _HAS_DEFAULT_FACTORY else tests)
+  __dataclass_builtins_object__.__setattr__(self,'fields_set',fields_set)
+ return __init__
+CODE["def __create_fn__(_type_scenario, _type_description, _type_organization, _type_accounts, _type_import_, _type_aws_managed_policies, _type_imported, _type_defaults, _type_newer_actions, _type_tests, _type_fields_set, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_description, _dflt_organization, _dflt_accounts, _dflt_import_, _dflt_aws_managed_policies, _dflt_imported, _dflt_defaults, _dflt_newer_actions, _dflt_tests, _dflt_fields_set, _return_type):\n def __init__(self,*,scenario:_type_scenario,description:_type_description=_dflt_description,organization:_type_organization=_dflt_organization,accounts:_type_accounts=_HAS_DEFAULT_FACTORY,import_:_type_import_=_HAS_DEFAULT_FACTORY,aws_managed_policies:_type_aws_managed_policies=_HAS_DEFAULT_FACTORY,imported:_type_imported=_dflt_imported,defaults:_type_defaults=_dflt_defaults,newer_actions:_type_newer_actions=_HAS_DEFAULT_FACTORY,tests:_type_tests=_HAS_DEFAULT_FACTORY,fields_set:_type_fields_set=_dflt_fields_set)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'scenario',scenario)\n  __dataclass_builtins_object__.__setattr__(self,'description',description)\n  __dataclass_builtins_object__.__setattr__(self,'organization',organization)\n  __dataclass_builtins_object__.__setattr__(self,'accounts',_dflt_accounts() if accounts is _HAS_DEFAULT_FACTORY else accounts)\n  __dataclass_builtins_object__.__setattr__(self,'import_',_dflt_import_() if import_ is _HAS_DEFAULT_FACTORY else import_)\n  __dataclass_builtins_object__.__setattr__(self,'aws_managed_policies',_dflt_aws_managed_policies() if aws_managed_policies is _HAS_DEFAULT_FACTORY else aws_managed_policies)\n  __dataclass_builtins_object__.__setattr__(self,'imported',imported)\n  __dataclass_builtins_object__.__setattr__(self,'defaults',defaults)\n  __dataclass_builtins_object__.__setattr__(self,'newer_actions',_dflt_newer_actions() if newer_actions is _HAS_DEFAULT_FACTORY else newer_actions)\n  __dataclass_builtins_object__.__setattr__(self,'tests',_dflt_tests() if tests is _HAS_DEFAULT_FACTORY else tests)\n  __dataclass_builtins_object__.__setattr__(self,'fields_set',fields_set)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(scenario={self.scenario!r}, description={self.description!r}, organization={self.organization!r}, accounts={self.accounts!r}, import_={self.import_!r}, aws_managed_policies={self.aws_managed_policies!r}, imported={self.imported!r}, defaults={self.defaults!r}, newer_actions={self.newer_actions!r}, tests={self.tests!r})"
+ return __repr__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(scenario={self.scenario!r}, description={self.description!r}, organization={self.organization!r}, accounts={self.accounts!r}, import_={self.import_!r}, aws_managed_policies={self.aws_managed_policies!r}, imported={self.imported!r}, defaults={self.defaults!r}, newer_actions={self.newer_actions!r}, tests={self.tests!r})"\n return __repr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.scenario,self.description,self.organization,self.accounts,self.import_,self.aws_managed_policies,self.imported,self.defaults,self.newer_actions,self.tests,)==(other.scenario,other.description,other.organization,other.accounts,other.import_,other.aws_managed_policies,other.imported,other.defaults,other.newer_actions,other.tests,)
+  return NotImplemented
+ return __eq__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.scenario,self.description,self.organization,self.accounts,self.import_,self.aws_managed_policies,self.imported,self.defaults,self.newer_actions,self.tests,)==(other.scenario,other.description,other.organization,other.accounts,other.import_,other.aws_managed_policies,other.imported,other.defaults,other.newer_actions,other.tests,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('scenario','description','organization','accounts','import_','aws_managed_policies','imported','defaults','newer_actions','tests','fields_set',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'scenario\',\'description\',\'organization\',\'accounts\',\'import_\',\'aws_managed_policies\',\'imported\',\'defaults\',\'newer_actions\',\'tests\',\'fields_set\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('scenario','description','organization','accounts','import_','aws_managed_policies','imported','defaults','newer_actions','tests','fields_set',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'scenario\',\'description\',\'organization\',\'accounts\',\'import_\',\'aws_managed_policies\',\'imported\',\'defaults\',\'newer_actions\',\'tests\',\'fields_set\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
+  return hash((self.scenario,self.description,self.organization,self.accounts,self.import_,self.aws_managed_policies,self.imported,self.defaults,self.newer_actions,self.tests,))
+ return __hash__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.scenario,self.description,self.organization,self.accounts,self.import_,self.aws_managed_policies,self.imported,self.defaults,self.newer_actions,self.tests,))\n return __hash__'] = __create_fn__.__code__
+
 def __create_fn__(_type_principal_required, _type_principal_allowed, _type_not_principal_allowed, _type_resource_required, _type_resource_allowed, _type_iam_sids, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,principal_required:_type_principal_required,principal_allowed:_type_principal_allowed,not_principal_allowed:_type_not_principal_allowed,resource_required:_type_resource_required,resource_allowed:_type_resource_allowed,iam_sids:_type_iam_sids)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'principal_required',principal_required)

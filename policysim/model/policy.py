@@ -5,54 +5,18 @@ Single values or lists are kept as written (`"Action": "s3:GetObject"` stays a s
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
-from pydantic_core import PydanticCustomError
 
-ConditionScalar = str | bool | int | float
+from policysim.model import coerce
+from policysim.model.wire_types import ConditionScalar
 
-
-def _string_or_list(value: Any) -> Any:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, list) and value and all(isinstance(item, str) for item in value):
-        return value
-    if isinstance(value, list) and not value:
-        raise PydanticCustomError("empty_list", "must not be an empty list")
-    raise PydanticCustomError("string_or_list", "must be a string or a list of strings")
-
-
-StringOrList = Annotated[str | list[str], BeforeValidator(_string_or_list)]
-
-
-def _principal(value: Any) -> Any:
-    if value == "*":
-        return value
-    if isinstance(value, str):
-        raise PydanticCustomError(
-            "principal_string",
-            'must be "*" or a mapping such as {"AWS": "<account id or ARN>"} or {"Service": "<service>"}',
-        )
-    if isinstance(value, dict):
-        return value
-    raise PydanticCustomError("principal_type", 'must be "*" or a mapping of principal type to values')
-
-
+StringOrList = Annotated[str | list[str], BeforeValidator(coerce.string_or_list)]
 PrincipalType = Literal["AWS", "Service", "Federated", "CanonicalUser"]
 PrincipalMap = dict[PrincipalType, StringOrList]
-PrincipalValue = Annotated[Literal["*"] | PrincipalMap, BeforeValidator(_principal)]
-
-
-def _condition_values(value: Any) -> Any:
-    if isinstance(value, str | bool | int | float):
-        return value
-    if isinstance(value, list) and all(isinstance(v, str | bool | int | float) for v in value):
-        return value
-    raise PydanticCustomError("condition_value", "must be a value or a list of values (strings, numbers, booleans)")
-
-
-ConditionValues = Annotated[ConditionScalar | list[ConditionScalar], BeforeValidator(_condition_values)]
+PrincipalValue = Annotated[Literal["*"] | PrincipalMap, BeforeValidator(coerce.principal)]
+ConditionValues = Annotated[ConditionScalar | list[ConditionScalar], BeforeValidator(coerce.condition_values)]
 ConditionBlock = dict[str, dict[str, ConditionValues]]
 
 
@@ -91,15 +55,6 @@ class PolicyStatement(BaseModel):
     )
 
 
-def _statements(value: Any) -> Any:
-    """A lone statement object is a one-element list (AWS allows both)."""
-    if isinstance(value, dict):
-        return [value]
-    if isinstance(value, list) and not value:
-        raise PydanticCustomError("empty_list", "must contain at least one statement")
-    return value
-
-
 class PolicyDocument(BaseModel):
     """A policy document. `Statement` written as one object is held as a one-element list."""
 
@@ -109,6 +64,6 @@ class PolicyDocument(BaseModel):
         default=None, description='The policy language version: `"2012-10-17"` (quoted in YAML) or `"2008-10-17"`.'
     )
     Id: str | None = Field(default=None, description="An optional identifier of the policy.")
-    Statement: Annotated[list[PolicyStatement], BeforeValidator(_statements), Field(min_length=1)] = Field(
+    Statement: Annotated[list[PolicyStatement], BeforeValidator(coerce.statements), Field(min_length=1)] = Field(
         description="The statements: one statement object, or a list of at least one."
     )

@@ -11,14 +11,10 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from policysim.enums import Gate
+from policysim.model.wire_types import ContextValue, Doc, Expectation, Names, Tags
 
-Doc = Any  # a policy document written inline, or {"file": "relative/path.json"}
 # IAM policy names: "1-128 characters ... alphanumeric characters plus `+=,.@-_`" (IAM API, PolicyName)
 PolicyName = Annotated[str, Field(pattern=r"^[A-Za-z0-9_+=,.@-]{1,128}$")]
-Names = list[str]
-Tags = dict[str, str]
-ContextScalar = str | bool | int | float
-ContextValue = ContextScalar | list[ContextScalar] | None
 
 
 class _Strict(BaseModel):
@@ -39,17 +35,6 @@ class UnknownRef(_Strict):
 
 
 Ref = str | UnknownRef
-
-
-def unknown_of(data: object) -> UnknownValue | None:
-    """The unknown a policy document or reference marks (`{unknown: {reason, source}}`), or None."""
-    if isinstance(data, UnknownRef):
-        return data.unknown
-    if isinstance(data, dict) and set(data) == {"unknown"} and isinstance(data["unknown"], dict):
-        found = data["unknown"]
-        if isinstance(found.get("reason"), str) and isinstance(found.get("source"), str) and len(found) == 2:
-            return UnknownValue(reason=found["reason"], source=found["source"])
-    return None
 
 
 class _Policies(_Strict):
@@ -284,9 +269,6 @@ class Organization(_Strict):
     )
     root: OrgRoot = Field(default=OrgRoot(), description="The organization root: `{scps, rcps, accounts}`.")
     units: dict[str, OrgUnit] = Field(default={}, description="The OUs: `<OU name>: {parent, scps, rcps, accounts}`.")
-
-
-Expectation = Literal["allowed", "denied", "explicitDeny", "implicitDeny", "undetermined"]
 
 
 class ResourcePattern(_Strict):

@@ -11,7 +11,7 @@ from typing import Protocol
 
 from policysim.engine.outcome import Outcome
 from policysim.errors import Location
-from policysim.model.scenario import Test
+from policysim.model.records import Test
 from policysim.world.actor import Actor
 from policysim.world.evaluator import Evaluator
 from policysim.world.world import World

@@ -23,8 +23,8 @@ from policysim.limits import ACTION_NAME, RESOURCE_NAME
 from policysim.load import Document, load_file
 from policysim.load.document import show
 from policysim.managed import ManagedPolicyLibrary
-from policysim.model.scenario import ScenarioFile, Test
-from policysim.model.validation import validate
+from policysim.model.records import ScenarioFile, Test
+from policysim.model.wire import read
 from policysim.records import slot_maker
 from policysim.scenario.build import build_world
 from policysim.scenario.defaults import with_defaults
@@ -163,7 +163,7 @@ class Scenario:
 
     @property
     def tests(self) -> tuple[Test, ...]:
-        """The scenario file's own tests, as validated (`policysim.model.scenario.Test`), `defaults:` applied."""
+        """The scenario file's own tests, as validated (`policysim.model.records.Test`), `defaults:` applied."""
         return self._tests
 
     @property
@@ -193,12 +193,9 @@ class Scenario:
             resource = self.alias(resource)
         elif isinstance(resource, list):
             resource = list(map(self.alias, resource))
-        update = {
-            "principal": self.alias(test.principal),
-            "resource": resource,
-            "assume": list(map(self.alias, test.assume)),
-        }
-        return test.model_copy(update=update)
+        return replace(
+            test, principal=self.alias(test.principal), resource=resource, assume=list(map(self.alias, test.assume))
+        )
 
     @property
     def default_region(self) -> str | None:
@@ -226,7 +223,7 @@ class Scenario:
         """Validate and compile a loaded document."""
         merged = apply_imports(doc, base_dir)
         doc = merged.doc
-        wire = validate(ScenarioFile, doc.data, doc.locate, "scenario")
+        wire = read(ScenarioFile, doc.data, doc.locate, "scenario")
         library = library or ManagedPolicyLibrary.builtin()
         if wire.aws_managed_policies:  # the account's own versions of AWS managed policies win (imports.md)
             versions = wire.aws_managed_policies.items()

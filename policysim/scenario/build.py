@@ -16,7 +16,7 @@ from policysim.identifiers import is_account_id, is_iam_name
 from policysim.ir.arn import PARTITIONS, parse_arn
 from policysim.limits import check_inline_aggregate, check_managed_size
 from policysim.load import Document
-from policysim.model.scenario import Account, Ref, ScenarioFile, UnknownRef
+from policysim.model.records import Account, Ref, ScenarioFile, UnknownRef
 from policysim.scenario.organization import org_levels
 from policysim.scenario.policies import PolicyCompiler, parse_managed_arn, unknown_ref_policy
 from policysim.world.world import AccountInfo, EndpointInfo, ResourceInfo, RoleInfo, UserInfo, World

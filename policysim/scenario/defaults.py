@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
-from policysim.model.scenario import ContextValue, Defaults, Test
+from policysim.model.records import Defaults, Test
+from policysim.model.wire_types import ContextValue
 from policysim.scenario.spec import ContextArg
 from policysim.world.assemble import called_in_resource_region
 
@@ -33,9 +35,9 @@ def with_defaults(test: Test, defaults: Defaults | None) -> Test:
         update["mfa"] = defaults.mfa
     actions = [test.action] if isinstance(test.action, str) else test.action
     assumes = bool(test.assume) or any(a.lower() == "sts:assumerole" for a in actions)
-    if defaults.via is not None and "via" not in test.model_fields_set and assumes:
+    if defaults.via is not None and "via" not in test.fields_set and assumes:
         update["via"] = defaults.via
-    return test.model_copy(update=update)
+    return replace(test, **update)
 
 
 def with_region(context: ContextArg, action: str, resource: str, region: str | None) -> ContextArg:

@@ -14,7 +14,7 @@ from policysim.compiled import CompiledPolicy
 from policysim.enums import PolicyKind
 from policysim.errors import PathPart, SchemaError, UnresolvedReferenceError
 from policysim.load import Document
-from policysim.model.scenario import Account, Organization, Ref, UnknownRef
+from policysim.model.records import Account, Organization, Ref, UnknownRef
 from policysim.scenario.policies import PolicyCompiler, unknown_ref_policy
 from policysim.world.world import AccountInfo, Levels
 

@@ -16,7 +16,8 @@ from policysim.enums import PolicyKind
 from policysim.errors import PathPart, SchemaError, UnresolvedReferenceError, format_path
 from policysim.load import Document, load_file, load_json
 from policysim.managed import ManagedKind, ManagedPolicyLibrary
-from policysim.model.scenario import UnknownRef, UnknownValue, unknown_of
+from policysim.model.records import UnknownRef, UnknownValue
+from policysim.model.wire import parse
 
 MANAGED_ARN = re.compile(
     r"^arn:(?P<partition>[\w-]+):iam::(?P<account>aws|[0-9]{12}):policy/(?P<path>(?:[^/]+/)*)(?P<name>[^/]+)$"
@@ -97,6 +98,12 @@ class PolicyCompiler:
 
     def _compile_data(self, text: str, policy_id: str, kind: PolicyKind) -> CompiledPolicy:
         return compile_policy(load_json(text, policy_id), policy_id, kind, source_text=text)
+
+
+def unknown_of(data: object) -> UnknownValue | None:
+    """The unknown a policy document marks (`{unknown: {reason, source}}`, imports.md), or None."""
+    marker = parse(UnknownRef, data)
+    return marker.unknown if marker is not None else None
 
 
 def unknown_policy(marked: UnknownValue, policy_id: str, kind: PolicyKind) -> CompiledPolicy:

@@ -9,7 +9,7 @@ from policysim.compiled import StatementRef
 from policysim.engine.outcome import Outcome
 from policysim.enums import Decision, Gate
 from policysim.errors import Location
-from policysim.model.scenario import Expectation
+from policysim.model.wire_types import Expectation
 from policysim.world.key_notes import KeyNote
 
 if TYPE_CHECKING:

@@ -15,7 +15,7 @@ from policysim.enums import PolicyKind
 from policysim.errors import Location, RequestError, UnsupportedError
 from policysim.ir.arn import parse_arn
 from policysim.load import Document
-from policysim.model.scenario import ResourcePattern, Test
+from policysim.model.records import ResourcePattern, Test
 from policysim.scenario.defaults import with_region
 from policysim.scenario.results import LeftOut, TestResult
 from policysim.scenario.spec import RequestSpec

@@ -14,7 +14,7 @@ from typing import Any
 from policysim.compiled import CompiledPolicy
 from policysim.context import ContextInput
 from policysim.errors import Location
-from policysim.model.scenario import Test
+from policysim.model.records import Test
 
 ContextArg = Mapping[str, ContextInput | None]
 

@@ -15,7 +15,7 @@ from policysim.conditions.operators import Family
 from policysim.context import context_value_text
 from policysim.identifiers import is_account_id
 from policysim.ir.pattern import Glob
-from policysim.model.scenario import Test
+from policysim.model.records import Test
 from policysim.world.world import World
 
 #: keys the model itself sets from the caller, the session or the resource: never explored as free context

@@ -14,8 +14,8 @@ from collections.abc import Iterable
 
 from policysim.compile import compile_policy
 from policysim.errors import InputError
-from policysim.model.policy import PolicyDocument
-from policysim.model.validation import validate
+from policysim.model.records import PolicyDocument
+from policysim.model.wire import read
 
 from .checks import CHECKS
 from .codes import Code, Severity
@@ -35,7 +35,7 @@ def validate_source(source: PolicySource, vocabulary: Vocabulary) -> list[Findin
         except InputError as exc:
             error = exc
     try:
-        validate(PolicyDocument, source.doc.data, source.doc.locate, f"{source.kind.value} policy `{source.name}`")
+        read(PolicyDocument, source.doc.data, source.doc.locate, f"{source.kind.value} policy `{source.name}`")
     except InputError as exc:
         return [*findings, _invalid(source, error or exc, None)]
     policy = view(source)

@@ -28,8 +28,8 @@ from policysim.errors import PathPart, PolicysimError, format_path
 from policysim.imports.merge import apply_imports
 from policysim.load import Document
 from policysim.managed import ManagedPolicyLibrary
-from policysim.model.scenario import Account, Group, Organization, OrgRoot, OrgUnit, Role, ScenarioFile, User
-from policysim.model.validation import validate
+from policysim.model.records import Account, Group, Organization, OrgRoot, OrgUnit, Role, ScenarioFile, User
+from policysim.model.wire import read
 from policysim.scenario.policies import PolicyCompiler, parse_managed_arn
 
 from .policy import Attachment, InlineGroup, PolicySource
@@ -51,7 +51,7 @@ def scenario_policies(doc: Document, file: Path) -> ScenarioPolicies:
     """The policies of a loaded scenario file, its imported models included (their policies located in the files
     they came from); a scenario that breaks its schema raises the located SchemaError."""
     doc = apply_imports(doc, file.parent).doc
-    wire = validate(ScenarioFile, doc.data, doc.locate, "scenario")
+    wire = read(ScenarioFile, doc.data, doc.locate, "scenario")
     walk = _Walk(doc, PolicyCompiler(doc, file.parent, ManagedPolicyLibrary()), accepted_names(wire.newer_actions))
     if wire.organization is not None:
         walk.organization(wire.organization, wire.accounts)
