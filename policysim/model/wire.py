@@ -218,7 +218,9 @@ def _dict(key: Check, item: Check) -> Check:
 def _union(members: list[Check]) -> Check:
     def check(value: Any) -> Any:
         found = [out for out in (member(value) for member in members) if out is not _REFUSED]
-        return found[0] if len(found) == 1 else _REFUSED  # none, or more than one: pydantic decides
+        if found and all(out is found[0] for out in found):  # one reading (`None` of `Any | None`: the same object)
+            return found[0]
+        return _REFUSED  # none, or two different readings: pydantic decides
 
     return check
 

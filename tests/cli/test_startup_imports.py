@@ -116,6 +116,16 @@ def test_check_imports_no_other_command_nor_typer(tmp_path: Path) -> None:
     assert "rich" not in modules  # the text report imports rich only for colour
 
 
+def test_check_of_a_valid_file_imports_no_pydantic(tmp_path: Path) -> None:
+    """The wire records read a valid scenario (model/wire.py); pydantic states the problems of an invalid one."""
+    assert imported(_check(tmp_path), ("pydantic", "pydantic_core", "policysim.model.validation")) == []
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("scenario: x\ntests: [{name: t}]\n")
+    code = "from policysim.cli import main; main(sys.argv[2:])"
+    modules = modules_after(tmp_path, code, "check", str(broken))
+    assert {"pydantic", "policysim.model.validation"} <= modules
+
+
 def test_check_reads_toml_only_where_there_is_a_pyproject(tmp_path: Path) -> None:
     code = "from policysim.cli import main; main(sys.argv[2:])"
     modules = modules_after(tmp_path, code, "check", str(SCENARIO), cwd=tmp_path)  # no pyproject.toml here
