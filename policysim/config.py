@@ -143,9 +143,11 @@ def _search(cwd: Path) -> Path | None:
 
 
 def _has_table(pyproject: Path, shown: str) -> bool:
-    """Whether a pyproject.toml holds `[tool.policysim]` (only files that mention policysim are parsed)."""
+    """Whether a pyproject.toml holds `[tool.policysim]` (only files that mention policysim, or hold a quoted key's
+    unicode escape that could spell it, are parsed)."""
     text = _read_text(pyproject, shown)
-    return "policysim" in text and _toml_table(text, shown) is not None
+    mentions = "policysim" in text or "\\u" in text or "\\U" in text
+    return mentions and _toml_table(text, shown) is not None
 
 
 def read_config(path: Path, cwd: Path) -> Config:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from importlib import metadata
 from typing import Any
 
 
@@ -62,6 +61,8 @@ def command(name: str, message: str, properties: dict[str, str] | None = None) -
 
 def tool_version() -> str:
     """policysim's installed version, or `0.0.0` when it is not installed as a distribution."""
+    from importlib import metadata  # 30 ms of imports: only for a report that names the version
+
     try:
         return metadata.version("policysim")
     except metadata.PackageNotFoundError:

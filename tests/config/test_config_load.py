@@ -94,6 +94,12 @@ def test_pyproject_without_table_is_not_a_config(project: Path) -> None:
     assert load_config(project, environ={}) == Config()
 
 
+def test_pyproject_table_named_with_an_escape_is_found(project: Path) -> None:
+    """A quoted key may spell `policysim` with unicode escapes: the file is still read, never skipped unseen."""
+    (project / "pyproject.toml").write_text('[tool."\\u0070olicysim"]\nformat = "json"\n')
+    assert load_config(project, environ={}).formats == ("json",)
+
+
 def test_format_may_be_one_string(project: Path) -> None:
     (project / ".policysim.yaml").write_text("format: junit\n")
     assert load_config(project, environ={}).formats == ("junit",)
