@@ -10,7 +10,6 @@ is stale and holds the two readings equal. A form this does not know is refused 
 from __future__ import annotations
 
 import enum
-import importlib
 import subprocess
 import sys
 import types
@@ -25,6 +24,8 @@ from pydantic.fields import FieldInfo
 from pydantic.types import Strict
 from pydantic_core import PydanticUndefined
 
+from policysim.model.wire import resolve
+
 ROOTS = (
     "policysim.model.scenario:ScenarioFile",
     "policysim.model.policy:PolicyDocument",
@@ -37,11 +38,6 @@ Node = tuple[Any, ...]
 
 def _qualified(thing: Any) -> str:
     return f"{thing.__module__}:{thing.__qualname__}"
-
-
-def _resolve(name: str) -> Any:
-    module, _, attribute = name.partition(":")
-    return getattr(importlib.import_module(module), attribute)
 
 
 def _split(tp: Any) -> tuple[Any, list[Any]]:
@@ -183,7 +179,7 @@ def _default(walk: _Walk, info: FieldInfo) -> tuple[Node, str]:
 def _models(walk: _Walk) -> Iterator[type[BaseModel]]:
     """Every model the roots reach, each once, in the order first reached."""
     for root in ROOTS:
-        walk.model(_resolve(root))
+        walk.model(resolve(root))
     done: set[str] = set()
     while len(done) < len(walk.models):
         for name in list(walk.models):
@@ -217,7 +213,7 @@ def render() -> str:
         classes.append("\n".join(lines))
         spec.append(f"    {cls.__name__!r}: (\n        {_qualified(cls)!r},\n        (\n" + "\n".join(fields))
         spec[-1] += "\n        ),\n    ),"
-    aliases = "".join(f"{name.partition(':')[2]} = {walk.text(_resolve(name))}\n" for name in ALIASES)
+    aliases = "".join(f"{name.partition(':')[2]} = {walk.text(resolve(name))}\n" for name in ALIASES)
     enum_imports = "".join(f"from {e.__module__} import {e.__name__}\n" for e in sorted(walk.enums, key=_qualified))
     return (
         '"""Wire records: what policysim reads of a scenario, policy or configuration file.\n\n'

@@ -44,7 +44,7 @@ def parse(record: type[R], data: Any) -> R | None:
 
 def pydantic_model(record: type[Any]) -> Any:
     """The pydantic model a record mirrors."""
-    return _resolve(records.SPEC[record.__name__][0])
+    return resolve(records.SPEC[record.__name__][0])
 
 
 def to_record(model: Any) -> Any:
@@ -64,7 +64,8 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _resolve(name: str) -> Any:
+def resolve(name: str) -> Any:
+    """The object a `module:name` of `records.SPEC` names."""
     module, _, attribute = name.partition(":")
     return getattr(importlib.import_module(module), attribute)
 
@@ -144,9 +145,9 @@ def _check(node: tuple[Any, ...], in_union: bool = False) -> Check:
         name = node[1]
         return lambda v: _record_check(name)(v)
     if kind == "enum":
-        return _enum(_resolve(node[1]))
+        return _enum(resolve(node[1]))
     if kind == "before":
-        return _before(_resolve(node[1]), _check(node[2], in_union))
+        return _before(resolve(node[1]), _check(node[2], in_union))
     raise ValueError(f"unknown wire rule {node!r}")  # records_refresh writes only the kinds above
 
 

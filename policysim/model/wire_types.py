@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from policysim.context import ContextScalar
+
 Doc = Any  # a policy document written inline, or {"file": "relative/path.json"}
 Names = list[str]
 Tags = dict[str, str]
-ContextScalar = str | bool | int | float
 ContextValue = ContextScalar | list[ContextScalar] | None
-ConditionScalar = str | bool | int | float
+ConditionScalar = ContextScalar  # a condition value in a policy: the same scalars
 Expectation = Literal["allowed", "denied", "explicitDeny", "implicitDeny", "undetermined"]
 FailOnLevel = Literal["new-access", "any-change", "never"]  # the values of enums.FailOn; a test keeps them equal

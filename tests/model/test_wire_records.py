@@ -167,7 +167,7 @@ def _plain(node: tuple[Any, ...], junk: bool) -> st.SearchStrategy[Any]:
     if kind == "record":
         return _record(node[1], junk)
     if kind == "enum":
-        return st.sampled_from([member.value for member in wire._resolve(node[1])])
+        return st.sampled_from([member.value for member in wire.resolve(node[1])])
     if kind == "before":
         inner = _strategy(node[2], junk)
         return inner | st.lists(inner, max_size=1) | (_strategy(node[2][1], junk) if node[2][0] == "list" else inner)
