@@ -8,8 +8,7 @@ path.
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
@@ -79,7 +78,7 @@ class Service:
 
     prefix: str
     name: str
-    actions: dict[str, Action]  # lowercased action name (without the prefix) -> action
+    actions: Mapping[str, Action]  # lowercased action name (without the prefix) -> action
     types: dict[str, ResourceType]  # lowercased type name -> type
     keys: KeySet
 
@@ -112,10 +111,12 @@ class ServiceCatalogue:
 
     @classmethod
     def parse(cls, text: str, source: str) -> ServiceCatalogue:
-        """A catalogue from the text of a whole `services.tsv`-format file (every service parsed now)."""
+        """A catalogue from the text of a whole `services.tsv`-format file (every line of it parsed now)."""
         catalogue = cls(source, text)
         for service in _parse_sections(text, source):
             catalogue._parsed[service.prefix] = service
+            for _ in service.actions.values():  # a given file is checked whole: its errors are reported at once
+                pass
         return catalogue
 
     @cached_property
@@ -156,6 +157,8 @@ class ServiceCatalogue:
 
     def suggest(self, full_name: str) -> str | None:
         """The documented action closest to an unknown `service:Action`, for a "did you mean" hint."""
+        import difflib  # only for a hint
+
         prefix, _, name = full_name.partition(":")
         service = self.service(prefix)
         if service is None:
@@ -163,43 +166,56 @@ class ServiceCatalogue:
             service = self.service(close[0]) if close else None
         if service is None:
             return None
-        names = {a.name.lower(): a.full_name for a in service.actions.values()}
-        close = difflib.get_close_matches(name.lower(), list(names), n=1, cutoff=0.6)
-        return names[close[0]] if close else None
+        close = difflib.get_close_matches(name.lower(), list(service.actions), n=1, cutoff=0.6)
+        return service.actions[close[0]].full_name if close else None
 
 
 def _parse_sections(text: str, source: str) -> list[Service]:
-    """Parse catalogue sections (see refresh.py); a malformed line is an error naming its place."""
+    """Parse catalogue sections (see refresh.py); a malformed line is an error naming its place.
+
+    An action's line is indexed by its name now and read when the action is first asked for (`_Actions`): a check
+    of `ec2:RunInstances` reads one of ec2's 800 action lines. `ServiceCatalogue.parse` reads every line.
+    """
     sections: list[_Section] = []
     current: _Section | None = None
     for number, line in enumerate(text.splitlines(), 1):
         if not line or line.startswith("#"):
             continue
+        if line.startswith("A\t") and current is not None:  # most lines: only the name is read now
+            try:
+                current.add_action(line.partition("\t")[2].partition("\t")[0], line, number)
+            except ValueError as error:
+                raise _malformed(error, source, number) from None
+            continue
         fields = line.split("\t")
         try:
             if fields[0].startswith("@"):
-                current = _Section(fields[0][1:].lower(), fields[1])
+                current = _Section(fields[0][1:].lower(), fields[1], source)
                 sections.append(current)
             elif current is None:
                 raise ValueError("a line before the first `@SERVICE` line")
             else:
-                current.add(fields)
+                current.add(fields, number)
         except (ValueError, IndexError, KeyError) as error:
-            raise InputError(f"malformed catalogue line: {error}", Location(source, number, 1)) from None
+            raise _malformed(error, source, number) from None
     return [section.build() for section in sections]
+
+
+def _malformed(error: Exception, source: str, number: int) -> InputError:
+    return InputError(f"malformed catalogue line: {error}", Location(source, number, 1))
 
 
 class _Section:
     """The service being parsed."""
 
-    def __init__(self, prefix: str, name: str) -> None:
-        self.prefix, self.name = prefix, name
+    def __init__(self, prefix: str, name: str, source: str) -> None:
+        self.prefix, self.name, self.source = prefix, name, source
         self.specs: list[KeySpec] = []
-        self.actions: dict[str, Action] = {}
+        self.action_lines: dict[str, tuple[int, str]] = {}
         self.types: dict[str, ResourceType] = {}
 
-    def add(self, fields: list[str]) -> None:
-        """Add one `T`, `K` or `A` line (resource types come before the actions that name them)."""
+    def add(self, fields: list[str], number: int) -> None:
+        """Add one `T` or `K` line (resource types come before the actions that name them)."""
         kind, prefix = fields[0], self.prefix
         if kind == "T":
             if fields[1].lower() in self.types:
@@ -208,20 +224,31 @@ class _Section:
             self.types[fields[1].lower()] = ResourceType(prefix, fields[1], _arn(prefix, fields), keys)
         elif kind == "K":
             self.specs.append(KeySpec(fields[1], fields[2]))
-        elif kind == "A":
-            if not is_action_name(f"{prefix}:{fields[1]}") or fields[2] == "":
-                raise ValueError(f"invalid action `{prefix}:{fields[1]}`")
-            uses = tuple(self._use(text) for text in fields[4].split(";") if text) if len(fields) > 4 else ()
-            keys = tuple(fields[3].split()) if len(fields) > 3 else ()
-            if fields[1].lower() in self.actions:
-                raise ValueError(f"action `{prefix}:{fields[1]}` is listed twice")
-            self.actions[fields[1].lower()] = Action(prefix, fields[1], fields[2], keys, uses)
         else:
             raise ValueError(f"unknown line kind `{kind}`")
 
+    def add_action(self, name: str, line: str, number: int) -> None:
+        """Note an `A` line by its action's name; the rest of it is read by `action`."""
+        if name.lower() in self.action_lines:
+            raise ValueError(f"action `{self.prefix}:{name}` is listed twice")
+        self.action_lines[name.lower()] = (number, line)
+
     def build(self) -> Service:
         """The parsed service."""
-        return Service(self.prefix, self.name, self.actions, self.types, KeySet.of(self.specs))
+        return Service(self.prefix, self.name, _Actions(self), self.types, KeySet.of(self.specs))
+
+    def action(self, lower: str) -> Action:
+        """The action of the `A` line named `lower`; KeyError when there is none."""
+        number, line = self.action_lines[lower]
+        fields = line.split("\t")
+        try:
+            if not is_action_name(f"{self.prefix}:{fields[1]}") or len(fields) < 3 or fields[2] == "":
+                raise ValueError(f"invalid action `{self.prefix}:{fields[1]}`")
+            uses = tuple(self._use(text) for text in fields[4].split(";") if text) if len(fields) > 4 else ()
+        except ValueError as error:
+            raise _malformed(error, self.source, number) from None
+        keys = tuple(fields[3].split()) if len(fields) > 3 else ()
+        return Action(self.prefix, fields[1], fields[2], keys, uses)
 
     def _use(self, text: str) -> ResourceUse:
         required = text.startswith("!")
@@ -230,6 +257,26 @@ class _Section:
         if found is None:
             raise ValueError(f"resource type `{name}` of `{self.prefix}` is not declared")
         return ResourceUse(found, required, tuple(keys.split()))
+
+
+class _Actions(Mapping[str, Action]):
+    """A service's actions by lowercased name; each is read from its line when first asked for."""
+
+    def __init__(self, section: _Section) -> None:
+        self._section = section
+        self._read: dict[str, Action] = {}
+
+    def __getitem__(self, lower: str) -> Action:
+        found = self._read.get(lower)
+        if found is None:
+            found = self._read[lower] = self._section.action(lower)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._section.action_lines)
+
+    def __len__(self) -> int:
+        return len(self._section.action_lines)
 
 
 def _arn(prefix: str, fields: list[str]) -> ArnFormat:

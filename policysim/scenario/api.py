@@ -224,7 +224,7 @@ class Scenario:
         merged = apply_imports(doc, base_dir)
         doc = merged.doc
         wire = read(ScenarioFile, doc.data, doc.locate, "scenario")
-        library = library or ManagedPolicyLibrary.builtin()
+        library = library if library is not None else ManagedPolicyLibrary.builtin()
         if wire.aws_managed_policies:  # the account's own versions of AWS managed policies win (imports.md)
             versions = wire.aws_managed_policies.items()
             library = library.with_overrides({arn: (v.document, v.version_id, v.date) for arn, v in versions})

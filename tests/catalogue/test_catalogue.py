@@ -78,3 +78,14 @@ def test_a_malformed_catalogue_is_a_located_error(tmp_path: Path, text: str, mes
 def test_an_unreadable_catalogue_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="cannot read action catalogue"):
         ActionCatalogue.from_file(tmp_path / "missing.txt")
+
+
+def test_every_shipped_action_reads_and_only_the_asked_one_is_read_first() -> None:
+    from policysim.catalogue.services import ServiceCatalogue
+
+    catalogue = ServiceCatalogue.builtin()
+    ec2 = catalogue.service("ec2")
+    assert ec2 is not None and ec2.action("RunInstances") is not None
+    assert list(vars(ec2.actions)["_read"]) == ["runinstances"]  # the other ~800 lines wait to be asked for
+    read = [a for service in catalogue.services() for a in service.actions.values()]
+    assert len(read) > 15000 and all(a.access_level for a in read)

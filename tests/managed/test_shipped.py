@@ -314,3 +314,14 @@ def test_a_library_without_shipped_data() -> None:
     assert empty.lookup_arn("arn:aws:iam::aws:policy/ReadOnlyAccess") is None
     assert empty.org_policy("FullAWSAccess") is None
     assert empty.suggest("arn:aws:iam::aws:policy/AdministratorAcces") == "arn:aws:iam::aws:policy/AdministratorAccess"
+
+
+def test_a_scenario_given_an_empty_library_uses_it_not_the_builtin_one() -> None:
+    from policysim import Scenario
+    from policysim.errors import UnresolvedReferenceError
+
+    user = {"managed_policies": ["arn:aws:iam::aws:policy/ReadOnlyAccess"]}
+    data = {"scenario": "empty library", "accounts": {"111111111111": {"users": {"u": user}}}}
+    assert Scenario.from_dict(data) is not None
+    with pytest.raises(UnresolvedReferenceError, match="ReadOnlyAccess"):
+        Scenario.from_dict(data, library=ManagedPolicyLibrary())
