@@ -13,7 +13,6 @@ import errno
 import json
 import os
 import sys
-import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -438,6 +437,8 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
             sys.exit(EXIT_INPUT)
         print(f"policysim: internal error: {type(error).__name__}: {error}", file=sys.stderr)
         if os.environ.get("POLICYSIM_DEBUG"):
+            import traceback
+
             traceback.print_exc()
         else:
             print("this is a bug in policysim; set POLICYSIM_DEBUG=1 for the traceback", file=sys.stderr)

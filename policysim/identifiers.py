@@ -7,7 +7,10 @@ account in it) embed the `*_PATTERN` fragments instead of writing their own.
 
 from __future__ import annotations
 
+import base64
 import re
+
+from policysim.digest import sha256
 
 ACCOUNT_PATTERN = "[0-9]{12}"
 _ACCOUNT_ID = re.compile(ACCOUNT_PATTERN)
@@ -58,3 +61,9 @@ def is_iam_name(text: str) -> bool:
 def is_action_name(text: str) -> bool:
     """One concrete action, `service:ActionName` (no wildcards)."""
     return _ACTION_NAME.fullmatch(text) is not None
+
+
+def unique_id(prefix: str, arn: str) -> str:
+    """A stable AWS-style unique id (`AIDA...`, `AROA...`) derived from the ARN: the prefix and 17 characters of the
+    base32 SHA-256 of the ARN."""
+    return prefix + base64.b32encode(sha256(arn.encode()).digest()).decode()[:17]

@@ -1,18 +1,19 @@
 """What every reporter shares, on the ground floor so that reporters of different results (`report/` for scenario
 runs, `validate/` for findings) use one copy: text made safe to print, GitHub workflow commands, stable
-fingerprints, and the tool's version. It imports nothing from policysim.
+fingerprints, and the tool's version. It imports nothing from policysim but `digest`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any
+
+from policysim.digest import sha256
 
 
 def fingerprint(*parts: str) -> str:
     """A stable hash of the parts (NUL-separated so that no two part lists collide)."""
-    return hashlib.sha256("\x00".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+    return sha256("\x00".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _forbidden(code: int, keep_newlines: bool) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sys
 from datetime import datetime, timedelta
@@ -12,6 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from policysim.commands.common import fail, library_option
+from policysim.digest import sha256
 from policysim.identifiers import is_ascii_digits
 
 EXIT_REFUSED = 254  # what the AWS CLI returns for a service error
@@ -20,7 +20,7 @@ TOKEN_CODE_LENGTH = 6
 
 def simulated_credentials(session_arn: str, issued: datetime, duration: int) -> dict[str, str]:
     """Credentials shaped like STS's, plainly marked as simulated: they grant nothing anywhere."""
-    digest = hashlib.sha256(f"{session_arn}|{issued.isoformat()}".encode()).hexdigest().upper()
+    digest = sha256(f"{session_arn}|{issued.isoformat()}".encode()).hexdigest().upper()
     return {
         "AccessKeyId": "ASIASIMULATED" + digest[:7],
         "SecretAccessKey": "policysim-simulated-not-a-secret-" + digest[7:20].lower(),

@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta, timezone
-from decimal import Decimal
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from .numeric import Parser, build_ordered
 from .values import BuildInput, Matcher
+
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 _EPOCH_SECONDS = re.compile(r"[0-9]{1,15}", re.ASCII)
 _W3C = re.compile(
@@ -34,6 +37,8 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 def parse_date(text: str) -> Decimal | None:
     """Epoch seconds of an ISO-8601 (W3C) or epoch value, or None."""
+    from decimal import Decimal  # imported by the first date (start-up)
+
     if _EPOCH_SECONDS.fullmatch(text):
         return Decimal(text)
     match = _W3C.fullmatch(text)

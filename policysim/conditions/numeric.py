@@ -17,23 +17,28 @@ from __future__ import annotations
 import operator
 import re
 from collections.abc import Callable
-from decimal import Decimal
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from policysim.context import RequestContext
 
 from .operators import Comparison
 from .values import BuildInput, Matcher, ValueTest
 
+if TYPE_CHECKING:
+    from decimal import Decimal
+
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
 
-Parser = Callable[[str], Decimal | None]
+Parser = Callable[[str], "Decimal | None"]
 
 
 def parse_number(text: str) -> Decimal | None:
     """An integer or decimal number, or None."""
     if len(text) > 200 or not _NUMBER.fullmatch(text):
         return None
+    from decimal import Decimal  # imported by the first number (start-up)
+
     return Decimal(text)
 
 

@@ -17,7 +17,6 @@ IfExists: "You can add `IfExists` to the end of any condition operator name exce
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -149,5 +148,7 @@ def _suggest(name: str) -> str | None:
     exact_case = _BY_LOWER.get(name.lower())
     if exact_case is not None:
         return f"did you mean `{exact_case}`? operator names are case-sensitive"
+    import difflib  # only for an unknown operator
+
     close = difflib.get_close_matches(name, _ALL_NAMES, n=1, cutoff=0.75)
     return f"did you mean `{close[0]}`?" if close else None

@@ -15,10 +15,12 @@ are unknown.
 from __future__ import annotations
 
 import base64
-import hashlib
 import uuid
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+
+from policysim.digest import sha256
+from policysim.identifiers import unique_id
 
 from .cfn_values import NO_VALUE, Unknown, text
 
@@ -176,7 +178,7 @@ KINDS: dict[str, Kind] = {
 
 
 def _digest(*parts: str) -> bytes:
-    return hashlib.sha256("\x00".join(parts).encode()).digest()
+    return sha256("\x00".join(parts).encode()).digest()
 
 
 def _suffix(seed: bytes, length: int) -> str:
@@ -201,11 +203,6 @@ def _key_id(naming: Naming, logical_id: str, resource_type: str, seed: bytes) ->
     if resource_type == "AWS::KMS::Key" and text(naming.prop(logical_id, "MultiRegion")) == "true":
         return "mrk-" + seed[:16].hex()
     return str(uuid.UUID(bytes=seed[:16], version=4))
-
-
-def role_id(arn: str) -> str:
-    """A stable `AROA...` role id formed from the role ARN (the same rule as the scenario builder's)."""
-    return "AROA" + base64.b32encode(hashlib.sha256(arn.encode()).digest()).decode()[:17]
 
 
 @dataclass(frozen=True)
@@ -257,7 +254,7 @@ def identity(naming: Naming, logical_id: str, resource_type: str) -> Identity | 
     arn = kind.arn.format(**values) if kind.arn else None
     if arn is not None:
         values["arn"] = arn
-        values["role_id"] = role_id(arn)
+        values["role_id"] = unique_id("AROA", arn)  # the scenario builder's rule
     return Identity(name, arn, path, generated, missing, values)
 
 

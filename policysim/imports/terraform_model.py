@@ -17,10 +17,10 @@ entity's `arn` gets the same ARN, so it matches the entity's sessions.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from policysim.digest import sha256
 from policysim.errors import Location, PathPart, SchemaError
 from policysim.identifiers import is_account_id
 from policysim.imports.model import Imported, ImportWarning, unknown
@@ -34,7 +34,7 @@ NAMED_KINDS = ("users", "groups", "roles", "policies", "buckets")
 
 def digest(address: str, length: int) -> str:
     """`length` hexadecimal characters of the SHA-256 of `terraform:<address>`."""
-    return hashlib.sha256(f"terraform:{address}".encode()).hexdigest()[:length]
+    return sha256(f"terraform:{address}".encode()).hexdigest()[:length]
 
 
 def uuid_of(address: str) -> str:

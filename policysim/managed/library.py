@@ -14,7 +14,6 @@ version wins, so a simulation uses exactly the versions that account sees (depre
 
 from __future__ import annotations
 
-import difflib
 import functools
 import json
 import pathlib
@@ -267,6 +266,8 @@ class ManagedPolicyLibrary:
             paths.setdefault(known, path)
         best = name if name in paths else {known.lower(): known for known in paths}.get(name.lower())
         if best is None:
+            import difflib  # only for an unknown managed policy
+
             close = difflib.get_close_matches(name, list(paths), n=1, cutoff=0.8)
             best = close[0] if close else None
         return f"arn:{partition}:iam::aws:policy{paths[best]}{best}" if best is not None else None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -91,6 +90,8 @@ def describe(
     key = _name(path)
     if kind == "extra_forbidden":
         known = _known_fields(data, path, model)
+        import difflib  # only for an unknown key
+
         close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
         lowered = [k for k in known if k.lower() == str(key).lower()]
         hint = f"did you mean `{(lowered or close)[0]}`?" if (lowered or close) else None

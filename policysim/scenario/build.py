@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -12,7 +10,7 @@ from policysim.compile import compile_policy
 from policysim.compiled import CompiledPolicy
 from policysim.enums import PolicyKind
 from policysim.errors import PathPart, SchemaError, UnresolvedReferenceError
-from policysim.identifiers import is_account_id, is_iam_name
+from policysim.identifiers import is_account_id, is_iam_name, unique_id
 from policysim.ir.arn import PARTITIONS, parse_arn
 from policysim.limits import check_inline_aggregate, check_managed_size
 from policysim.load import Document
@@ -25,12 +23,6 @@ ENDPOINT_ID = re.compile(r"^vpce-[0-9a-f]{8,17}$")
 # "The default endpoint policy grants full access to the endpoint." (Amazon VPC, Control access to VPC endpoints
 # using endpoint policies), and "If you don't attach an endpoint policy, we attach the default endpoint policy."
 DEFAULT_ENDPOINT_POLICY = {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]}
-
-
-def unique_id(prefix: str, arn: str) -> str:
-    """A stable AWS-style unique id (`AIDA...`, `AROA...`) derived from the ARN."""
-    digest = base64.b32encode(hashlib.sha256(arn.encode()).digest()).decode()
-    return prefix + digest[:17]
 
 
 def build_world(wire: ScenarioFile, compiler: PolicyCompiler) -> World:

@@ -7,10 +7,10 @@ and RCPs do not apply to its resources.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping, Sequence
 
 from policysim.compiled import CompiledPolicy
+from policysim.digest import sha256
 from policysim.enums import PolicyKind
 from policysim.errors import PathPart, SchemaError, UnresolvedReferenceError
 from policysim.load import Document
@@ -22,7 +22,7 @@ ROOT = "root"
 
 
 def _short(text: str, n: int) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()[:n]
+    return sha256(text.encode()).hexdigest()[:n]
 
 
 def org_levels(org: Organization, accounts: Mapping[str, Account], compiler: PolicyCompiler) -> dict[str, AccountInfo]:
