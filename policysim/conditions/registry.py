@@ -8,36 +8,44 @@ with the `Numeric` condition operator", likewise `Date`, `Binary`, `IpAddress` a
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
+from functools import cache
 
-from .arn import build_arn
-from .binary import build_binary
-from .boolean import build_bool
-from .dates import build_date
-from .ip import build_ip
-from .numeric import build_numeric
 from .operators import BASE_OPERATORS, Family
-from .strings import build_string
 from .values import Builder
 
 
 @dataclass(frozen=True, slots=True)
 class FamilyFacts:
-    """What one operator family is: its builder (None for `Null`, which the block compiles with
-    `null.build_null`: it is not a per-value test) and whether its values may hold policy variables."""
+    """What one operator family is: its builder, as `module:function` of this package (None for `Null`, which the
+    block compiles with `null.build_null`: it is not a per-value test), and whether its values may hold policy
+    variables. A family's module is imported when its first condition is compiled (docs/performance.md, start-up)."""
 
-    build: Builder | None
+    builder: str | None
     variables: bool
+
+    @property
+    def build(self) -> Builder | None:
+        """The family's builder (None for `Null`)."""
+        return None if self.builder is None else _imported(self.builder)
+
+
+@cache
+def _imported(builder: str) -> Builder:
+    module, _, name = builder.partition(":")
+    found: Builder = getattr(importlib.import_module(f".{module}", __package__), name)
+    return found
 
 
 FAMILIES: dict[Family, FamilyFacts] = {
-    Family.STRING: FamilyFacts(build_string, variables=True),
-    Family.ARN: FamilyFacts(build_arn, variables=True),
-    Family.BOOL: FamilyFacts(build_bool, variables=True),
-    Family.NUMERIC: FamilyFacts(build_numeric, variables=False),
-    Family.DATE: FamilyFacts(build_date, variables=False),
-    Family.BINARY: FamilyFacts(build_binary, variables=False),
-    Family.IP: FamilyFacts(build_ip, variables=False),
+    Family.STRING: FamilyFacts("strings:build_string", variables=True),
+    Family.ARN: FamilyFacts("arn:build_arn", variables=True),
+    Family.BOOL: FamilyFacts("boolean:build_bool", variables=True),
+    Family.NUMERIC: FamilyFacts("numeric:build_numeric", variables=False),
+    Family.DATE: FamilyFacts("dates:build_date", variables=False),
+    Family.BINARY: FamilyFacts("binary:build_binary", variables=False),
+    Family.IP: FamilyFacts("ip:build_ip", variables=False),
     Family.NULL: FamilyFacts(None, variables=False),
 }
 
@@ -51,7 +59,7 @@ def check_registry() -> None:
     families = {family for family, _, _ in BASE_OPERATORS.values()}
     missing = families - set(FAMILIES)
     extra = set(FAMILIES) - families
-    builderless = {family for family, facts in FAMILIES.items() if facts.build is None}
+    builderless = {family for family, facts in FAMILIES.items() if facts.builder is None}
     if missing or extra or builderless != {Family.NULL}:  # pragma: no cover - a programming error
         raise RuntimeError(
             f"condition registry out of step: missing {missing}, extra {extra}, no builder {builderless}"

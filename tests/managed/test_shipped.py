@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from policysim.errors import ParseError, SchemaError
+from policysim.errors import InputError, ParseError, SchemaError
 from policysim.managed import ManagedKind, ManagedPolicy, ManagedPolicyLibrary
 from policysim.managed.library import INDEX, ORGANIZATIONS, POLICIES, _Shipped
 
@@ -164,6 +164,29 @@ def test_nothing_is_read_until_the_first_lookup_and_then_only_the_policy_asked_f
     assert list(shipped.parsed) == ["PowerUserAccess"]
     assert library.org_policy("FullAWSAccess") is not None and shipped._org is not None
     assert list(shipped.parsed) == ["PowerUserAccess"]
+
+
+def test_a_lookup_finds_its_index_line_without_reading_the_whole_index() -> None:
+    library, shipped = fresh()
+    assert library.lookup_arn("arn:aws:iam::aws:policy/PowerUserAccess") is not None
+    assert shipped._index is None  # one line was found in the text; no dict of 1,594 entries was built
+    found = {name: shipped.entry(name) for name in ("ReadOnlyAccess", "AdministratorAccess", "PowerUserAccess")}
+    assert found == {name: shipped.index[name] for name in found}  # the same entries as the whole index's
+    probe = fresh()[1]
+    assert all(probe.entry(name) == entry for name, entry in shipped.index.items())
+    for name in ("NoSuchPolicy", "PowerUser", "owerUserAccess", "PowerUserAccess\t/", "\nPowerUserAccess", ""):
+        assert probe.entry(name) is None
+    assert probe._index is None
+
+
+def test_a_malformed_index_line_is_located_by_the_lookup_that_reads_it(tmp_path: pathlib.Path) -> None:
+    index = tmp_path / "policies.index"
+    index.write_text("# header\nGood\t/\t0\t10\nBroken\t/\tzero\t10\n", encoding="utf-8")
+    shipped = _Shipped(POLICIES, index, ORGANIZATIONS)
+    with pytest.raises(InputError, match="malformed managed policy index line") as caught:
+        shipped.entry("Broken")
+    assert (caught.value.location.line, caught.value.location.column) == (3, 1)
+    assert shipped.entry("Good") == ("/", 0, 10)
 
 
 def test_an_extended_library_shares_the_shipped_data_and_parses_nothing(tmp_path: pathlib.Path) -> None:
