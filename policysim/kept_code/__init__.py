@@ -7,8 +7,10 @@ to define; policysim defines about 150 (docs/performance.md, "Start-up"). The te
 fields and options, so its compiled form can be kept like any module's:
 
 - `python -m policysim.kept_code.refresh` imports every policysim module in a fresh interpreter, collects each text
-  `dataclasses` compiled for a class of policysim, and writes `table.py`, where each text is written out as itself;
-  Python compiles that module once into its bytecode cache.
+  `dataclasses` compiled for a class of policysim, and writes it out as itself into one of two tables, which Python
+  compiles once into its bytecode cache: `table.py` for the texts of the modules a plain `policysim check` imports
+  (read at every start), `table_more.py` for the rest (read on the first text `table.py` does not hold: a `diff`, a
+  `validate`, an import).
 - Importing this package (policysim's `__init__` does it first) sets an `exec` in the `dataclasses` module's
   namespace, which that module's calls find before the builtin. For a text the table holds, in the namespace of a
   policysim module, it makes the function the text defines from the kept code, with the same globals, into the
@@ -22,38 +24,47 @@ fails until the table is regenerated.
 from __future__ import annotations
 
 import builtins
+import contextlib
 import dataclasses
+import importlib
 import types
 from typing import Any
 
 _builtin_exec = builtins.exec
 _PACKAGE = __name__.partition(".")[0]
-SEEN: list[str] = []  # every text compiled for a policysim class in this process, in order (for the generator)
+# (module, text): every text compiled for a policysim class in this process, in order (for the generator)
+SEEN: list[tuple[str, str]] = []
+TABLES = ("table", "table_more")  # the texts of the modules `policysim check` imports, then every other module's
 
 
-def _ours(globals_: object) -> bool:
-    """Whether `globals_` is the namespace of a policysim module."""
-    return isinstance(globals_, dict) and str(globals_.get("__name__", "")).partition(".")[0] == _PACKAGE
+def _module(globals_: object) -> str | None:
+    """The name of the policysim module whose namespace `globals_` is, else None."""
+    name = globals_.get("__name__") if isinstance(globals_, dict) else None
+    return name if isinstance(name, str) and name.partition(".")[0] == _PACKAGE else None
 
 
-def load_table() -> dict[str, types.CodeType]:
-    """The kept code by text (empty before the table is first generated)."""
-    try:
-        from policysim.kept_code.table import CODE
-    except ImportError:
-        return {}
-    table: dict[str, types.CodeType] = CODE
+def load_table(names: tuple[str, ...] = TABLES) -> dict[str, types.CodeType]:
+    """The kept code by text, from the named tables (empty before the tables are first generated)."""
+    table: dict[str, types.CodeType] = {}
+    for name in names:
+        with contextlib.suppress(ImportError):  # a table not generated yet
+            table.update(importlib.import_module(f"{__name__}.{name}").CODE)
     return table
 
 
-_TABLE = load_table()
+_TABLE = load_table(TABLES[:1])
+_MORE: list[str] = list(TABLES[1:])  # read on the first text the first table does not hold
 
 
 def kept_exec(source: Any, globals_: Any = None, locals_: Any = None, /) -> None:
     """`exec`, with the kept code for a text `dataclasses` compiles for a policysim class."""
-    if isinstance(source, str) and _ours(globals_) and isinstance(locals_, dict):
-        SEEN.append(source)
+    module = _module(globals_)
+    if isinstance(source, str) and module is not None and isinstance(locals_, dict):
+        SEEN.append((module, source))
         code = _TABLE.get(source)
+        if code is None and _MORE:
+            _TABLE.update(load_table((_MORE.pop(0),)))
+            code = _TABLE.get(source)
         if code is not None:  # the text is one `def`: bind the function it defines, as running it would
             locals_[code.co_name] = types.FunctionType(code, globals_)
             return

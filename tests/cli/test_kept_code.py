@@ -12,8 +12,8 @@ import types
 
 import pytest
 
-from policysim.kept_code import kept_exec, load_table
-from policysim.kept_code.refresh import definition
+from policysim.kept_code import TABLES, kept_exec, load_table
+from policysim.kept_code.refresh import CHECK, definition
 
 KEPT_FOR = (3, 11)  # the table holds the texts Python 3.11's `dataclasses` writes; other versions compile their own
 SCRIPT = """
@@ -40,16 +40,31 @@ def imported() -> dict[str, list[object]]:
     return found
 
 
-def test_every_text_compiled_for_a_record_is_kept(imported: dict[str, list[str]]) -> None:
+def test_every_text_compiled_for_a_record_is_kept(imported: dict[str, list[list[str]]]) -> None:
     table = load_table()
-    missing = [text for text in imported["texts"] if definition(text) and text not in table]
+    missing = [text for _, text in imported["texts"] if definition(text) and text not in table]
     assert not missing, f"{len(missing)} texts are not kept: run `python -m policysim.kept_code.refresh`"
+
+
+def test_a_plain_check_reads_the_first_table_only() -> None:
+    """`table.py` holds the texts of the modules `policysim check` imports, so the check never reads the second."""
+    script = (
+        "import contextlib, io, json, sys\nimport policysim.kept_code as kept\nfrom policysim.cli import main\n"
+        f"sys.argv = ['policysim', *{CHECK!r}]\n"
+        "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n    main()\n"
+        "print(json.dumps([kept._MORE, len(kept.SEEN)]))"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    more, seen = json.loads(done.stdout)
+    assert more == list(TABLES[1:]) and seen > 100, "run `python -m policysim.kept_code.refresh`"
+    assert set(load_table(TABLES[:1])).isdisjoint(load_table(TABLES[1:]))
 
 
 def test_every_record_is_made_from_the_kept_code(imported: dict[str, list[list[str]]]) -> None:
     """The `exec` is installed before any record is defined, so every record's `__init__` comes from the table."""
     assert len(imported["made"]) > 100
-    compiled = [name for name, filename in imported["made"] if not filename.endswith("kept_code/table.py")]
+    kept = tuple(f"kept_code/{table}.py" for table in TABLES)
+    compiled = [name for name, filename in imported["made"] if not filename.endswith(kept)]
     assert not compiled
 
 
