@@ -8,6 +8,7 @@ path.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -170,35 +171,51 @@ class ServiceCatalogue:
         return service.actions[close[0]].full_name if close else None
 
 
+# The lines of a catalogue (refresh.py): `@prefix` starts a service's section, `T` and `K` lines declare its resource
+# types and condition keys, `A` lines its actions, `#` lines are comments. Each pattern starts at the newline before
+# its line, which the search finds fast: the text is searched with a newline before its first line (and after its last).
+_SECTION = re.compile(r"\n@")
+_ACTION = re.compile(r"\nA\t([^\t\n]*)")  # an action line, and the action's name
+_DECLARATION = re.compile(r"\n(?!A\t|#)([^\n]+)")  # any other line with something on it
+_OTHER_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # what `str.splitlines` also ends a line at
+
+
 def _parse_sections(text: str, source: str) -> list[Service]:
     """Parse catalogue sections (see refresh.py); a malformed line is an error naming its place.
 
-    An action's line is indexed by its name now and read when the action is first asked for (`_Actions`): a check
-    of `ec2:RunInstances` reads one of ec2's 800 action lines. `ServiceCatalogue.parse` reads every line.
+    Only the section's `@`, `T` and `K` lines are read now. Its action lines are found by one regular expression
+    and indexed by name; each is read when its action is first asked for (`_Actions`): a check of
+    `ec2:RunInstances` reads one of ec2's 800 action lines. `ServiceCatalogue.parse` reads every line.
     """
-    sections: list[_Section] = []
-    current: _Section | None = None
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line or line.startswith("#"):
-            continue
-        if line.startswith("A\t") and current is not None:  # most lines: only the name is read now
-            try:
-                current.add_action(line.partition("\t")[2].partition("\t")[0], line, number)
-            except ValueError as error:
-                raise _malformed(error, source, number) from None
-            continue
-        fields = line.split("\t")
+    if any(brk in text for brk in _OTHER_BREAKS):
+        text = "\n".join(text.splitlines())  # the same lines, each ended by `\n`
+    text = "\n" + text + ("" if text.endswith("\n") else "\n")  # every line after a newline and before one
+    starts = [found.start() for found in _SECTION.finditer(text)]
+    head = starts[0] if starts else len(text)
+    stray = [found.start() for found in (_DECLARATION.search(text, 0, head), _ACTION.search(text, 0, head)) if found]
+    if stray:
+        raise _malformed(ValueError("a line before the first `@SERVICE` line"), source, _line(text, min(stray)))
+    sections = []
+    for start, end in zip(starts, [*starts[1:], len(text)], strict=True):
+        lines = iter(_DECLARATION.finditer(text, start, end))
+        header = next(lines).group(1).split("\t")
         try:
-            if fields[0].startswith("@"):
-                current = _Section(fields[0][1:].lower(), fields[1], source)
-                sections.append(current)
-            elif current is None:
-                raise ValueError("a line before the first `@SERVICE` line")
-            else:
-                current.add(fields, number)
-        except (ValueError, IndexError, KeyError) as error:
-            raise _malformed(error, source, number) from None
+            section = _Section(header[0][1:].lower(), header[1], source, text)
+        except IndexError as error:
+            raise _malformed(error, source, _line(text, start)) from None
+        for found in lines:
+            try:
+                section.add(found.group(1).split("\t"))
+            except (ValueError, IndexError, KeyError) as error:
+                raise _malformed(error, source, _line(text, found.start())) from None
+        section.add_actions(_ACTION.findall(text, start, end), start, end)
+        sections.append(section)
     return [section.build() for section in sections]
+
+
+def _line(text: str, newline: int) -> int:
+    """The number of the line after the newline at `newline` in `text` (a newline before the first line)."""
+    return text.count("\n", 0, newline + 1)
 
 
 def _malformed(error: Exception, source: str, number: int) -> InputError:
@@ -206,16 +223,18 @@ def _malformed(error: Exception, source: str, number: int) -> InputError:
 
 
 class _Section:
-    """The service being parsed."""
+    """The service being parsed: its declarations, and its action lines' names (each line is found again in `text`,
+    the searched text, when its action is first asked for)."""
 
-    def __init__(self, prefix: str, name: str, source: str) -> None:
-        self.prefix, self.name, self.source = prefix, name, source
+    def __init__(self, prefix: str, name: str, source: str, text: str) -> None:
+        self.prefix, self.name, self.source, self.text = prefix, name, source, text
         self.specs: list[KeySpec] = []
-        self.action_lines: dict[str, tuple[int, str]] = {}
+        self.action_lines: dict[str, str] = {}  # lowercased action name -> its spelling on its line
+        self.span = (0, 0)  # where the section is in `text`
         self.types: dict[str, ResourceType] = {}
 
-    def add(self, fields: list[str], number: int) -> None:
-        """Add one `T` or `K` line (resource types come before the actions that name them)."""
+    def add(self, fields: list[str]) -> None:
+        """Add one `T` or `K` line (fields split at tabs)."""
         kind, prefix = fields[0], self.prefix
         if kind == "T":
             if fields[1].lower() in self.types:
@@ -227,11 +246,24 @@ class _Section:
         else:
             raise ValueError(f"unknown line kind `{kind}`")
 
-    def add_action(self, name: str, line: str, number: int) -> None:
-        """Note an `A` line by its action's name; the rest of it is read by `action`."""
-        if name.lower() in self.action_lines:
-            raise ValueError(f"action `{self.prefix}:{name}` is listed twice")
-        self.action_lines[name.lower()] = (number, line)
+    def add_actions(self, names: list[str], start: int, end: int) -> None:
+        """Index the section's `A` lines (at `start:end` of `text`) by their actions' names; the rest of each line is
+        read by `action`."""
+        self.span = (start, end)
+        self.action_lines = {name.lower(): name for name in names}
+        if len(self.action_lines) < len(names):  # a name listed twice: the error names its second line
+            seen: set[str] = set()
+            for found in _ACTION.finditer(self.text, start, end):
+                if found.group(1).lower() in seen:
+                    message = f"action `{self.prefix}:{found.group(1)}` is listed twice"
+                    raise _malformed(ValueError(message), self.source, _line(self.text, found.start()))
+                seen.add(found.group(1).lower())
+
+    def _find(self, name: str) -> int:
+        """The offset of the newline before the `A` line of the action spelt `name` (each line ends with one)."""
+        begin, end = self.span
+        at = self.text.find(f"\nA\t{name}\t", begin, end)
+        return at if at >= 0 else self.text.find(f"\nA\t{name}\n", begin, end)
 
     def build(self) -> Service:
         """The parsed service."""
@@ -239,14 +271,14 @@ class _Section:
 
     def action(self, lower: str) -> Action:
         """The action of the `A` line named `lower`; KeyError when there is none."""
-        number, line = self.action_lines[lower]
-        fields = line.split("\t")
+        at = self._find(self.action_lines[lower])
+        fields = self.text[at + 1 : self.text.find("\n", at + 1)].split("\t")
         try:
             if not is_action_name(f"{self.prefix}:{fields[1]}") or len(fields) < 3 or fields[2] == "":
                 raise ValueError(f"invalid action `{self.prefix}:{fields[1]}`")
             uses = tuple(self._use(text) for text in fields[4].split(";") if text) if len(fields) > 4 else ()
         except ValueError as error:
-            raise _malformed(error, self.source, number) from None
+            raise _malformed(error, self.source, _line(self.text, at)) from None
         keys = tuple(fields[3].split()) if len(fields) > 3 else ()
         return Action(self.prefix, fields[1], fields[2], keys, uses)
 

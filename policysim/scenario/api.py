@@ -17,7 +17,6 @@ from policysim.enums import PolicyKind
 from policysim.errors import Location, RequestError, UnsupportedError
 from policysim.flows.assume_role import AssumeParams, HopResult, Via, assume_role, hop_key
 from policysim.identifiers import is_account_id, is_action_name
-from policysim.imports.merge import apply_imports
 from policysim.ir.arn import parse_arn
 from policysim.limits import ACTION_NAME, RESOURCE_NAME
 from policysim.load import Document, load_file
@@ -221,8 +220,13 @@ class Scenario:
         clock: Clock = utc_now,
     ) -> Scenario:
         """Validate and compile a loaded document."""
-        merged = apply_imports(doc, base_dir)
-        doc = merged.doc
+        aliases: dict[str, str] = {}
+        notes: list[str] = []
+        if isinstance(doc.data, dict) and "import" in doc.data:  # policysim.imports only for a file that imports
+            from policysim.imports.merge import apply_imports
+
+            merged = apply_imports(doc, base_dir)
+            doc, aliases, notes = merged.doc, merged.aliases, merged.notes
         wire = read(ScenarioFile, doc.data, doc.locate, "scenario")
         library = library if library is not None else ManagedPolicyLibrary.builtin()
         if wire.aws_managed_policies:  # the account's own versions of AWS managed policies win (imports.md)
@@ -232,7 +236,7 @@ class Scenario:
         world = build_world(wire, compiler)
         if wire.import_ or wire.imported:  # what imports cannot tell is unknown (services/s3.py, resolve.py)
             world = replace(world, imported=True)
-        scenario = cls(wire, compiler, world, clock=clock, aliases=merged.aliases, notes=merged.notes)
+        scenario = cls(wire, compiler, world, clock=clock, aliases=aliases, notes=notes)
         scenario._check_references()
         return scenario
 

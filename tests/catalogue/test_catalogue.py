@@ -57,6 +57,10 @@ def test_a_catalogue_file_is_read(tmp_path: Path) -> None:
     ("text", "message", "line"),
     [
         ("T\tthing\tarn:x\n", "a line before the first `@SERVICE` line", 1),
+        ("# c\n\nA\tDoIt\tRead\nT\tthing\tarn:x\n@svc\tS\n", "a line before the first `@SERVICE` line", 3),
+        ("@svc\tS\r\nT\tthing\tarn:x\t\r\nA\tDoIt\tRead\t\tother\r\n", "resource type `other` of `svc` is not declared", 3),
+        ("@svc\tS\nA\tDoIt\tRead\n\u2028A\tdoit\tRead\n", "action `svc:doit` is listed twice", 4),
+        ("@svc\n", "list index out of range", 1),
         ("@svc\tS\nT\tthing\n", "list index out of range", 2),
         ("@svc\tS\nT\tthing\tnot-an-arn\n", "does not start with `arn:`", 2),
         ("@svc\tS\nA\tDo It\tRead\t\t\n", "invalid action `svc:Do It`", 2),
