@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from policysim.errors import PolicysimError
 
 from .files import read_limited
@@ -23,7 +21,6 @@ from .files import read_limited
 SCENARIO_KEY = "scenario"
 SCENARIO_SUFFIXES = (".yaml", ".yml")
 NOT_A_SCENARIO = "not a scenario: no top-level `scenario` key"
-_LOADER: Any = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
 _TEXT_RULE = re.compile(r"""^(?:scenario|"scenario"|'scenario')[ \t]*:""", re.MULTILINE)
 
 
@@ -37,6 +34,8 @@ def is_scenario_text(raw: str | bytes) -> bool:
     else:
         text = raw
     text = text.removeprefix("\ufeff")
+    import yaml  # for a directory's files only (docs/performance.md, start-up)
+
     try:
         return _has_top_level_key(text)
     except yaml.YAMLError:
@@ -84,7 +83,10 @@ def _has_top_level_key(text: str) -> bool:
     depth = 0  # collections open around the current event
     in_root_mapping = False
     expect_key = False
-    for event in yaml.parse(text, Loader=_LOADER):
+    import yaml
+
+    loader: Any = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
+    for event in yaml.parse(text, Loader=loader):
         if isinstance(event, yaml.DocumentStartEvent):
             depth, in_root_mapping, expect_key = 0, False, False
         elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):

@@ -13,10 +13,9 @@ with a hint to quote them.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from policysim.errors import Location, ParseError, PolicysimError, SchemaError
 
@@ -32,8 +31,10 @@ from .document import (
     position,
     show,
 )
+from .yaml_fast import Event, events
 
-_LOADER: Any = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
+if TYPE_CHECKING:
+    import yaml
 
 _NULL = frozenset({"", "~", "null", "Null", "NULL"})
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
@@ -134,8 +135,8 @@ class _Builder:
         self.documents = 0
         self.done = False
 
-    def feed(self, event: Any) -> None:
-        if isinstance(event, yaml.DocumentStartEvent):
+    def feed(self, event: Event) -> None:
+        if event.kind == "document":
             self.documents += 1
             if self.documents > 1:
                 raise ParseError(
@@ -144,21 +145,19 @@ class _Builder:
                     hint="put each document in a file of its own",
                 )
             return
-        if isinstance(event, yaml.StreamStartEvent | yaml.StreamEndEvent | yaml.DocumentEndEvent):
-            return
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+        if event.kind == "alias" or event.anchor is not None:
             raise ParseError("anchors and aliases are not supported", _at(self.file, _span(event)))
-        if getattr(event, "tag", None) is not None:
+        if event.tag is not None:
             tag = event.tag.replace("tag:yaml.org,2002:", "!!", 1)
             raise ParseError(f"YAML tags are not supported (found `{show(tag)}`)", _at(self.file, _span(event)))
-        if isinstance(event, yaml.ScalarEvent):
+        if event.kind == "scalar":
             self._scalar(event)
-        elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+        elif event.kind in ("mapping", "sequence"):
             self._open(event)
-        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+        elif event.kind == "end":
             self._close(event)
 
-    def _scalar(self, event: Any) -> None:
+    def _scalar(self, event: Event) -> None:
         span = _span(event)
         text: str = event.value
         plain = not event.style
@@ -218,16 +217,16 @@ class _Builder:
             frame.value.append(value)
         frame.last_end = span
 
-    def _open(self, event: Any) -> None:
+    def _open(self, event: Event) -> None:
         frame = self.stack[-1] if self.stack else None
         if frame is not None and isinstance(frame.value, dict) and frame.key is None:
             raise SchemaError("mapping keys must be strings, not collections", _at(self.file, _span(event)))
         if len(self.stack) >= MAX_DEPTH:
             raise ParseError(f"nesting is deeper than {MAX_DEPTH} levels", _at(self.file, _span(event)))
-        value: dict[str, Any] | list[Any] = {} if isinstance(event, yaml.MappingStartEvent) else []
-        self.stack.append(_Frame(value, self._child_path(), event, bool(event.flow_style)))
+        value: dict[str, Any] | list[Any] = {} if event.kind == "mapping" else []
+        self.stack.append(_Frame(value, self._child_path(), event, event.flow))
 
-    def _close(self, event: Any) -> None:
+    def _close(self, event: Event) -> None:
         frame = self.stack.pop()
         span = _span(frame.start, event)
         if not frame.flow and frame.last_end is not None:
@@ -241,6 +240,8 @@ def _loc_of(mark: Any, file: str) -> Location:
 
 
 def _syntax_error(exc: yaml.YAMLError, text: str, file: str) -> ParseError:
+    import yaml
+
     if isinstance(exc, yaml.reader.ReaderError):
         line, col = position(text, max(text.find(chr(exc.character)), 0))
         return ParseError(f"character U+{exc.character:04X} is not allowed in YAML", Location(file, line, col))
@@ -278,14 +279,13 @@ def load_yaml(text: str | bytes, file: str = "<string>", limit: int = MAX_INPUT_
     """Load one YAML document (see the module docstring for what is refused)."""
     source = decode_input(text, file, limit)
     _refuse_yaml11_breaks(source, file)
+    fast = events(source)  # the plain block YAML of most files, read without PyYAML (yaml_fast.py)
     builder = _Builder(file)
     try:
-        for event in yaml.parse(source, Loader=_LOADER):
+        for event in fast if fast is not None else _pyyaml_events(source, file):
             builder.feed(event)
     except PolicysimError:
         raise
-    except yaml.YAMLError as exc:
-        raise _syntax_error(exc, source, file) from None
     except Exception as exc:  # a library failure must not escape as anything but a ParseError
         raise ParseError(f"cannot parse YAML: {type(exc).__name__}", Location(file)) from None
     if not builder.done:
@@ -294,3 +294,36 @@ def load_yaml(text: str | bytes, file: str = "<string>", limit: int = MAX_INPUT_
     if builder.root is None and (root.line, root.column) == (root.end_line, root.end_column):
         raise empty_error(file)
     return Document(builder.root, file, builder.spans, builder.key_spans)
+
+
+_LOADER: Any = None  # PyYAML's loader class: libyaml's when there, else the Python one (tests choose)
+
+# PyYAML's event classes by the kind of `Event` each is (the stream's own start and end, and a document's end, are
+# not read)
+_KINDS = {
+    "DocumentStartEvent": "document",
+    "ScalarEvent": "scalar",
+    "AliasEvent": "alias",
+    "MappingStartEvent": "mapping",
+    "SequenceStartEvent": "sequence",
+    "MappingEndEvent": "end",
+    "SequenceEndEvent": "end",
+}
+
+
+def _pyyaml_events(source: str, file: str) -> Iterator[Event]:
+    """PyYAML's (libyaml's) events for `source`, as `Event`s; its syntax errors as located `ParseError`s."""
+    import yaml  # only for a text the fast path does not read (docs/performance.md, start-up)
+
+    loader: Any = _LOADER or getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
+    try:
+        for raw in yaml.parse(source, Loader=loader):
+            kind = _KINDS.get(type(raw).__name__)
+            if kind is not None:
+                style, flow = getattr(raw, "style", None) or "", bool(getattr(raw, "flow_style", False))
+                value, anchor, tag = getattr(raw, "value", ""), getattr(raw, "anchor", None), getattr(raw, "tag", None)
+                start: Any = raw.start_mark  # PyYAML's marks have the line and column a `Mark` has
+                end: Any = raw.end_mark
+                yield Event(kind, start, end, value, style, flow, anchor, tag)
+    except yaml.YAMLError as exc:
+        raise _syntax_error(exc, source, file) from None

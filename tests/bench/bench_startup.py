@@ -2,9 +2,10 @@
 
 Run: python tests/bench/bench_startup.py [--runs 15] [--scenario scenarios/cross-account-delegation.yaml]
 
-Each command runs in a fresh interpreter, `--runs` times; the best wall-clock time is printed beside its ratio to a
-bare `python -c pass` (issue 14: `policysim check` on a small file within 10x of that), and so are the best CPU
-time (user + system), which other work on the machine disturbs less, and the load average. `python` is the
+Each command runs in a fresh interpreter, `--runs` times, the commands taking turns; the best wall-clock time is
+printed beside its ratio to a bare `python -c pass` (issue 14: `policysim check` on a small file within 10x of
+that), and so are the best CPU time (user + system), which other work on the machine disturbs less, and the load
+average. `python` is the
 interpreter running this script and `policysim` the console script beside it (its environment's), else
 `python -c` calling `policysim.cli.main`.
 
@@ -42,20 +43,22 @@ def commands(scenario: str) -> list[tuple[str, list[str]]]:
     ]
 
 
-def best_time(argv: list[str], runs: int, env: dict[str, str]) -> tuple[float, float, int]:
-    """The best wall-clock and CPU (user + system) times of `runs` runs of argv, and its exit code (the first that
-    is not 0, if any)."""
-    best = best_cpu = float("inf")
-    code = 0
+def best_times(argvs: list[list[str]], runs: int, env: dict[str, str]) -> list[tuple[float, float, int]]:
+    """For each argv, the best wall-clock and CPU (user + system) times of `runs` runs, and its exit code (the first
+    that is not 0, if any). The commands take turns, run by run, so that a machine whose speed drifts (a shared
+    virtual machine's does) slows every command alike."""
+    best = [[float("inf"), float("inf"), 0] for _ in argvs]
     for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
-        done = subprocess.run(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        best = min(best, time.perf_counter() - start)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        best_cpu = min(best_cpu, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
-        code = code or done.returncode
-    return best, best_cpu, code
+        for argv, kept in zip(argvs, best, strict=True):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            start = time.perf_counter()
+            done = subprocess.run(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            seconds = time.perf_counter() - start
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+            kept[0], kept[1] = min(kept[0], seconds), min(kept[1], cpu)
+            kept[2] = kept[2] or done.returncode
+    return [(wall, cpu, int(code)) for wall, cpu, code in best]
 
 
 def main() -> None:
@@ -83,11 +86,14 @@ def main() -> None:
     print(f"python {sys.version.split()[0]} ({sys.executable}); best of {args.runs} runs; {cache}")
     print(f"{'command':<60} {'wall (s)':>9} {'x bare':>7} {'cpu (s)':>8} {'x bare':>7} {'exit':>5}")
     bare = bare_cpu = 0.0
-    for label, argv in table:
-        seconds, cpu, code = best_time(argv, args.runs, env)
+    for (label, _), (seconds, cpu, code) in zip(
+        table, best_times([argv for _, argv in table], args.runs, env), strict=True
+    ):
         bare, bare_cpu = bare or seconds, bare_cpu or cpu or 0.001
-        print(f"{label:<60} {seconds:>9.3f} {seconds / bare:>7.1f} {cpu:>8.3f} {cpu / bare_cpu:>7.1f} {code:>5}")
-    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs (wall-clock figures are unreliable under load)")
+        print(f"{label:<60} {seconds:>9.4f} {seconds / bare:>7.1f} {cpu:>8.3f} {cpu / bare_cpu:>7.1f} {code:>5}")
+    print(
+        f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs (wall-clock figures are unreliable under load)"
+    )
 
 
 if __name__ == "__main__":

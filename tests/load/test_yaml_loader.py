@@ -23,13 +23,16 @@ from policysim.load import (
     load_yaml,
 )
 
-LOADERS = [yaml.SafeLoader] + ([yaml.CSafeLoader] if hasattr(yaml, "CSafeLoader") else [])
+LOADERS = [None, yaml.SafeLoader] + ([yaml.CSafeLoader] if hasattr(yaml, "CSafeLoader") else [])
 
 
-@pytest.fixture(params=LOADERS, ids=lambda loader: loader.__name__, autouse=True)
+@pytest.fixture(params=LOADERS, ids=lambda loader: loader.__name__ if loader else "fast", autouse=True)
 def event_loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Run every test with the pure-Python and (when present) the libyaml event parser."""
-    monkeypatch.setattr(yaml_loader, "_LOADER", request.param)
+    """Run every test with the fast path (yaml_fast.py, PyYAML for what it does not read), and with only the
+    pure-Python and (when present) the libyaml event parser."""
+    if request.param is not None:
+        monkeypatch.setattr(yaml_loader, "events", lambda text: None)
+        monkeypatch.setattr(yaml_loader, "_LOADER", request.param)
     yield
 
 
