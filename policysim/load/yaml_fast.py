@@ -23,36 +23,28 @@ import re
 from .document import MAX_DEPTH
 
 
-class Mark:
-    """A position: 0-based line and column, as PyYAML's marks."""
-
-    __slots__ = ("column", "line")
-
-    def __init__(self, line: int, column: int) -> None:
-        self.line, self.column = line, column
-
-
 class Event:
     """A parser event: what the loader reads of PyYAML's events, and the same for the fast path's.
 
-    `kind` is `document`, `scalar`, `alias`, `mapping` or `sequence` (the start of a collection), or `end` (of one).
-    `style` is a scalar's: `` (plain), `"`, `'`, `|` or `>`.
+    `kind` is `document`, `scalar`, `alias`, `mapping` or `sequence` (the start of a collection), or `end` (of one);
+    `start` and `end` are 0-based (line, column) positions, as PyYAML's marks give them. `style` is a scalar's: ``
+    (plain), `"`, `'`, `|` or `>`.
     """
 
-    __slots__ = ("anchor", "end_mark", "flow", "kind", "start_mark", "style", "tag", "value")
+    __slots__ = ("anchor", "end", "flow", "kind", "start", "style", "tag", "value")
 
     def __init__(
         self,
         kind: str,
-        start_mark: Mark,
-        end_mark: Mark,
+        start: tuple[int, int],
+        end: tuple[int, int],
         value: str = "",
         style: str = "",
         flow: bool = False,
         anchor: str | None = None,
         tag: str | None = None,
     ) -> None:
-        self.kind, self.start_mark, self.end_mark, self.value = kind, start_mark, end_mark, value
+        self.kind, self.start, self.end, self.value = kind, start, end, value
         self.style, self.flow, self.anchor, self.tag = style, flow, anchor, tag
 
 
@@ -90,6 +82,13 @@ class _Scanner:
         self.lines = text.split("\n")
         self.out: list[Event] = []
         self.depth = 0
+        stripped = [line.lstrip(" ") for line in self.lines]
+        self.indents = [len(line) - len(rest) for line, rest in zip(self.lines, stripped, strict=True)]
+        # from each line on, the first with something other than a comment on it (None after the last)
+        self.following: list[int | None] = [None] * (len(self.lines) + 1)
+        for index in range(len(self.lines) - 1, -1, -1):
+            rest = stripped[index]
+            self.following[index] = index if rest and rest[0] != "#" else self.following[index + 1]
 
     def document(self) -> list[Event]:
         first = self._next(0)
@@ -98,7 +97,7 @@ class _Scanner:
         for line in self.lines:
             if line.startswith(("---", "...", "%")):
                 raise _Unsupported
-        at = Mark(first, 0)
+        at = (first, 0)
         self.out.append(Event("document", at, at))
         after = self._block(first, -1)
         if self._next(after) is not None:
@@ -108,16 +107,11 @@ class _Scanner:
     # --- lines -----------------------------------------------------------------------------------------------
 
     def _indent(self, number: int) -> int:
-        line = self.lines[number]
-        return len(line) - len(line.lstrip(" "))
+        return self.indents[number]
 
     def _next(self, number: int) -> int | None:
         """The first line from `number` on with something other than a comment on it, or None."""
-        for index in range(number, len(self.lines)):
-            content = self.lines[index].lstrip(" ")
-            if content and not content.startswith("#"):
-                return index
-        return None
+        return self.following[number]
 
     # --- collections -----------------------------------------------------------------------------------------
 
@@ -139,12 +133,12 @@ class _Scanner:
         self.depth += 1
         if self.depth > MAX_DEPTH:
             raise _Unsupported  # PyYAML's path refuses it, located
-        at = Mark(line, column)
+        at = (line, column)
         self.out.append(Event(kind, at, at))
 
     def _close(self, line: int) -> None:
         self.depth -= 1
-        at = Mark(line, 0)  # a block collection's end mark is not read: its span ends with its last child's
+        at = (line, 0)  # a block collection's end mark is not read: its span ends with its last child's
         self.out.append(Event("end", at, at))
 
     def _sequence(self, number: int, indent: int) -> int:
@@ -200,11 +194,11 @@ class _Scanner:
         if plain is not None:
             if plain.endswith(":"):
                 raise _Unsupported
-            self.out.append(Event("scalar", Mark(line, column), Mark(line, end), plain, ""))
+            self.out.append(Event("scalar", (line, column), (line, end), plain, ""))
         else:
             style = '"' if double is not None else "'"
             value = double if double is not None else single
-            self.out.append(Event("scalar", Mark(line, column), Mark(line, end), value, style))
+            self.out.append(Event("scalar", (line, column), (line, end), value, style))
 
     def _nested(self, number: int, indent: int) -> int:
         """An entry's value on the lines after `number` (more indented than `indent`); the line after it."""
@@ -223,7 +217,7 @@ class _Scanner:
             return self._sequence(line, column)  # a sequence at the key's own indentation
         if spaced:
             raise _Unsupported  # an empty value followed by spaces or a comment
-        at = Mark(number, after)
+        at = (number, after)
         self.out.append(Event("scalar", at, at, "", ""))
         return number + 1
 
@@ -243,7 +237,7 @@ class _Scanner:
             if close < 0 or (first == '"' and "\\" in body):
                 raise _Unsupported
             end = close + 1
-            self.out.append(Event("scalar", Mark(number, column), Mark(number, end), body, first))
+            self.out.append(Event("scalar", (number, column), (number, end), body, first))
         elif first in _INDICATORS:
             raise _Unsupported
         else:
@@ -252,7 +246,7 @@ class _Scanner:
             if ": " in body or body.endswith(":"):
                 raise _Unsupported
             end = column + len(body)
-            self.out.append(Event("scalar", Mark(number, column), Mark(number, end), body, ""))
+            self.out.append(Event("scalar", (number, column), (number, end), body, ""))
         if _COMMENT_AFTER.match(text, end) is None:
             raise _Unsupported
         following = self._next(number + 1)
@@ -281,7 +275,7 @@ class _Scanner:
             elif not text.startswith(closer, at):
                 raise _Unsupported
         self.depth -= 1
-        self.out.append(Event("end", Mark(number, at), Mark(number, at + 1)))
+        self.out.append(Event("end", (number, at), (number, at + 1)))
         return at + 1
 
     def _flow_node(self, text: str, number: int, at: int) -> int:
@@ -298,7 +292,7 @@ class _Scanner:
             body = text[at + 1 : close]
             if close < 0 or (first == '"' and "\\" in body):
                 raise _Unsupported
-            self.out.append(Event("scalar", Mark(number, at), Mark(number, close + 1), body, first))
+            self.out.append(Event("scalar", (number, at), (number, close + 1), body, first))
             return close + 1
         if key:
             colon = text.find(": ", at)
@@ -310,7 +304,7 @@ class _Scanner:
             body = found.group() if found is not None else ""
         if not body or first in _INDICATORS or ": " in body or body.endswith(":"):
             raise _Unsupported
-        self.out.append(Event("scalar", Mark(number, at), Mark(number, at + len(body)), body))
+        self.out.append(Event("scalar", (number, at), (number, at + len(body)), body))
         return at + len(body)
 
     def _block_scalar(self, number: int, column: int, parent: int) -> int:
@@ -351,7 +345,7 @@ class _Scanner:
         end = line if line < len(self.lines) else len(self.lines) - 1
         value = "\n".join(body) if style == "|" else _fold(body)
         value += "" if strip else "\n"
-        self.out.append(Event("scalar", Mark(number, column), Mark(end, 0), value, style))
+        self.out.append(Event("scalar", (number, column), (end, 0), value, style))
         return line
 
 

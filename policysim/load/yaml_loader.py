@@ -68,9 +68,9 @@ _TRAPS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
-def _span(event: Any, end: Any = None) -> Span:
-    start, stop = event.start_mark, (end or event).end_mark
-    return Span(start.line + 1, start.column + 1, stop.line + 1, stop.column + 1)
+def _span(event: Event, end: Event | None = None) -> Span:
+    (line, column), (end_line, end_column) = event.start, (end or event).end
+    return Span(line + 1, column + 1, end_line + 1, end_column + 1)
 
 
 def _at(file: str, span: Span) -> Location:
@@ -116,7 +116,7 @@ class _Frame:
 
     value: dict[str, Any] | list[Any]
     path: Path_
-    start: Any
+    start: Event
     flow: bool
     key: str | None = None
     first_seen: dict[str, int] = field(default_factory=dict)
@@ -322,8 +322,8 @@ def _pyyaml_events(source: str, file: str) -> Iterator[Event]:
             if kind is not None:
                 style, flow = getattr(raw, "style", None) or "", bool(getattr(raw, "flow_style", False))
                 value, anchor, tag = getattr(raw, "value", ""), getattr(raw, "anchor", None), getattr(raw, "tag", None)
-                start: Any = raw.start_mark  # PyYAML's marks have the line and column a `Mark` has
-                end: Any = raw.end_mark
-                yield Event(kind, start, end, value, style, flow, anchor, tag)
+                first: Any = raw.start_mark  # every event of a parse has its marks
+                last: Any = raw.end_mark
+                yield Event(kind, (first.line, first.column), (last.line, last.column), value, style, flow, anchor, tag)
     except yaml.YAMLError as exc:
         raise _syntax_error(exc, source, file) from None
