@@ -142,12 +142,24 @@ def _search(cwd: Path) -> Path | None:
     return None
 
 
+# The lines that can make a `tool.policysim` table, as TOML writes them (each on a line of its own): a table header
+# naming policysim (`[tool.policysim]`, `[[tool.policysim.suppress]]`, any spacing or quoting), the `[tool]` header
+# (a `policysim` key may follow), or a key of the root table that is `tool` (`tool.policysim.format = ...`,
+# `tool = {policysim = ...}`). Every line is tried, strings' lines too: what the search finds may still be no table,
+# but a table is never missed. A quoted key may spell either name with escapes: a file holding one is parsed.
+_MAY_HOLD_TABLE = re.compile(
+    r"""^[ \t]*(?:\[[^\n]*policysim|\[[ \t]*["']?tool["']?[ \t]*\]|["']?tool["']?[ \t]*[.=])""", re.MULTILINE
+)
+
+
 def _has_table(pyproject: Path, shown: str) -> bool:
-    """Whether a pyproject.toml holds `[tool.policysim]` (only files that mention policysim, or hold a quoted key's
-    unicode escape that could spell it, are parsed)."""
+    """Whether a pyproject.toml holds `[tool.policysim]`: only a file with a line that could make the table is parsed
+    (most projects' files, this one's too, name policysim only as a dependency, a script or a package)."""
     text = _read_text(pyproject, shown)
-    mentions = "policysim" in text or "\\u" in text or "\\U" in text
-    return mentions and _toml_table(text, shown) is not None
+    escaped = "\\u" in text or "\\U" in text
+    lone_returns = "\r" in text.replace("\r\n", "")  # lines the search cannot split: tomllib says what they are
+    maybe = escaped or lone_returns or _MAY_HOLD_TABLE.search(text) is not None
+    return maybe and _toml_table(text, shown) is not None
 
 
 def read_config(path: Path, cwd: Path) -> Config:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from unittest import mock
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+import policysim.config as config_module
 from policysim.config import Config, Suppression, load_config
 from policysim.errors import ConfigError, ParseError, PolicysimError, SchemaError
 
@@ -98,6 +102,36 @@ def test_pyproject_table_named_with_an_escape_is_found(project: Path) -> None:
     """A quoted key may spell `policysim` with unicode escapes: the file is still read, never skipped unseen."""
     (project / "pyproject.toml").write_text('[tool."\\u0070olicysim"]\nformat = "json"\n')
     assert load_config(project, environ={}).formats == ("json",)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '[tool.policysim]\nformat = "json"\n',
+        '  [ tool . "policysim" ]  # spaced and quoted\nformat = "json"\n',
+        "[tool.'policysim']\nformat = 'json'\n",
+        '[tool]\npolicysim.format = "json"\n',
+        '["tool"]\npolicysim = {format = "json"}\n',
+        'tool.policysim.format = "json"\n',
+        'tool = {policysim = {format = "json"}}\n',
+        '"tool".policysim = {format = "json"}\n',
+        'name = "x"\r\n[tool.policysim]\r\nformat = "json"\r\n',
+        '[tool."\\u0070olicysim"]\nformat = "json"\n',
+        '[[tool.policysim.suppress]]\ntest = "t"\nreason = "r"\n[tool.policysim]\nformat = "json"\n',
+    ],
+)
+def test_every_spelling_of_the_table_is_found(project: Path, text: str) -> None:
+    (project / "pyproject.toml").write_text(text)
+    assert load_config(project, environ={}).formats == ("json",)
+
+
+def test_a_pyproject_that_names_policysim_only_as_a_package_is_not_parsed() -> None:
+    """This project's own pyproject.toml names policysim as its name, a script and a package; no line of it can make
+    the table, so `check` run here imports no TOML parser (docs/performance.md, start-up)."""
+    own = Path(__file__).resolve().parents[2] / "pyproject.toml"
+    with mock.patch.object(config_module, "_toml_table", side_effect=AssertionError("parsed")):
+        assert not config_module._has_table(own, "pyproject.toml")
+    assert "policysim" in own.read_text()
 
 
 def test_format_may_be_one_string(project: Path) -> None:
@@ -368,3 +402,46 @@ def test_a_configuration_that_is_not_a_regular_file_is_not_ignored(tmp_path: Pat
     (tmp_path / ".policysim.yaml").symlink_to(tmp_path / "missing.yaml")
     with pytest.raises(PolicysimError, match="broken symbolic link"):
         load_config(tmp_path, None, {})
+
+
+_TOML_LINES = [
+    "[tool]",
+    "[tool.policysim]",
+    "[ tool . 'policysim' ]",
+    "[[tool.policysim.suppress]]",
+    "[tool.ruff]",
+    "[project]",
+    "[project.scripts]",
+    'policysim = "policysim.cli:main"',
+    'policysim.format = "json"',
+    "policysim = {}",
+    'tool.policysim.format = "json"',
+    "tool = {policysim = {}}",
+    '"tool".policysim = {}',
+    'name = "policysim"',
+    'packages = ["policysim"]',
+    "x = [",
+    "  [1],",
+    "]",
+    's = """',
+    "[fake]",
+    '"""',
+    'test = "t"',
+    'reason = "r"',
+    "# policysim",
+    "",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_TOML_LINES), max_size=10), st.sampled_from(["\n", "\r\n"]))
+def test_the_pre_check_never_misses_a_table_tomllib_finds(lines: list[str], newline: str) -> None:
+    import tomllib
+
+    text = newline.join(lines) + newline
+    try:
+        tool = tomllib.loads(text).get("tool")
+    except tomllib.TOMLDecodeError:
+        return
+    if isinstance(tool, dict) and "policysim" in tool:
+        assert config_module._MAY_HOLD_TABLE.search(text) is not None, text
