@@ -5,15 +5,16 @@ document keeps) when the text keeps to the subset below, else None; the loader t
 specification and gives every error message. Importing PyYAML costs a start about 12 ms (docs/performance.md,
 "Start-up"), more than the rest of reading a scenario.
 
-The subset: printable characters without tabs, one document without directives or markers, whose root is a
-block mapping or sequence. Block mappings and sequences (a sequence entry may start a compact mapping; a mapping's
-value may be a sequence at the key's own indentation). Keys plain (letters, digits and `_.:/+=@$-`, not ending
-with `:`) or quoted, each followed at once by `:`. Values on the key's or the entry's line: a plain scalar (not
-starting with an indicator, holding no `: ` and not ending with `:`, never continued on the next line), a quoted
-scalar without escapes or doubled quotes, a flow sequence or mapping of such scalars and collections that closes
-on its line, or a literal or folded block scalar (clipped or stripped) whose lines are equally indented. Comments
-on lines of their own or after a value. Anything else gives None. tests/load/test_yaml_fast.py holds the events
-equal to libyaml's, on generated documents, on changed ones and on every YAML file of the repository.
+The subset: printable characters without tabs, one document without directives or markers, whose root is a block
+mapping or sequence. Block mappings and sequences (a sequence entry may start a compact mapping; a mapping's value
+may be a sequence at the key's own indentation). Keys plain (letters, digits and `_.:/+=@$-`, not ending with `:`)
+or quoted, each followed at once by `:`, at most 1,024 characters long as libyaml allows. Values on the key's or the
+entry's line: a plain scalar (not starting with an indicator, holding no `: ` and not ending with `:`, never
+continued on the next line), a quoted scalar without escapes or doubled quotes, a flow sequence or mapping of such
+scalars (there holding no `?`) and collections that closes on its line, or a literal or folded block scalar (clipped or stripped) whose
+lines are equally indented. Comments on lines of their own or after a value. Anything else gives None.
+tests/load/test_yaml_fast.py holds the events equal to libyaml's, on generated documents, on changed ones and on
+every YAML file of the repository.
 """
 
 from __future__ import annotations
@@ -53,12 +54,14 @@ class _Unsupported(Exception):
 
 
 _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")  # tabs, carriage returns and the other control characters
-# the other characters the subset leaves to PyYAML: C1 controls (a raw U+0085 is refused before), a byte order mark
-_OTHERS = "".join(map(chr, range(0x80, 0xA0))) + "\ufeff\ufffe\uffff"
+# the other characters the subset leaves to PyYAML: C1 controls, the line and paragraph separators (the loader
+# refuses them and U+0085 before), a byte order mark and the non-characters
+_OTHERS = "".join(map(chr, range(0x80, 0xA0))) + "\u2028\u2029\ufeff\ufffe\uffff"  # and YAML 1.1's line breaks
 _PLAIN_KEY = r"[A-Za-z0-9_$][A-Za-z0-9_.:/+=@$-]*?"
 # a key, then `:` and a space or the end of the line: (plain, double-quoted, single-quoted)
 _KEY = re.compile(rf"(?:({_PLAIN_KEY})|\"([^\"\\]*)\"|'([^']*)'):(?= |$)")
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
+_LONGEST_KEY = 1024  # libyaml's longest simple key, from its first character to its `:`
 # a plain scalar in a flow collection: words of anything but flow indicators, quotes and `#`, single spaces apart
 _FLOW_PLAIN = re.compile(r"[^,\[\]{}#\"' ]+(?: [^,\[\]{}#\"' ]+)*")
 _BLOCK_HEADER = re.compile(r"([|>])(-?)(?: +#.*)?$")
@@ -191,6 +194,8 @@ class _Scanner:
     def _key(self, found: re.Match[str], line: int, column: int) -> None:
         plain, double, single = found.groups()
         end = found.end() - 1  # the `:`
+        if end - column > _LONGEST_KEY:
+            raise _Unsupported
         if plain is not None:
             if plain.endswith(":"):
                 raise _Unsupported
@@ -263,8 +268,9 @@ class _Scanner:
         at = _skip(text, at + 1)
         while not text.startswith(closer, at):
             if closer == "}":
+                key = at
                 at = self._flow_scalar(text, number, at, key=True)
-                if not text.startswith(": ", at):
+                if at - key > _LONGEST_KEY or not text.startswith(": ", at):
                     raise _Unsupported  # a key without a value, or spaces before its `:`
                 at = _skip(text, at + 2)
             at = _skip(text, self._flow_node(text, number, at))
@@ -302,8 +308,8 @@ class _Scanner:
         else:
             found = _FLOW_PLAIN.match(text, at)
             body = found.group() if found is not None else ""
-        if not body or first in _INDICATORS or ": " in body or body.endswith(":"):
-            raise _Unsupported
+        if not body or first in _INDICATORS or ": " in body or body.endswith(":") or "?" in body:
+            raise _Unsupported  # (libyaml refuses `:?` in a flow scalar, the pure-Python parser ends one at `?`)
         self.out.append(Event("scalar", (number, at), (number, at + len(body)), body))
         return at + len(body)
 

@@ -68,6 +68,11 @@ def test_every_yaml_file_of_the_repository_loads_the_same(path: Path) -> None:
     assert_same(path.read_bytes())
 
 
+def test_the_line_separators_are_left_to_pyyaml() -> None:
+    """libyaml ends a line at U+2028 and U+2029 (the loader refuses them raw before it asks either reader)."""
+    assert events("a: b\u2028c\n") is None and events("a: b\u2029c\n") is None
+
+
 def test_the_shipped_scenarios_take_the_fast_path() -> None:
     """What the start-up figures rest on (docs/performance.md): the examples are read without PyYAML."""
     scenarios = sorted((ROOT / "scenarios").glob("*.yaml"))
@@ -117,6 +122,17 @@ def test_the_shipped_scenarios_take_the_fast_path() -> None:
         "",
         "# only a comment\n",
         "a: 1\n\n\n",
+        # found by an adversarial review: libyaml refuses keys longer than 1,024 characters and `:?` in flow
+        "k" * 1024 + ": v\n",
+        "k" * 1025 + ": v\n",
+        "x: 1\n" + "k" * 1025 + ": v\n",
+        '"' + "k" * 1023 + '": v\n',
+        "- a: 1\n  " + "k" * 1025 + ": v\n",
+        "a: {" + "k" * 1025 + ": v}\n",
+        "a: [a:?]\n",
+        "a: {a:?: b}\n",
+        "a: {k: a:?b}\n",
+        "a: [a?b]\n",
     ],
 )
 def test_edges_of_the_subset_load_the_same(text: str) -> None:
