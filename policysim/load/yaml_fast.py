@@ -11,10 +11,10 @@ may be a sequence at the key's own indentation). Keys plain (letters, digits and
 or quoted, each followed at once by `:`, at most 1,024 characters long as libyaml allows. Values on the key's or the
 entry's line: a plain scalar (not starting with an indicator, holding no `: ` and not ending with `:`, never
 continued on the next line), a quoted scalar without escapes or doubled quotes, a flow sequence or mapping of such
-scalars (there holding no `?`) and collections that closes on its line, or a literal or folded block scalar (clipped or stripped) whose
-lines are equally indented. Comments on lines of their own or after a value. Anything else gives None.
-tests/load/test_yaml_fast.py holds the events equal to libyaml's, on generated documents, on changed ones and on
-every YAML file of the repository.
+scalars (there holding no `?`) and collections that closes on its line, or a literal or folded block scalar (clipped
+or stripped) whose lines are equally indented. Comments on lines of their own or after a value. Anything else gives
+None. tests/load/test_yaml_fast.py holds the events equal to libyaml's, on generated documents, on changed ones and
+on every YAML file of the repository.
 """
 
 from __future__ import annotations
