@@ -126,11 +126,25 @@ def test_check_of_a_valid_file_imports_no_pydantic(tmp_path: Path) -> None:
     assert {"pydantic", "policysim.model.validation"} <= modules
 
 
-def test_check_reads_toml_only_where_there_is_a_pyproject(tmp_path: Path) -> None:
+def test_check_of_the_tutorial_imports_only_what_it_uses(tmp_path: Path) -> None:
+    """The tutorial is plain block YAML (load/yaml_fast.py), holds no condition, no import and no number, and asks
+    for no suggestion: none of these is imported (docs/performance.md, start-up)."""
+    modules = _check(tmp_path)
+    unused = ("yaml", "tomllib", "hashlib", "_hashlib", "decimal", "difflib", "traceback", "policysim.imports")
+    assert imported(modules, unused) == []
+    families = ("strings", "arn", "boolean", "numeric", "dates", "binary", "ip")
+    assert imported(modules, tuple(f"policysim.conditions.{family}" for family in families)) == []
+
+
+def test_check_reads_toml_only_where_a_pyproject_could_hold_its_table(tmp_path: Path) -> None:
     code = "from policysim.cli import main; main(sys.argv[2:])"
     modules = modules_after(tmp_path, code, "check", str(SCENARIO), cwd=tmp_path)  # no pyproject.toml here
     assert "policysim.config" in modules and "tomllib" not in modules
-    assert "tomllib" in _check(tmp_path)  # the checkout's pyproject.toml is read for [tool.policysim]
+    assert "tomllib" not in _check(tmp_path)  # the checkout's pyproject.toml names policysim, but has no table
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "pyproject.toml").write_text('[project]\nname = "demo"\n\n[tool.policysim]\nfail_on = "error"\n')
+    assert "tomllib" in modules_after(tmp_path, code, "check", str(SCENARIO), cwd=project)
 
 
 def test_any_other_command_line_builds_the_app(tmp_path: Path) -> None:
