@@ -114,10 +114,8 @@ class ServiceCatalogue:
     def parse(cls, text: str, source: str) -> ServiceCatalogue:
         """A catalogue from the text of a whole `services.tsv`-format file (every line of it parsed now)."""
         catalogue = cls(source, text)
-        for service in _parse_sections(text, source):
+        for service in _parse_sections(text, source, read_actions=True):  # checked whole: the first error reported
             catalogue._parsed[service.prefix] = service
-            for _ in service.actions.values():  # a given file is checked whole: its errors are reported at once
-                pass
         return catalogue
 
     @cached_property
@@ -180,12 +178,13 @@ _DECLARATION = re.compile(r"\n(?!A\t|#)([^\n]+)")  # any other line with somethi
 _OTHER_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # what `str.splitlines` also ends a line at
 
 
-def _parse_sections(text: str, source: str) -> list[Service]:
+def _parse_sections(text: str, source: str, *, read_actions: bool = False) -> list[Service]:
     """Parse catalogue sections (see refresh.py); a malformed line is an error naming its place.
 
-    Only the section's `@`, `T` and `K` lines are read now. Its action lines are found by one regular expression
-    and indexed by name; each is read when its action is first asked for (`_Actions`): a check of
-    `ec2:RunInstances` reads one of ec2's 800 action lines. `ServiceCatalogue.parse` reads every line.
+    A section's `@`, `T` and `K` lines are read now, in order with its action lines, which are found by one regular
+    expression and indexed by name; each action's line is read when the action is first asked for (`_Actions`): a
+    check of `ec2:RunInstances` reads one of ec2's 800 action lines. With `read_actions`, each is read in its place
+    (the first malformed line of the text is the one reported).
     """
     if any(brk in text for brk in _OTHER_BREAKS):
         text = "\n".join(text.splitlines())  # the same lines, each ended by `\n`
@@ -196,21 +195,29 @@ def _parse_sections(text: str, source: str) -> list[Service]:
     if stray:
         raise _malformed(ValueError("a line before the first `@SERVICE` line"), source, _line(text, min(stray)))
     sections = []
-    for start, end in zip(starts, [*starts[1:], len(text)], strict=True):
-        lines = iter(_DECLARATION.finditer(text, start, end))
-        header = next(lines).group(1).split("\t")
+    for start, end in zip(starts, [*starts[1:], len(text)], strict=False):  # (no section: none)
+        lines = sorted([*_DECLARATION.finditer(text, start, end), *_ACTION.finditer(text, start, end)], key=_start)
+        header = lines[0].group(1).split("\t")  # the `@` line: the first of the section's
         try:
             section = _Section(header[0][1:].lower(), header[1], source, text)
         except IndexError as error:
             raise _malformed(error, source, _line(text, start)) from None
-        for found in lines:
+        for found in lines[1:]:
             try:
-                section.add(found.group(1).split("\t"))
+                if found.re is _ACTION:
+                    section.add_action(found.group(1), found.start())
+                    if read_actions:
+                        section.action(found.group(1).lower())
+                else:
+                    section.add(found.group(1).split("\t"), found.start())
             except (ValueError, IndexError, KeyError) as error:
                 raise _malformed(error, source, _line(text, found.start())) from None
-        section.add_actions(_ACTION.findall(text, start, end), start, end)
         sections.append(section)
     return [section.build() for section in sections]
+
+
+def _start(found: re.Match[str]) -> int:
+    return found.start()
 
 
 def _line(text: str, newline: int) -> int:
@@ -223,72 +230,60 @@ def _malformed(error: Exception, source: str, number: int) -> InputError:
 
 
 class _Section:
-    """The service being parsed: its declarations, and its action lines' names (each line is found again in `text`,
-    the searched text, when its action is first asked for)."""
+    """The service being parsed: its declarations, and where in `text` (the searched text) each of its action lines
+    is."""
 
     def __init__(self, prefix: str, name: str, source: str, text: str) -> None:
         self.prefix, self.name, self.source, self.text = prefix, name, source, text
         self.specs: list[KeySpec] = []
-        self.action_lines: dict[str, str] = {}  # lowercased action name -> its spelling on its line
-        self.span = (0, 0)  # where the section is in `text`
-        self.types: dict[str, ResourceType] = {}
+        self.action_lines: dict[str, int] = {}  # lowercased action name -> the newline before its line in `text`
+        self.types: dict[str, tuple[int, ResourceType]] = {}  # lowercased name -> (where declared, the type)
 
-    def add(self, fields: list[str]) -> None:
-        """Add one `T` or `K` line (fields split at tabs)."""
+    def add(self, fields: list[str], at: int) -> None:
+        """Add one `T` or `K` line (its fields split at tabs; `at`, where it is)."""
         kind, prefix = fields[0], self.prefix
         if kind == "T":
             if fields[1].lower() in self.types:
                 raise ValueError(f"resource type `{fields[1]}` of `{prefix}` is declared twice")
             keys = tuple(fields[3].split()) if len(fields) > 3 else ()
-            self.types[fields[1].lower()] = ResourceType(prefix, fields[1], _arn(prefix, fields), keys)
+            self.types[fields[1].lower()] = (at, ResourceType(prefix, fields[1], _arn(prefix, fields), keys))
         elif kind == "K":
             self.specs.append(KeySpec(fields[1], fields[2]))
         else:
             raise ValueError(f"unknown line kind `{kind}`")
 
-    def add_actions(self, names: list[str], start: int, end: int) -> None:
-        """Index the section's `A` lines (at `start:end` of `text`) by their actions' names; the rest of each line is
-        read by `action`."""
-        self.span = (start, end)
-        self.action_lines = {name.lower(): name for name in names}
-        if len(self.action_lines) < len(names):  # a name listed twice: the error names its second line
-            seen: set[str] = set()
-            for found in _ACTION.finditer(self.text, start, end):
-                if found.group(1).lower() in seen:
-                    message = f"action `{self.prefix}:{found.group(1)}` is listed twice"
-                    raise _malformed(ValueError(message), self.source, _line(self.text, found.start()))
-                seen.add(found.group(1).lower())
-
-    def _find(self, name: str) -> int:
-        """The offset of the newline before the `A` line of the action spelt `name` (each line ends with one)."""
-        begin, end = self.span
-        at = self.text.find(f"\nA\t{name}\t", begin, end)
-        return at if at >= 0 else self.text.find(f"\nA\t{name}\n", begin, end)
+    def add_action(self, name: str, at: int) -> None:
+        """Note the `A` line at `at` by its action's name; the rest of it is read by `action`."""
+        if name.lower() in self.action_lines:
+            raise ValueError(f"action `{self.prefix}:{name}` is listed twice")
+        self.action_lines[name.lower()] = at
 
     def build(self) -> Service:
         """The parsed service."""
-        return Service(self.prefix, self.name, _Actions(self), self.types, KeySet.of(self.specs))
+        types = {name: declared for name, (_, declared) in self.types.items()}
+        return Service(self.prefix, self.name, _Actions(self), types, KeySet.of(self.specs))
 
     def action(self, lower: str) -> Action:
         """The action of the `A` line named `lower`; KeyError when there is none."""
-        at = self._find(self.action_lines[lower])
+        at = self.action_lines[lower]
         fields = self.text[at + 1 : self.text.find("\n", at + 1)].split("\t")
         try:
             if not is_action_name(f"{self.prefix}:{fields[1]}") or len(fields) < 3 or fields[2] == "":
                 raise ValueError(f"invalid action `{self.prefix}:{fields[1]}`")
-            uses = tuple(self._use(text) for text in fields[4].split(";") if text) if len(fields) > 4 else ()
+            uses = tuple(self._use(text, at) for text in fields[4].split(";") if text) if len(fields) > 4 else ()
         except ValueError as error:
             raise _malformed(error, self.source, _line(self.text, at)) from None
         keys = tuple(fields[3].split()) if len(fields) > 3 else ()
         return Action(self.prefix, fields[1], fields[2], keys, uses)
 
-    def _use(self, text: str) -> ResourceUse:
+    def _use(self, text: str, at: int) -> ResourceUse:
+        """A resource use of the action line at `at`: its type must be declared before that line."""
         required = text.startswith("!")
         name, _, keys = text.removeprefix("!").partition("=")
         found = self.types.get(name.lower())
-        if found is None:
+        if found is None or found[0] > at:
             raise ValueError(f"resource type `{name}` of `{self.prefix}` is not declared")
-        return ResourceUse(found, required, tuple(keys.split()))
+        return ResourceUse(found[1], required, tuple(keys.split()))
 
 
 class _Actions(Mapping[str, Action]):

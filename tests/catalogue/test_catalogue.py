@@ -61,6 +61,10 @@ def test_a_catalogue_file_is_read(tmp_path: Path) -> None:
         ("@svc\tS\r\nT\tthing\tarn:x\t\r\nA\tDoIt\tRead\t\tother\r\n", "resource type `other` of `svc` is not declared", 3),
         ("@svc\tS\nA\tDoIt\tRead\n\u2028A\tdoit\tRead\n", "action `svc:doit` is listed twice", 4),
         ("@svc\n", "list index out of range", 1),
+        ("@svc\tS\nA\tDoIt\n@other\tO\nA\tGo\tRead\n", "invalid action `svc:DoIt`", 2),
+        ("@svc\tS\nA\tDoIt\tRead\t\tthing\nT\tthing\tarn:x\t\n", "resource type `thing` of `svc` is not declared", 2),
+        ("@svc\tS\nA\tDo It\tRead\nT\tthing\tnot-an-arn\n", "invalid action `svc:Do It`", 2),
+        ("@a\tA\nA\tx y\tRead\n@b\tB\nT\tt\tnot-an-arn\n", "invalid action `a:x y`", 2),
         ("@svc\tS\nT\tthing\n", "list index out of range", 2),
         ("@svc\tS\nT\tthing\tnot-an-arn\n", "does not start with `arn:`", 2),
         ("@svc\tS\nA\tDo It\tRead\t\t\n", "invalid action `svc:Do It`", 2),
@@ -77,6 +81,22 @@ def test_a_malformed_catalogue_is_a_located_error(tmp_path: Path, text: str, mes
         ActionCatalogue.from_file(path)
     assert message in error.value.message
     assert error.value.location is not None and error.value.location.line == line
+
+
+@pytest.mark.parametrize("text", ["", "# only a comment\n", "\n\n"])
+def test_a_catalogue_without_a_service_is_empty(tmp_path: Path, text: str) -> None:
+    from policysim.catalogue.services import ServiceCatalogue
+
+    assert ServiceCatalogue.parse(text, "empty.tsv").prefixes() == []
+
+
+def test_a_lazily_read_action_refuses_a_type_declared_after_it() -> None:
+    from policysim.catalogue.services import _parse_sections
+
+    (service,) = _parse_sections("@svc\tS\nA\tDoIt\tRead\t\tthing\nT\tthing\tarn:x\t\n", "f")
+    with pytest.raises(InputError, match="resource type `thing` of `svc` is not declared") as error:
+        service.action("doit")
+    assert error.value.location is not None and error.value.location.line == 2
 
 
 def test_an_unreadable_catalogue_is_an_error(tmp_path: Path) -> None:
