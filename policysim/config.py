@@ -154,10 +154,12 @@ _MAY_HOLD_TABLE = re.compile(
 
 def _has_table(pyproject: Path, shown: str) -> bool:
     """Whether a pyproject.toml holds `[tool.policysim]`: only a file with a line that could make the table is parsed
-    (most projects' files, this one's too, name policysim only as a dependency, a script or a package)."""
+    (most projects' files, this one's too, name policysim only as a dependency, a script or a package), so a file
+    that is not valid TOML is refused only when it could hold the table; one that cannot is not policysim's."""
     text = _read_text(pyproject, shown)
     escaped = "\\u" in text or "\\U" in text
-    lone_returns = "\r" in text.replace("\r\n", "")  # lines the search cannot split: tomllib says what they are
+    # lines the search cannot split (a lone CR, which TOML refuses): tomllib says what a file naming policysim is
+    lone_returns = "policysim" in text and "\r" in text.replace("\r\n", "")
     maybe = escaped or lone_returns or _MAY_HOLD_TABLE.search(text) is not None
     return maybe and _toml_table(text, shown) is not None
 

@@ -2,7 +2,8 @@
 
 `str.isdigit()` and a bare `\\d` accept non-ASCII digits (Arabic-Indic ones, say), and `$` accepts a trailing
 newline; every rule here is an explicit ASCII class matched with `fullmatch`. Composite patterns (an ARN with an
-account in it) embed the `*_PATTERN` fragments instead of writing their own.
+account in it) embed the `*_PATTERN` fragments instead of writing their own. `unique_id` is the one rule that
+derives an identifier (the `AIDA…`/`AROA…` id of a user or role the model gives none).
 """
 
 from __future__ import annotations

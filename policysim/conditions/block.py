@@ -136,10 +136,11 @@ def _compile_clause(spec: BuildInput) -> Clause:
     enabled = spec.variables_enabled
     if enabled and not family.variables:
         _refuse_variables(spec)
-    if family.build is None:
+    build = family.build
+    if build is None:
         expected = build_null(spec)
         return Clause(spec.key, op, spec.texts, _null_runner(expected), True in expected, None, enabled)
-    matcher = family.build(spec)
+    matcher = build(spec)
     return Clause(spec.key, op, spec.texts, make_runner(op, matcher), missing_result(op), matcher.test, enabled)
 
 

@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from .numeric import Parser, build_ordered
+from .numeric import Parser, build_ordered, decimal
 from .values import BuildInput, Matcher
 
 if TYPE_CHECKING:
@@ -37,10 +37,8 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 def parse_date(text: str) -> Decimal | None:
     """Epoch seconds of an ISO-8601 (W3C) or epoch value, or None."""
-    from decimal import Decimal  # imported by the first date (start-up)
-
     if _EPOCH_SECONDS.fullmatch(text):
-        return Decimal(text)
+        return decimal(text)
     match = _W3C.fullmatch(text)
     if match is None:
         return None
@@ -58,9 +56,9 @@ def parse_date(text: str) -> Decimal | None:
     except ValueError:
         return None
     delta = when - _EPOCH
-    seconds = Decimal(delta.days * 86400 + delta.seconds)
+    seconds = decimal(delta.days * 86400 + delta.seconds)
     fraction = parts["f"]
-    return seconds + Decimal(fraction) if fraction else seconds
+    return seconds + decimal(fraction) if fraction else seconds
 
 
 def _zone(text: str | None) -> timezone:

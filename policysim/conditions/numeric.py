@@ -33,13 +33,23 @@ _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?
 Parser = Callable[[str], "Decimal | None"]
 
 
+@lru_cache(maxsize=1)
+def _decimal_type() -> type[Decimal]:
+    from decimal import Decimal  # imported with the first number or date (docs/performance.md, start-up)
+
+    return Decimal
+
+
+def decimal(value: str | int) -> Decimal:
+    """`decimal.Decimal(value)`."""
+    return _decimal_type()(value)
+
+
 def parse_number(text: str) -> Decimal | None:
     """An integer or decimal number, or None."""
     if len(text) > 200 or not _NUMBER.fullmatch(text):
         return None
-    from decimal import Decimal  # imported by the first number (start-up)
-
-    return Decimal(text)
+    return decimal(text)
 
 
 request_number: Parser = lru_cache(maxsize=4096)(parse_number)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from policysim.errors import Location, PathPart, SchemaError, UnsupportedError
 from policysim.imports.model import Imported, ImportWarning, Path_
-from policysim.load import Document
+from policysim.load import Document, has_imports
 
 if TYPE_CHECKING:
     from policysim.model.scenario import ImportEntry
@@ -92,7 +92,7 @@ def as_scenario(doc: Document, path: Path) -> Document:
 def apply_imports(doc: Document, base_dir: Path | None) -> Merged:
     """Run the file's `import:` entries and merge their models; a file without `import:` is returned as it is."""
     data = doc.data
-    if not isinstance(data, dict) or "import" not in data:
+    if not has_imports(data):
         return Merged(doc)
     entries = _entries(doc)
     if base_dir is None:

@@ -8,9 +8,9 @@ fields and options, so its compiled form can be kept like any module's:
 
 - `python -m policysim.kept_code.refresh` imports every policysim module in a fresh interpreter, collects each text
   `dataclasses` compiled for a class of policysim, and writes it out as itself into one of two tables, which Python
-  compiles once into its bytecode cache: `table.py` for the texts of the modules a plain `policysim check` imports
-  (read at every start), `table_more.py` for the rest (read on the first text `table.py` does not hold: a `diff`, a
-  `validate`, an import).
+  compiles once into its bytecode cache: `table.py` for the texts of the modules a plain `policysim check` of the
+  shipped scenarios imports (read at every start), `table_more.py` for the rest (read on the first text `table.py`
+  does not hold: a `diff`, a `validate`, an import).
 - Importing this package (policysim's `__init__` does it first) sets an `exec` in the `dataclasses` module's
   namespace, which that module's calls find before the builtin. For a text the table holds, in the namespace of a
   policysim module, it makes the function the text defines from the kept code, with the same globals, into the

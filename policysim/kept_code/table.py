@@ -3957,141 +3957,6 @@ def __create_fn__():
  return __hash__
 CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.outcome,self.session,))\n return __hash__'] = __create_fn__.__code__
 
-def __create_fn__(_type_message, _type_location, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
- def __init__(self,message:_type_message,location:_type_location)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'message',message)
-  __dataclass_builtins_object__.__setattr__(self,'location',location)
- return __init__
-CODE["def __create_fn__(_type_message, _type_location, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,message:_type_message,location:_type_location)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'message',message)\n  __dataclass_builtins_object__.__setattr__(self,'location',location)\n return __init__"] = __create_fn__.__code__
-
-def __create_fn__():
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(message={self.message!r}, location={self.location!r})"
- return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(message={self.message!r}, location={self.location!r})"\n return __repr__'] = __create_fn__.__code__
-
-def __create_fn__():
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.message,self.location,)==(other.message,other.location,)
-  return NotImplemented
- return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.message,self.location,)==(other.message,other.location,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
-
-def __create_fn__(cls, FrozenInstanceError):
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('message','location',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- return __setattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'message\',\'location\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
-
-def __create_fn__(cls, FrozenInstanceError):
- def __delattr__(self,name):
-  if type(self) is cls or name in ('message','location',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- return __delattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'message\',\'location\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
-
-def __create_fn__():
- def __hash__(self):
-  return hash((self.message,self.location,))
- return __hash__
-CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.message,self.location,))\n return __hash__'] = __create_fn__.__code__
-
-def __create_fn__(_type_data, _type_sources, _type_aliases, _type_absent, _type_warnings, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_data, _dflt_sources, _dflt_aliases, _dflt_absent, _dflt_warnings, _return_type):
- def __init__(self,data:_type_data=_HAS_DEFAULT_FACTORY,sources:_type_sources=_HAS_DEFAULT_FACTORY,aliases:_type_aliases=_HAS_DEFAULT_FACTORY,absent:_type_absent=_HAS_DEFAULT_FACTORY,warnings:_type_warnings=_HAS_DEFAULT_FACTORY)->_return_type:
-  self.data=_dflt_data() if data is _HAS_DEFAULT_FACTORY else data
-  self.sources=_dflt_sources() if sources is _HAS_DEFAULT_FACTORY else sources
-  self.aliases=_dflt_aliases() if aliases is _HAS_DEFAULT_FACTORY else aliases
-  self.absent=_dflt_absent() if absent is _HAS_DEFAULT_FACTORY else absent
-  self.warnings=_dflt_warnings() if warnings is _HAS_DEFAULT_FACTORY else warnings
- return __init__
-CODE['def __create_fn__(_type_data, _type_sources, _type_aliases, _type_absent, _type_warnings, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_data, _dflt_sources, _dflt_aliases, _dflt_absent, _dflt_warnings, _return_type):\n def __init__(self,data:_type_data=_HAS_DEFAULT_FACTORY,sources:_type_sources=_HAS_DEFAULT_FACTORY,aliases:_type_aliases=_HAS_DEFAULT_FACTORY,absent:_type_absent=_HAS_DEFAULT_FACTORY,warnings:_type_warnings=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.data=_dflt_data() if data is _HAS_DEFAULT_FACTORY else data\n  self.sources=_dflt_sources() if sources is _HAS_DEFAULT_FACTORY else sources\n  self.aliases=_dflt_aliases() if aliases is _HAS_DEFAULT_FACTORY else aliases\n  self.absent=_dflt_absent() if absent is _HAS_DEFAULT_FACTORY else absent\n  self.warnings=_dflt_warnings() if warnings is _HAS_DEFAULT_FACTORY else warnings\n return __init__'] = __create_fn__.__code__
-
-def __create_fn__():
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(data={self.data!r}, sources={self.sources!r}, aliases={self.aliases!r}, absent={self.absent!r}, warnings={self.warnings!r})"
- return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(data={self.data!r}, sources={self.sources!r}, aliases={self.aliases!r}, absent={self.absent!r}, warnings={self.warnings!r})"\n return __repr__'] = __create_fn__.__code__
-
-def __create_fn__():
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.data,self.sources,self.aliases,self.absent,self.warnings,)==(other.data,other.sources,other.aliases,other.absent,other.warnings,)
-  return NotImplemented
- return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.data,self.sources,self.aliases,self.absent,self.warnings,)==(other.data,other.sources,other.aliases,other.absent,other.warnings,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
-
-def __create_fn__(_type_data, _type_file, _type_spans, _type_key_spans, _type_sources, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_sources, _return_type):
- def __init__(self,data:_type_data,file:_type_file,spans:_type_spans,key_spans:_type_key_spans,sources:_type_sources=_HAS_DEFAULT_FACTORY)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'data',data)
-  __dataclass_builtins_object__.__setattr__(self,'file',file)
-  __dataclass_builtins_object__.__setattr__(self,'spans',spans)
-  __dataclass_builtins_object__.__setattr__(self,'key_spans',key_spans)
-  __dataclass_builtins_object__.__setattr__(self,'sources',_dflt_sources() if sources is _HAS_DEFAULT_FACTORY else sources)
- return __init__
-CODE["def __create_fn__(_type_data, _type_file, _type_spans, _type_key_spans, _type_sources, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_sources, _return_type):\n def __init__(self,data:_type_data,file:_type_file,spans:_type_spans,key_spans:_type_key_spans,sources:_type_sources=_HAS_DEFAULT_FACTORY)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'data',data)\n  __dataclass_builtins_object__.__setattr__(self,'file',file)\n  __dataclass_builtins_object__.__setattr__(self,'spans',spans)\n  __dataclass_builtins_object__.__setattr__(self,'key_spans',key_spans)\n  __dataclass_builtins_object__.__setattr__(self,'sources',_dflt_sources() if sources is _HAS_DEFAULT_FACTORY else sources)\n return __init__"] = __create_fn__.__code__
-
-def __create_fn__():
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(data={self.data!r}, file={self.file!r}, spans={self.spans!r}, key_spans={self.key_spans!r}, sources={self.sources!r})"
- return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(data={self.data!r}, file={self.file!r}, spans={self.spans!r}, key_spans={self.key_spans!r}, sources={self.sources!r})"\n return __repr__'] = __create_fn__.__code__
-
-def __create_fn__():
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.data,self.file,self.spans,self.key_spans,self.sources,)==(other.data,other.file,other.spans,other.key_spans,other.sources,)
-  return NotImplemented
- return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.data,self.file,self.spans,self.key_spans,self.sources,)==(other.data,other.file,other.spans,other.key_spans,other.sources,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
-
-def __create_fn__(cls, FrozenInstanceError):
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('data','file','spans','key_spans','sources',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- return __setattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'data\',\'file\',\'spans\',\'key_spans\',\'sources\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
-
-def __create_fn__(cls, FrozenInstanceError):
- def __delattr__(self,name):
-  if type(self) is cls or name in ('data','file','spans','key_spans','sources',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- return __delattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'data\',\'file\',\'spans\',\'key_spans\',\'sources\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
-
-def __create_fn__():
- def __hash__(self):
-  return hash((self.data,self.file,self.spans,self.key_spans,self.sources,))
- return __hash__
-CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.data,self.file,self.spans,self.key_spans,self.sources,))\n return __hash__'] = __create_fn__.__code__
-
-def __create_fn__(_type_doc, _type_aliases, _type_notes, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_aliases, _dflt_notes, _return_type):
- def __init__(self,doc:_type_doc,aliases:_type_aliases=_HAS_DEFAULT_FACTORY,notes:_type_notes=_HAS_DEFAULT_FACTORY)->_return_type:
-  self.doc=doc
-  self.aliases=_dflt_aliases() if aliases is _HAS_DEFAULT_FACTORY else aliases
-  self.notes=_dflt_notes() if notes is _HAS_DEFAULT_FACTORY else notes
- return __init__
-CODE['def __create_fn__(_type_doc, _type_aliases, _type_notes, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_aliases, _dflt_notes, _return_type):\n def __init__(self,doc:_type_doc,aliases:_type_aliases=_HAS_DEFAULT_FACTORY,notes:_type_notes=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.doc=doc\n  self.aliases=_dflt_aliases() if aliases is _HAS_DEFAULT_FACTORY else aliases\n  self.notes=_dflt_notes() if notes is _HAS_DEFAULT_FACTORY else notes\n return __init__'] = __create_fn__.__code__
-
-def __create_fn__():
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(doc={self.doc!r}, aliases={self.aliases!r}, notes={self.notes!r})"
- return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(doc={self.doc!r}, aliases={self.aliases!r}, notes={self.notes!r})"\n return __repr__'] = __create_fn__.__code__
-
-def __create_fn__():
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.doc,self.aliases,self.notes,)==(other.doc,other.aliases,other.notes,)
-  return NotImplemented
- return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.doc,self.aliases,self.notes,)==(other.doc,other.aliases,other.notes,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
-
 def __create_fn__(_type_name, _type_path, _type_version_id, _type_updated, _type_kind, _type_source, _type_document, _type_document_text, _type_policy_id, _type_account, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_policy_id, _dflt_account, _return_type):
  def __init__(self,name:_type_name,path:_type_path,version_id:_type_version_id,updated:_type_updated,kind:_type_kind,source:_type_source,document:_type_document,document_text:_type_document_text,policy_id:_type_policy_id=_dflt_policy_id,account:_type_account=_dflt_account)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'name',name)
@@ -4346,6 +4211,96 @@ def __create_fn__():
   return hash((self.file,self.scenario,self.name,self.principal,self.action,self.resource,self.expected,self.outcome,self.location,self.skip_reason,self.test_name,self.expected_gate,self.expected_statement,self.left_out,self.key_notes,self.pattern,))
  return __hash__
 CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.file,self.scenario,self.name,self.principal,self.action,self.resource,self.expected,self.outcome,self.location,self.skip_reason,self.test_name,self.expected_gate,self.expected_statement,self.left_out,self.key_notes,self.pattern,))\n return __hash__'] = __create_fn__.__code__
+
+def __create_fn__(_type_ref, _type_action, _type_resource, _type_principal, _type_conditions, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+ def __init__(self,ref:_type_ref,action:_type_action,resource:_type_resource,principal:_type_principal,conditions:_type_conditions)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'ref',ref)
+  __dataclass_builtins_object__.__setattr__(self,'action',action)
+  __dataclass_builtins_object__.__setattr__(self,'resource',resource)
+  __dataclass_builtins_object__.__setattr__(self,'principal',principal)
+  __dataclass_builtins_object__.__setattr__(self,'conditions',conditions)
+ return __init__
+CODE["def __create_fn__(_type_ref, _type_action, _type_resource, _type_principal, _type_conditions, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,ref:_type_ref,action:_type_action,resource:_type_resource,principal:_type_principal,conditions:_type_conditions)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'ref',ref)\n  __dataclass_builtins_object__.__setattr__(self,'action',action)\n  __dataclass_builtins_object__.__setattr__(self,'resource',resource)\n  __dataclass_builtins_object__.__setattr__(self,'principal',principal)\n  __dataclass_builtins_object__.__setattr__(self,'conditions',conditions)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(ref={self.ref!r}, action={self.action!r}, resource={self.resource!r}, principal={self.principal!r}, conditions={self.conditions!r})"
+ return __repr__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(ref={self.ref!r}, action={self.action!r}, resource={self.resource!r}, principal={self.principal!r}, conditions={self.conditions!r})"\n return __repr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.ref,self.action,self.resource,self.principal,self.conditions,)==(other.ref,other.action,other.resource,other.principal,other.conditions,)
+  return NotImplemented
+ return __eq__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.ref,self.action,self.resource,self.principal,self.conditions,)==(other.ref,other.action,other.resource,other.principal,other.conditions,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('ref','action','resource','principal','conditions',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'ref\',\'action\',\'resource\',\'principal\',\'conditions\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('ref','action','resource','principal','conditions',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'ref\',\'action\',\'resource\',\'principal\',\'conditions\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
+  return hash((self.ref,self.action,self.resource,self.principal,self.conditions,))
+ return __hash__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.ref,self.action,self.resource,self.principal,self.conditions,))\n return __hash__'] = __create_fn__.__code__
+
+def __create_fn__(_type_role, _type_policy, _type_statements, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+ def __init__(self,role:_type_role,policy:_type_policy,statements:_type_statements)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'role',role)
+  __dataclass_builtins_object__.__setattr__(self,'policy',policy)
+  __dataclass_builtins_object__.__setattr__(self,'statements',statements)
+ return __init__
+CODE["def __create_fn__(_type_role, _type_policy, _type_statements, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,role:_type_role,policy:_type_policy,statements:_type_statements)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'role',role)\n  __dataclass_builtins_object__.__setattr__(self,'policy',policy)\n  __dataclass_builtins_object__.__setattr__(self,'statements',statements)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(role={self.role!r}, policy={self.policy!r}, statements={self.statements!r})"
+ return __repr__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(role={self.role!r}, policy={self.policy!r}, statements={self.statements!r})"\n return __repr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.role,self.policy,self.statements,)==(other.role,other.policy,other.statements,)
+  return NotImplemented
+ return __eq__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.role,self.policy,self.statements,)==(other.role,other.policy,other.statements,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('role','policy','statements',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'role\',\'policy\',\'statements\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('role','policy','statements',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'role\',\'policy\',\'statements\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
+  return hash((self.role,self.policy,self.statements,))
+ return __hash__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.role,self.policy,self.statements,))\n return __hash__'] = __create_fn__.__code__
 
 def __create_fn__(_type_file, _type_scenario, _type_results, _type_error, _type_notes, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_results, _dflt_error, _dflt_notes, _return_type):
  def __init__(self,file:_type_file,scenario:_type_scenario,results:_type_results=_dflt_results,error:_type_error=_dflt_error,notes:_type_notes=_dflt_notes)->_return_type:

@@ -15,7 +15,14 @@ from policysim.errors import Location, ParseError
 from .document import MAX_DEPTH, MAX_INPUT_BYTES, Document, Path_, Span, decode_input
 from .files import read_limited, read_stream_limited
 from .json_loader import load_json
-from .scenario_file import NOT_A_SCENARIO, DirectoryScan, is_scenario_file, is_scenario_text, scan_directory
+from .scenario_file import (
+    NOT_A_SCENARIO,
+    DirectoryScan,
+    has_imports,
+    is_scenario_file,
+    is_scenario_text,
+    scan_directory,
+)
 from .yaml_loader import load_yaml
 
 __all__ = [
@@ -27,6 +34,7 @@ __all__ = [
     "Path_",
     "Span",
     "decode_input",
+    "has_imports",
     "is_scenario_file",
     "is_scenario_text",
     "load_file",

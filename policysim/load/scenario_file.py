@@ -24,6 +24,12 @@ NOT_A_SCENARIO = "not a scenario: no top-level `scenario` key"
 _TEXT_RULE = re.compile(r"""^(?:scenario|"scenario"|'scenario')[ \t]*:""", re.MULTILINE)
 
 
+def has_imports(data: Any) -> bool:
+    """Whether a scenario document's data has an `import:` list (contracts.md section 5): what the importers (and
+    `policysim.imports`, imported only then) are for."""
+    return isinstance(data, dict) and "import" in data
+
+
 def is_scenario_text(raw: str | bytes) -> bool:
     """Whether a YAML text (or its bytes) has a top-level `scenario` key."""
     if isinstance(raw, bytes):

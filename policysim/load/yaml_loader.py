@@ -1,4 +1,5 @@
-"""YAML -> Document, built from PyYAML's event stream with policysim's own (strict) scalar rules.
+"""YAML -> Document, built from parser events (the fast path's, yaml_fast.py, else PyYAML's) with policysim's own
+(strict) scalar rules.
 
 No Python object is ever constructed by PyYAML. Anchors, aliases, tags, merge keys, several
 documents, duplicate keys, non-string keys and nesting deeper than MAX_DEPTH are refused.

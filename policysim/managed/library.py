@@ -83,6 +83,12 @@ def _make(record: Mapping[str, Any], document: Mapping[str, Any], **fields: Any)
     return ManagedPolicy(document=document, document_text=json.dumps(document, indent=2), **{**record, **fields})
 
 
+def _index_entry(line: str) -> tuple[str, tuple[str, int, int]]:
+    """An index line's name and (path, offset, length); ValueError when it is malformed."""
+    name, path, offset, length = line.split("\t")
+    return name, (path, int(offset), int(length))
+
+
 class _Shipped:
     """The shipped policies: the index is read on the first lookup, each policy's line when it is first asked for."""
 
@@ -96,13 +102,17 @@ class _Shipped:
 
     @property
     def index(self) -> dict[str, tuple[str, int, int]]:
-        """Every shipped policy: name -> (path, offset, length) in POLICIES (the whole index, read once)."""
+        """Every shipped policy: name -> (path, offset, length) in POLICIES (the whole index, read once; a name's
+        first line counts, as in `entry`)."""
         if self._index is None:
             index: dict[str, tuple[str, int, int]] = {}
             for number, line in enumerate(self._index_text()[1:].splitlines(), 1):
                 if not line.startswith("#"):
-                    name, entry = self._entry(line, number)
-                    index[name] = entry
+                    try:
+                        name, entry = _index_entry(line)
+                    except ValueError:
+                        raise self._malformed(number) from None
+                    index.setdefault(name, entry)
             self._index = index
         return self._index
 
@@ -111,15 +121,17 @@ class _Shipped:
         until the whole index is read."""
         if self._index is not None:
             return self._index.get(name)
-        if any(c in name for c in "\t\n\r"):  # no index line names such a policy
+        if not name or name.startswith("#") or any(c in name for c in "\t\n\r"):  # no index line names it
             return None
         text = self._index_text()
         at = text.find(f"\n{name}\t")
         if at < 0:
             return None
         end = text.find("\n", at + 1)
-        line = text[at + 1 : end if end >= 0 else len(text)]
-        return self._entry(line, text.count("\n", 0, at) + 1)[1]
+        try:
+            return _index_entry(text[at + 1 : end if end >= 0 else len(text)])[1]
+        except ValueError:
+            raise self._malformed(text.count("\n", 0, at) + 1) from None
 
     def _index_text(self) -> str:
         if self._text is None:
@@ -129,12 +141,8 @@ class _Shipped:
             self._text = "\n" + self._text  # every line, the first too, starts after a newline
         return self._text
 
-    def _entry(self, line: str, number: int) -> tuple[str, tuple[str, int, int]]:
-        try:
-            name, path, offset, length = line.split("\t")
-            return name, (path, int(offset), int(length))
-        except ValueError:
-            raise InputError("malformed managed policy index line", Location(str(self.index_path), number, 1)) from None
+    def _malformed(self, number: int) -> InputError:
+        return InputError("malformed managed policy index line", Location(str(self.index_path), number, 1))
 
     @property
     def source(self) -> str:

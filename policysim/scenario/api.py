@@ -19,7 +19,7 @@ from policysim.flows.assume_role import AssumeParams, HopResult, Via, assume_rol
 from policysim.identifiers import is_account_id, is_action_name
 from policysim.ir.arn import parse_arn
 from policysim.limits import ACTION_NAME, RESOURCE_NAME
-from policysim.load import Document, load_file
+from policysim.load import Document, has_imports, load_file
 from policysim.load.document import show
 from policysim.managed import ManagedPolicyLibrary
 from policysim.model.records import ScenarioFile, Test
@@ -222,7 +222,7 @@ class Scenario:
         """Validate and compile a loaded document."""
         aliases: dict[str, str] = {}
         notes: list[str] = []
-        if isinstance(doc.data, dict) and "import" in doc.data:  # policysim.imports only for a file that imports
+        if has_imports(doc.data):  # policysim.imports only for a file that imports
             from policysim.imports.merge import apply_imports
 
             merged = apply_imports(doc, base_dir)

@@ -47,7 +47,8 @@ def test_every_text_compiled_for_a_record_is_kept(imported: dict[str, list[list[
 
 
 def test_a_plain_check_reads_the_first_table_only() -> None:
-    """`table.py` holds the texts of the modules `policysim check` imports, so the check never reads the second."""
+    """`table.py` holds the texts of the modules a plain check of the shipped scenarios imports, so that check never
+    reads the second."""
     script = (
         "import contextlib, io, json, sys\nimport policysim.kept_code as kept\nfrom policysim.cli import main\n"
         f"sys.argv = ['policysim', *{CHECK!r}]\n"

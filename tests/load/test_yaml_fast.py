@@ -139,6 +139,32 @@ def test_edges_of_the_subset_load_the_same(text: str) -> None:
     assert_same(text)
 
 
+READ_FAST = [
+    "a: 1\n",
+    "a:\n",
+    "a:\n  b: c\n",
+    "a:\n- x\n- y\nb: 2\n",
+    "- a\n- b: c\n  d: e\n-\n  f: g\n",
+    "k: [a, 'b', \"c d\" , x y]\nl: []\n",
+    "d: >\n  one\n  two\n\n  three\n\ne: |-\n  x\n  y\nf: z\n",
+    "a: {x: 1, 'y': [b, {}], z: {q: r}}\n",
+    "a: # c\n  b: 1\n",
+    "aws:SourceIp: 1.2.3.4/32\n",
+    "r: arn:aws:s3:::b/${aws:username}/*\n",
+    "c: é — 😀 x\nd: [é]\n",
+    '"111111111111": x\n',
+    "a: yes\n",  # read fast; the loader's scalar rules refuse it, as for PyYAML's events
+    "a: 1\na: 2\n",
+    "k" * 1024 + ": v\n",
+]
+
+
+@pytest.mark.parametrize("text", READ_FAST)
+def test_the_subset_is_read_fast_and_the_same(text: str) -> None:
+    assert events(text) is not None
+    assert assert_same(text)
+
+
 # --- generated documents ---------------------------------------------------------------------------------------
 
 KEYS = st.from_regex(r"[A-Za-z_][A-Za-z0-9_.:/-]{0,8}", fullmatch=True) | st.sampled_from(

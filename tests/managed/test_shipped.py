@@ -189,6 +189,16 @@ def test_a_malformed_index_line_is_located_by_the_lookup_that_reads_it(tmp_path:
     assert shipped.entry("Good") == ("/", 0, 10)
 
 
+def test_a_name_the_index_lists_twice_or_a_comment_line_agree_both_ways(tmp_path: pathlib.Path) -> None:
+    index = tmp_path / "policies.index"
+    index.write_text("# header\tx\nDup\t/a/\t0\t10\nDup\t/b/\t10\t10\n", encoding="utf-8")
+    shipped = _Shipped(POLICIES, index, ORGANIZATIONS)
+    found = [shipped.entry("Dup"), shipped.entry("# header"), shipped.entry("")]
+    assert found == [("/a/", 0, 10), None, None]
+    assert shipped.index == {"Dup": ("/a/", 0, 10)}  # the first line counts, as `entry` found it
+    assert [shipped.entry("Dup"), shipped.entry("# header")] == found[:2]
+
+
 def test_an_extended_library_shares_the_shipped_data_and_parses_nothing(tmp_path: pathlib.Path) -> None:
     library, shipped = fresh()
     arn = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
