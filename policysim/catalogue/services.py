@@ -207,7 +207,8 @@ def _parse_sections(text: str, source: str, *, read_actions: bool = False) -> li
                 if found.re is _ACTION:
                     section.add_action(found.group(1), found.start())
                     if read_actions:
-                        section.action(found.group(1).lower())
+                        lower = found.group(1).lower()
+                        section.read[lower] = section.action(lower)
                 else:
                     section.add(found.group(1).split("\t"), found.start())
             except (ValueError, IndexError, KeyError) as error:
@@ -237,6 +238,7 @@ class _Section:
         self.prefix, self.name, self.source, self.text = prefix, name, source, text
         self.specs: list[KeySpec] = []
         self.action_lines: dict[str, int] = {}  # lowercased action name -> the newline before its line in `text`
+        self.read: dict[str, Action] = {}  # the actions read so far, by lowercased name
         self.types: dict[str, tuple[int, ResourceType]] = {}  # lowercased name -> (where declared, the type)
 
     def add(self, fields: list[str], at: int) -> None:
@@ -291,7 +293,7 @@ class _Actions(Mapping[str, Action]):
 
     def __init__(self, section: _Section) -> None:
         self._section = section
-        self._read: dict[str, Action] = {}
+        self._read = section.read
 
     def __getitem__(self, lower: str) -> Action:
         found = self._read.get(lower)

@@ -34,7 +34,8 @@ _builtin_exec = builtins.exec
 _PACKAGE = __name__.partition(".")[0]
 # (module, text): every text compiled for a policysim class in this process, in order (for the generator)
 SEEN: list[tuple[str, str]] = []
-TABLES = ("table", "table_more")  # the texts of the modules `policysim check` imports, then every other module's
+# the texts of the modules a plain `policysim check` of the shipped scenarios imports, then every other module's
+TABLES = ("table", "table_more")
 
 
 def _module(globals_: object) -> str | None:

@@ -132,12 +132,12 @@ class _Scanner:
         rest = self.lines[number][column:]
         return rest == "-" or rest.startswith("- ")
 
-    def _open(self, kind: str, line: int, column: int) -> None:
+    def _open(self, kind: str, line: int, column: int, flow: bool = False) -> None:
         self.depth += 1
         if self.depth > MAX_DEPTH:
             raise _Unsupported  # PyYAML's path refuses it, located
         at = (line, column)
-        self.out.append(Event(kind, at, at))
+        self.out.append(Event(kind, at, at, flow=flow))
 
     def _close(self, line: int) -> None:
         self.depth -= 1
@@ -149,9 +149,7 @@ class _Scanner:
         line: int | None = number
         while line is not None and self._indent(line) == indent and self._entry(line, indent):
             text = self.lines[line]
-            column = indent + 1
-            while column < len(text) and text[column] == " ":
-                column += 1
+            column = _skip(text, indent + 1)
             rest = text[column:]
             if rest == "" or rest.startswith("#"):
                 after = self._nested(line, indent)
@@ -176,9 +174,7 @@ class _Scanner:
             if found is None:
                 raise _Unsupported
             self._key(found, line, column)
-            value = found.end()  # after the `:`
-            while value < len(text) and text[value] == " ":
-                value += 1
+            value = _skip(text, found.end())  # after the `:`
             rest = text[value:]
             if rest == "" or rest.startswith("#"):
                 after = self._nested_value(line, column, found.end(), len(text) > found.end())
@@ -237,12 +233,7 @@ class _Scanner:
         if first in "[{":
             end = self._flow(text, number, column)
         elif first in "\"'":
-            close = text.find(first, column + 1)
-            body = text[column + 1 : close]
-            if close < 0 or (first == '"' and "\\" in body):
-                raise _Unsupported
-            end = close + 1
-            self.out.append(Event("scalar", (number, column), (number, end), body, first))
+            end = self._quoted(text, number, column)
         elif first in _INDICATORS:
             raise _Unsupported
         else:
@@ -263,8 +254,7 @@ class _Scanner:
         """The flow sequence (`[`) or mapping (`{`) opening at column `at` and closing on the same line; the column
         after it."""
         closer = "]" if text[at] == "[" else "}"
-        self._open("sequence" if closer == "]" else "mapping", number, at)
-        self.out[-1].flow = True
+        self._open("sequence" if closer == "]" else "mapping", number, at, flow=True)
         at = _skip(text, at + 1)
         while not text.startswith(closer, at):
             if closer == "}":
@@ -294,12 +284,7 @@ class _Scanner:
         """The scalar at column `at` inside a flow collection (a mapping's key: up to its `: `); the column after."""
         first = text[at : at + 1]
         if first in ('"', "'"):
-            close = text.find(first, at + 1)
-            body = text[at + 1 : close]
-            if close < 0 or (first == '"' and "\\" in body):
-                raise _Unsupported
-            self.out.append(Event("scalar", (number, at), (number, close + 1), body, first))
-            return close + 1
+            return self._quoted(text, number, at)
         if key:
             colon = text.find(": ", at)
             body = text[at:colon] if colon >= 0 else ""
@@ -312,6 +297,17 @@ class _Scanner:
             raise _Unsupported  # (libyaml refuses `:?` in a flow scalar, the pure-Python parser ends one at `?`)
         self.out.append(Event("scalar", (number, at), (number, at + len(body)), body))
         return at + len(body)
+
+    def _quoted(self, text: str, number: int, at: int) -> int:
+        """The one-line quoted scalar (no escapes; a doubled quote ends it, and then what follows is refused) at
+        column `at`; the column after its closing quote."""
+        quote = text[at]
+        close = text.find(quote, at + 1)
+        body = text[at + 1 : close]
+        if close < 0 or (quote == '"' and "\\" in body):
+            raise _Unsupported
+        self.out.append(Event("scalar", (number, at), (number, close + 1), body, quote))
+        return close + 1
 
     def _block_scalar(self, number: int, column: int, parent: int) -> int:
         """The literal (`|`) or folded (`>`) scalar whose header is at `column`; the line after it."""
@@ -329,7 +325,7 @@ class _Scanner:
             elif text.strip(" ") == "":
                 raise _Unsupported  # a line of spaces only
             else:
-                here = len(text) - len(text.lstrip(" "))
+                here = self._indent(line)
                 if indent is None:
                     if here <= parent:
                         break
