@@ -50,21 +50,48 @@ Route = tuple[Actor, str, RoleInfo | None, Target | None, Plan | None]
 UNMODELLED_ASSUME_ACTIONS = frozenset({"sts:assumerolewithwebidentity", "sts:assumerolewithsaml"})
 
 
+_NAMES: dict[str, str] = {}  # a given key name -> its lowercased name (bounded)
+_ONES: dict[str, tuple[str]] = {}  # a given text -> the one-value tuple of it (bounded)
+_BOOLS = {True: ("true",), False: ("false",)}
+
+
 def context_keys(context: ContextArg | None) -> dict[str, tuple[str, ...] | None]:
-    """User-facing context values as request keys; `None` removes a derived key."""
+    """User-facing context values as request keys; `None` removes a derived key. The names and one-text values are
+    kept made (bounded): a request asked again is made of the very objects of the first (found by identity)."""
     out: dict[str, tuple[str, ...] | None] = {}
     if not context:
         return out
+    names = _NAMES
+    ones = _ONES
     for key, value in context.items():
+        name = names.get(key) or _lowered(key)
         if type(value) is str:  # the common case first
-            out[key.lower()] = (value,)
+            out[name] = ones.get(value) or _one(value)
         elif value is None:
-            out[key.lower()] = None
+            out[name] = None
+        elif isinstance(value, bool):  # no subclass of bool can be made
+            out[name] = _BOOLS[value]
         elif isinstance(value, list | tuple):
-            out[key.lower()] = tuple(map(context_value_text, value))
+            out[name] = tuple(map(context_value_text, value))
         else:
-            out[key.lower()] = (context_value_text(value),)
+            out[name] = (context_value_text(value),)
     return out
+
+
+def _lowered(key: str) -> str:
+    """`key` lowercased, kept for the next request (`_NAMES`)."""
+    if len(_NAMES) >= 4096:
+        _NAMES.clear()
+    name = _NAMES[key] = key.lower()
+    return name
+
+
+def _one(value: str) -> tuple[str]:
+    """The one-value tuple of `value`, kept for the next request (`_ONES`)."""
+    if len(_ONES) >= 65_536:
+        _ONES.clear()
+    one = _ONES[value] = (value,)
+    return one
 
 
 class Session:

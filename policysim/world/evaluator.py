@@ -67,6 +67,7 @@ class Plan:
 
 
 CLOCK_KEYS = frozenset({"aws:currenttime", "aws:epochtime"})
+GIVEN_CLOCK = ("", "")  # the clock of a request whose context gives both of its keys: never read
 MEMO_SIZE = 65_536  # requests an evaluator remembers the outcomes of (then it forgets them all and starts again)
 VARIANTS = 16  # requests remembered per decision: a request asked again among them gets its very outcome again
 # a remembered request: its outcome, its extra keys and the clock's values it was decided at
@@ -175,7 +176,8 @@ class Evaluator:
         if not handed:  # by lowercased name, and the evaluator's own: what the request is assembled from
             extra = given_keys(extra) if extra else {}
         endpoint = request_endpoint(self.world, extra, where) if extra and SOURCE_VPCE in extra else None
-        now = self.now()
+        # the clock only where the context does not give both of its keys (a given key, or its removal, wins)
+        now = self.now() if "aws:currenttime" not in extra or "aws:epochtime" not in extra else GIVEN_CLOCK
         key: tuple[object, ...] | None = None
         if endpoint is None and not plan.unknown:
             reads = plan.reads if plan.reads is not None else self._reads(plan)

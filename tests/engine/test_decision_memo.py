@@ -688,6 +688,10 @@ def test_a_remembered_decision_is_not_reused_at_another_clock_value() -> None:
         {"aws:CurrentTime": None},
         {"aws:EpochTime": int(START.timestamp())},
         {"aws:EpochTime": None, "aws:CurrentTime": "2029-06-01T00:00:00Z"},
+        # both clock keys given (or removed): the clock is not read, at any moment
+        {"aws:CurrentTime": "2029-06-01T00:00:00Z", "aws:EpochTime": int(START.timestamp())},
+        {"aws:epochtime": str(int(LATE.timestamp())), "aws:CURRENTTIME": "2031-06-01T00:00:00Z"},
+        {"aws:CurrentTime": None, "aws:EpochTime": None},
     ]
     asks: list[Ask] = [
         ({"principal": p, "action": a, "resource": r, "context": c}, at)
