@@ -12,10 +12,11 @@ from policysim.engine.analysis import Analysis
 from policysim.engine.discovered import Discovery
 from policysim.engine.policies import PolicySet
 from policysim.enums import Decision, Gate, ReasonCode
-from policysim.records import slot_copier
+from policysim.records import fast_init, slot_copier
 from policysim.request import Request
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Reason:
     """One gate's contribution: what it decided and why (a code, and the facts its words name) and, where a
@@ -50,6 +51,7 @@ class Reason:
         return f"{hop}{self.gate.value}: {self.message}{where}"
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Outcome:
     """What AWS would answer, and why."""

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from typing import cast
 
 from policysim.catalogue.resource_tags import builtin_resource_tag_keys
 from policysim.catalogue.services import builtin_services
 from policysim.compiled import CompiledPolicy, Unknown
-from policysim.context import SOURCE_VPC, SOURCE_VPCE, RequestContext, set_values
+from policysim.context import SOURCE_VPC, SOURCE_VPCE, RequestContext
 from policysim.engine.policies import PolicySet
 from policysim.enums import PolicyKind
 from policysim.errors import Location, RequestError, UnresolvedReferenceError
 from policysim.ir.arn import parse_arn
+from policysim.records import slot_maker
 from policysim.request import Principal, Request
 from policysim.world.actor import Actor
 from policysim.world.resolve import Target
@@ -33,6 +35,9 @@ def rcps_apply(principal: Principal, action_lower: str) -> bool:
     return not principal.service_linked and action_lower not in RCP_EXEMPT_ACTIONS
 
 
+make_request = slot_maker(Request)  # every field given: no `__post_init__` to fill `action_lower`
+
+
 def build_request(
     world: World,
     actor: Actor,
@@ -45,7 +50,15 @@ def build_request(
 ) -> Request:
     """The request with its full context (`request_keys`)."""
     context = RequestContext.owning(request_keys(world, actor, action, target, extra, now, derived, endpoint))
-    return Request(actor.principal, action, target.arn, target.account, context, target.partition)
+    return make_request(
+        principal=actor.principal,
+        action=action,
+        resource=target.arn,
+        resource_account=target.account,
+        context=context,
+        resource_partition=target.partition,
+        action_lower=action.lower(),
+    )
 
 
 def request_keys(
@@ -60,15 +73,20 @@ def request_keys(
 ) -> dict[str, tuple[str, ...]]:
     """A request's full context: the caller's keys, the clock's, the keys the resource and action give (`derived`,
     when an evaluation plan holds them already), `aws:SourceVpc` from the VPC `endpoint` the request travels
-    through, then the flow's and the caller's keys on top."""
-    keys = dict(actor.principal_keys)
+    through, then the flow's and the caller's keys on top (`extra`, by lowercased name, as the evaluator holds
+    them; a `None` value removes the key)."""
+    keys: dict[str, tuple[str, ...] | None] = dict(actor.principal_keys)
     keys["aws:currenttime"] = (now[0],)
     keys["aws:epochtime"] = (now[1],)
     keys.update(resource_keys(world, action, target) if derived is None else derived)
     if endpoint is not None and endpoint.vpc is not None:
         keys[SOURCE_VPC] = (endpoint.vpc,)
-    set_values(keys, extra)
-    return keys
+    keys.update(extra)
+    if None in extra.values():
+        for key, raw in extra.items():
+            if raw is None:
+                del keys[key]
+    return cast("dict[str, tuple[str, ...]]", keys)  # every None deleted
 
 
 def resource_keys(world: World, action: str, target: Target) -> dict[str, tuple[str, ...]]:

@@ -19,7 +19,6 @@ from policysim.engine.policies import PolicySet
 from policysim.engine.reads import keys_read
 from policysim.enums import Decision
 from policysim.errors import Location
-from policysim.records import slot_maker
 from policysim.request import Request
 from policysim.services.rules import owned_resource_refusal
 from policysim.services.s3 import public_access_unknown
@@ -27,6 +26,7 @@ from policysim.services.sts import caller_refusal, undeniable
 from policysim.world.actor import Actor
 from policysim.world.assemble import (
     build_request,
+    make_request,
     policy_set,
     request_endpoint,
     request_keys,
@@ -73,7 +73,6 @@ VARIANTS = 16  # requests remembered per decision: a request asked again among t
 # a remembered request: its outcome, its extra keys and the clock's values it was decided at
 Variant = tuple[Outcome, Mapping[str, tuple[str, ...] | None], tuple[str, str]]
 _ABSENTS = repeat(object())  # for a key the given context does not hold (None is a key it removes)
-_make_request = slot_maker(Request)
 
 
 @dataclass(frozen=True)
@@ -191,7 +190,7 @@ class Evaluator:
                         return outcome
                 keys = partial(request_keys, self.world, actor, action, target, extra, now, plan.derived)
                 context = DeferredContext(keys)
-                request = _make_request(
+                request = make_request(
                     principal=actor.principal,
                     action=action,
                     resource=target.arn,

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import inspect
 import pickle
-from dataclasses import FrozenInstanceError, fields, replace
+from dataclasses import FrozenInstanceError, dataclass, field, fields, replace
 
 import pytest
 
 from policysim.context import DeferredContext, RequestContext
 from policysim.engine.outcome import Outcome, Reason
 from policysim.enums import Decision, Gate, ReasonCode
-from policysim.records import slot_copier, slot_maker
+from policysim.records import FAST_INIT, fast_init, slot_copier, slot_maker
 from policysim.request import Principal, PrincipalKind, Request
 from policysim.scenario.api import _make_spec
 from policysim.scenario.spec import RequestSpec
@@ -70,3 +71,67 @@ def test_a_deferred_context_is_assembled_once_when_read_and_pickles_as_its_value
     assert calls == [1]
     loaded = pickle.loads(pickle.dumps(context))
     assert type(loaded) is RequestContext and dict(loaded) == dict(context)
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    first: str
+    second: tuple[int, ...] = ()
+    third: object = None
+
+
+def test_fast_init_makes_what_the_frozen_init_makes() -> None:
+    shared = object()
+    expected = [Sample("a"), Sample("a", (1,)), Sample("a", third=shared), Sample(first="b", second=(2,), third=3)]
+    @fast_init
+    @dataclass(frozen=True, slots=True)
+    class Fast:
+        first: str
+        second: tuple[int, ...] = ()
+        third: object = None
+
+    def shape(cls: type) -> list[tuple[str, object, object]]:
+        return [(p.name, p.kind, p.default) for p in inspect.signature(cls).parameters.values()]
+
+    assert shape(Fast) == shape(Sample)
+    made = [Fast("a"), Fast("a", (1,)), Fast("a", third=shared), Fast(first="b", second=(2,), third=3)]
+    assert [(m.first, m.second, m.third) for m in made] == [(e.first, e.second, e.third) for e in expected]
+    assert made[2].third is shared
+    with pytest.raises(FrozenInstanceError):
+        made[0].first = "c"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        Fast()  # type: ignore[call-arg]  # the required field is required
+    with pytest.raises(TypeError):
+        Fast("a", (), None, "extra")  # type: ignore[call-arg]
+    loaded = pickle.loads(pickle.dumps(Outcome(Decision.ALLOWED, (), (), missing_keys=("k",))))
+    assert loaded == Outcome(Decision.ALLOWED, (), (), None, ("k",))
+
+
+def test_the_hot_records_take_their_fields_as_their_dataclass_declares() -> None:
+    reason = Reason(Gate.IDENTITY, Decision.ALLOWED, ReasonCode.IDENTITY_ALLOWS)
+    assert (reason.statement, reason.hop, reason.facts) == (None, None, ())
+    assert replace(reason, hop=2).hop == 2 and reason.hop is None
+    outcome = Outcome(Decision.ALLOWED, (Gate.IDENTITY,), (reason,))
+    assert [getattr(outcome, f.name) for f in fields(Outcome)][3:] == [f.default for f in fields(Outcome)][3:]
+    assert Outcome.__init__.__code__.co_filename.startswith(FAST_INIT)
+
+
+def test_fast_init_refuses_a_record_whose_init_does_more() -> None:
+    @dataclass(frozen=True, slots=True)
+    class Later:
+        value: int
+
+        def __post_init__(self) -> None:
+            pass
+
+    @dataclass(frozen=True, slots=True)
+    class Listed:
+        values: list[int] = field(default_factory=list)
+
+    @dataclass(frozen=True, slots=True)
+    class Keyword:
+        value: int = field(kw_only=True)
+
+    for cls in (Later, Listed, Keyword):
+        with pytest.raises(TypeError):
+            fast_init(cls)
