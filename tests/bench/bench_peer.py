@@ -33,7 +33,10 @@ PMapper 1.1.5 imports `Mapping` from `collections` (removed in Python 3.10; nccg
 `collections.abc` names there before importing it. Rates are the best of `--repeat` passes per tool, the tools
 taking turns, after a warm-up; load and compile (policysim) and the in-memory Node model (PMapper) are timed apart.
 policysim remembers decisions (docs/performance.md, "How a request is evaluated"), so its best pass answers from
-memory what it decided before; its first pass on a fresh scenario, with nothing remembered, is printed beside it.
+memory what it decided before; printed beside it: its first pass on a fresh scenario, with nothing remembered or
+planned yet, and its rate with the evaluator's decision memory switched off (plans, routes and walked chains kept:
+every request's decision is made again, as for a diff or a query that asks each question once), the best of
+`--repeat` passes after one that makes the plans.
 """
 
 from __future__ import annotations
@@ -62,6 +65,7 @@ import policysim
 from policysim.load import load_file
 from policysim.managed.library import ManagedPolicyLibrary
 from policysim.services.kms import default_key_policy
+from policysim.world.evaluator import Evaluator
 
 TUTORIAL = Path(__file__).resolve().parents[2] / "scenarios" / "cross-account-delegation.yaml"
 PARTNER = "222222222222"  # the resource account of workload 3
@@ -603,6 +607,7 @@ class Figures:
     allowed: int
     ours: float  # decisions per second
     cold: float  # decisions per second of one pass on a fresh scenario: nothing remembered yet
+    computed: float  # decisions per second with the decision memory off: every decision made again
     theirs: float | None
     mismatches: int | None
 
@@ -632,11 +637,14 @@ def measure(workload: Workload, peer: Peer | None, repeat: int, profile: bool) -
     took, cold_answers = _timed(partial(_ours, workload.scenario(), asks))
     cold = len(asks) / took
     assert cold_answers == answers, "a fresh scenario answers as the one that remembers"
+    computed, computed_answers = _computed(workload, repeat)
+    assert computed_answers == answers, "every decision made again answers as the memory does"
     print(f"\n== {workload.title}")
     print(f"requests: {len(asks):,} (allowed {sum(answers):,}, not allowed {len(asks) - sum(answers):,})")
     print(f"policysim load + compile: {load * 1000:.1f} ms")
     print(f"policysim Scenario.evaluate: {ours:,.0f} decisions/s ({seconds / len(asks) * 1e6:.1f} us each)")
     print(f"policysim first pass on a fresh scenario (nothing remembered): {cold:,.0f} decisions/s")
+    print(f"policysim with the decision memory off (every decision made again): {computed:,.0f} decisions/s")
     theirs = mismatches = None
     if model is not None:
         theirs = len(asks) / peer_seconds
@@ -653,7 +661,21 @@ def measure(workload: Workload, peer: Peer | None, repeat: int, profile: bool) -
             print(f"  differs: {asks[index]} policysim={answers[index]} PMapper={peer_answers[index]}")
     if profile:
         _profile(scenario, asks)
-    return Figures(workload.title, len(asks), sum(answers), ours, cold, theirs, mismatches)
+    return Figures(workload.title, len(asks), sum(answers), ours, cold, computed, theirs, mismatches)
+
+
+def _computed(workload: Workload, repeat: int) -> tuple[float, list[bool]]:
+    """The best of `repeat` passes on a fresh scenario whose evaluator remembers no decision (its plans, the
+    scenario's routes and walked chains made by a first, untimed pass), and that pass's answers."""
+    scenario = workload.scenario()
+    remember = Evaluator._remember
+    setattr(Evaluator, "_remember", lambda *_, **__: None)  # noqa: B010 - the bench's switch, undone below
+    try:
+        answers = _ours(scenario, workload.asks)
+        best = min(_timed(partial(_ours, scenario, workload.asks))[0] for _ in range(repeat))
+    finally:
+        setattr(Evaluator, "_remember", remember)  # noqa: B010
+    return len(workload.asks) / best, answers
 
 
 def _profile(scenario: policysim.Scenario, asks: Sequence[Ask]) -> None:
@@ -691,17 +713,18 @@ def main() -> None:
     print(f"\nload average {os.getloadavg()[0]:.2f} at the end (figures are unreliable under load)")
     print(
         "\n| workload | requests | allowed | policysim decisions/s | PMapper decisions/s | ratio | mismatches "
-        "| policysim first pass | ratio |"
+        "| policysim first pass | ratio | policysim, memory off | ratio |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for f in figures:
         theirs = "-" if f.theirs is None else f"{f.theirs:,.0f}"
         ratio = "-" if f.theirs is None else f"{f.ours / f.theirs:.2f}x"
         mismatches = "-" if f.mismatches is None else str(f.mismatches)
         cold_ratio = "-" if f.theirs is None else f"{f.cold / f.theirs:.2f}x"
+        computed_ratio = "-" if f.theirs is None else f"{f.computed / f.theirs:.2f}x"
         print(
             f"| {f.title.split(' (')[0]} | {f.requests:,} | {f.allowed:,} | {f.ours:,.0f} | {theirs} | {ratio} "
-            f"| {mismatches} | {f.cold:,.0f} | {cold_ratio} |"
+            f"| {mismatches} | {f.cold:,.0f} | {cold_ratio} | {f.computed:,.0f} | {computed_ratio} |"
         )
 
 
