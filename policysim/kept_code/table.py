@@ -3786,32 +3786,33 @@ def __create_fn__():
  return __hash__
 CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.arn,self.account,self.partition,self.policy,self.must_allow,self.tags,self.gate,self.absent,))\n return __hash__'] = __create_fn__.__code__
 
-def __create_fn__(_type_actor, _type_action_lower, _type_target, _type_derived, _type_policies, _type_unknown, _type_reads, _type_clock, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_reads, _dflt_clock, _return_type):
- def __init__(self,actor:_type_actor,action_lower:_type_action_lower,target:_type_target,derived:_type_derived,policies:_type_policies,unknown:_type_unknown,reads:_type_reads=_dflt_reads,clock:_type_clock=_dflt_clock)->_return_type:
+def __create_fn__(_type_actor, _type_action_lower, _type_target, _type_derived, _type_policies, _type_unknown, _type_quiet, _type_reads, _type_clock, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_reads, _dflt_clock, _return_type):
+ def __init__(self,actor:_type_actor,action_lower:_type_action_lower,target:_type_target,derived:_type_derived,policies:_type_policies,unknown:_type_unknown,quiet:_type_quiet,reads:_type_reads=_dflt_reads,clock:_type_clock=_dflt_clock)->_return_type:
   self.actor=actor
   self.action_lower=action_lower
   self.target=target
   self.derived=derived
   self.policies=policies
   self.unknown=unknown
+  self.quiet=quiet
   self.reads=reads
   self.clock=clock
  return __init__
-CODE['def __create_fn__(_type_actor, _type_action_lower, _type_target, _type_derived, _type_policies, _type_unknown, _type_reads, _type_clock, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_reads, _dflt_clock, _return_type):\n def __init__(self,actor:_type_actor,action_lower:_type_action_lower,target:_type_target,derived:_type_derived,policies:_type_policies,unknown:_type_unknown,reads:_type_reads=_dflt_reads,clock:_type_clock=_dflt_clock)->_return_type:\n  self.actor=actor\n  self.action_lower=action_lower\n  self.target=target\n  self.derived=derived\n  self.policies=policies\n  self.unknown=unknown\n  self.reads=reads\n  self.clock=clock\n return __init__'] = __create_fn__.__code__
+CODE['def __create_fn__(_type_actor, _type_action_lower, _type_target, _type_derived, _type_policies, _type_unknown, _type_quiet, _type_reads, _type_clock, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_reads, _dflt_clock, _return_type):\n def __init__(self,actor:_type_actor,action_lower:_type_action_lower,target:_type_target,derived:_type_derived,policies:_type_policies,unknown:_type_unknown,quiet:_type_quiet,reads:_type_reads=_dflt_reads,clock:_type_clock=_dflt_clock)->_return_type:\n  self.actor=actor\n  self.action_lower=action_lower\n  self.target=target\n  self.derived=derived\n  self.policies=policies\n  self.unknown=unknown\n  self.quiet=quiet\n  self.reads=reads\n  self.clock=clock\n return __init__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(actor={self.actor!r}, action_lower={self.action_lower!r}, target={self.target!r}, derived={self.derived!r}, policies={self.policies!r}, unknown={self.unknown!r}, reads={self.reads!r}, clock={self.clock!r})"
+  return self.__class__.__qualname__ + f"(actor={self.actor!r}, action_lower={self.action_lower!r}, target={self.target!r}, derived={self.derived!r}, policies={self.policies!r}, unknown={self.unknown!r}, quiet={self.quiet!r}, reads={self.reads!r}, clock={self.clock!r})"
  return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(actor={self.actor!r}, action_lower={self.action_lower!r}, target={self.target!r}, derived={self.derived!r}, policies={self.policies!r}, unknown={self.unknown!r}, reads={self.reads!r}, clock={self.clock!r})"\n return __repr__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(actor={self.actor!r}, action_lower={self.action_lower!r}, target={self.target!r}, derived={self.derived!r}, policies={self.policies!r}, unknown={self.unknown!r}, quiet={self.quiet!r}, reads={self.reads!r}, clock={self.clock!r})"\n return __repr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.actor,self.action_lower,self.target,self.derived,self.policies,self.unknown,self.reads,self.clock,)==(other.actor,other.action_lower,other.target,other.derived,other.policies,other.unknown,other.reads,other.clock,)
+   return (self.actor,self.action_lower,self.target,self.derived,self.policies,self.unknown,self.quiet,self.reads,self.clock,)==(other.actor,other.action_lower,other.target,other.derived,other.policies,other.unknown,other.quiet,other.reads,other.clock,)
   return NotImplemented
  return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.actor,self.action_lower,self.target,self.derived,self.policies,self.unknown,self.reads,self.clock,)==(other.actor,other.action_lower,other.target,other.derived,other.policies,other.unknown,other.reads,other.clock,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.actor,self.action_lower,self.target,self.derived,self.policies,self.unknown,self.quiet,self.reads,self.clock,)==(other.actor,other.action_lower,other.target,other.derived,other.policies,other.unknown,other.quiet,other.reads,other.clock,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
 def __create_fn__(_type_world, _type_clock, _type__last_second, _type__plans, _type__trust, _type__memo, _type__held, _type__seen, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_clock, _dflt__last_second, _dflt__plans, _dflt__trust, _dflt__memo, _dflt__held, _dflt__seen, _return_type):
  def __init__(self,world:_type_world,clock:_type_clock=_dflt_clock)->_return_type:

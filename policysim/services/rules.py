@@ -17,8 +17,8 @@ import re
 from policysim.engine.outcome import Outcome, Reason
 from policysim.enums import Decision, Gate, ReasonCode
 from policysim.identifiers import ACCOUNT_PATTERN
-from policysim.request import Request
-from policysim.services.sts import TRUST_ACTIONS, UNDENIABLE_ACTIONS
+from policysim.request import Principal, Request
+from policysim.services.sts import TRUST_ACTIONS, UNDENIABLE_ACTIONS, caller_refusal
 
 _MODIFYING = re.compile(
     r"^(create|delete|put|update|attach|detach|tag|untag|set|add|remove|upload|enable|disable|schedule|cancel"
@@ -33,15 +33,29 @@ _SLR_SANCTIONED = frozenset({"iam:deleteservicelinkedrole", "iam:getservicelinke
 
 def owned_resource_refusal(request: Request) -> Outcome | None:
     """The refusal of a change to an AWS-owned resource, or None when the policies decide."""
-    action = request.action_lower
-    owned = aws_owned(request.resource)
+    owned = _owned_change(request.resource, request.action_lower)
     if owned is None:
-        return None
-    if not _modifies(action) or (owned == "service-linked role" and action in _SLR_SANCTIONED):
         return None
     facts = (("resource", request.resource), ("owned", owned), ("action", request.action))
     reason = Reason(Gate.SERVICE, Decision.IMPLICIT_DENY, ReasonCode.AWS_OWNED_RESOURCE, facts=facts)
     return Outcome(Decision.IMPLICIT_DENY, (Gate.SERVICE,), (reason,), request)
+
+
+def _owned_change(resource: str, action_lower: str) -> str | None:
+    """What kind of AWS-owned resource `resource` is, when `action_lower` would change it (and may not), else None."""
+    owned = aws_owned(resource)
+    if owned is None or not _modifies(action_lower):
+        return None
+    return None if owned == "service-linked role" and action_lower in _SLR_SANCTIONED else owned
+
+
+def rules_quiet(principal: Principal, action_lower: str, resource: str) -> bool:
+    """Can no service rule answer for `principal` doing `action_lower` on `resource`: no STS refusal of the caller,
+    no authentication operation (which no policy controls), no change to an AWS-owned resource? The rules read only
+    these three, so an evaluation plan asks once for all its requests."""
+    if caller_refusal(principal, action_lower) is not None or action_lower in UNDENIABLE_ACTIONS:
+        return False
+    return _owned_change(resource, action_lower) is None
 
 
 def rule_trait(action_lower: str) -> str:

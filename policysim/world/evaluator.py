@@ -20,7 +20,7 @@ from policysim.engine.reads import keys_read
 from policysim.enums import Decision
 from policysim.errors import Location
 from policysim.request import Request
-from policysim.services.rules import owned_resource_refusal
+from policysim.services.rules import owned_resource_refusal, rules_quiet
 from policysim.services.s3 import public_access_unknown
 from policysim.services.sts import caller_refusal, undeniable
 from policysim.world.actor import Actor
@@ -62,6 +62,7 @@ class Plan:
     derived: Mapping[str, tuple[str, ...]]
     policies: PolicySet
     unknown: bool  # does a policy of them have an unknown document?
+    quiet: bool  # can no service rule answer (services/rules.py, `rules_quiet`)?
     reads: tuple[str, ...] | None = None  # the context keys its statements read (engine/reads.py)
     clock: tuple[str, ...] = ()  # which of aws:CurrentTime and aws:EpochTime they read
 
@@ -126,7 +127,8 @@ class Evaluator:
             derived = resource_keys(self.world, action, target)
             lowered = action.lower()
             policies = policy_set(self.world, actor, lowered, target)
-            plan = Plan(actor, lowered, target, derived, policies, policies.has_unknowns())
+            quiet = rules_quiet(actor.principal, lowered, target.arn)
+            plan = Plan(actor, lowered, target, derived, policies, policies.has_unknowns(), quiet)
             if len(self._plans) >= 16_384:
                 self._plans.clear()
             self._plans[key] = plan
@@ -206,10 +208,10 @@ class Evaluator:
                 return outcome
         request = build_request(self.world, actor, action, target, extra, now, plan.derived, endpoint)
         if endpoint is None:
-            outcome = authorize(request, plan.policies, plan.unknown)
+            outcome = authorize(request, plan.policies, plan.unknown, plan.quiet)
         else:  # the endpoint's policy is the request's own: the plan's policies with it
             policies = with_endpoint(plan.policies, endpoint, request.action_lower)
-            outcome = authorize(request, policies, plan.unknown or policies.has_unknowns())
+            outcome = authorize(request, policies, plan.unknown or policies.has_unknowns(), plan.quiet)
         if self.world.imported:
             outcome = public_access_unknown(outcome, request, target.account)
         if key is not None:
@@ -247,27 +249,29 @@ class Evaluator:
         self._memo[key] = (plan, ((outcome, extra, now),))  # with what its request was made of
 
 
-def authorize(request: Request, policies: PolicySet, unknown: bool | None = None) -> Outcome:
-    """AWS's answer to `request` under `policies`; the outcome always records both.
+def authorize(request: Request, policies: PolicySet, unknown: bool | None = None, quiet: bool = False) -> Outcome:
+    """AWS's answer to `request` under `policies`; the outcome always records both. `unknown`: whether a policy of
+    them is unknown, where a plan knows already; `quiet`: the plan knows no service rule can answer (steps 1, 2, 4).
 
     1. STS refuses callers that may not make the request at all (the root user assuming a role), before any
        policy is read; 2. authentication operations no policy controls are allowed; 3. AWS's policy logic, where
        "if the code finds even one explicit deny that applies, the code returns a final decision of Deny"
        (reference_policies_evaluation-logic.md); 4. only then a change to an AWS-owned resource is refused.
     """
-    ruled = caller_refusal(request.principal, request.action_lower, request) or undeniable(request)
-    if ruled is not None:
-        return replace(ruled, policies=policies)
+    if not quiet:
+        ruled = caller_refusal(request.principal, request.action_lower, request) or undeniable(request)
+        if ruled is not None:
+            return replace(ruled, policies=policies)
     # 5. policies the input could not tell: resolved both ways (world/unknowns.py); `unknown`: a plan knows already
     if policies.has_unknowns() if unknown is None else unknown:
-        return decide_with_unknowns(policies, lambda known: _decided(request, known))
-    return _decided(request, policies)
+        return decide_with_unknowns(policies, lambda known: _decided(request, known, quiet))
+    return _decided(request, policies, quiet)
 
 
-def _decided(request: Request, policies: PolicySet) -> Outcome:
+def _decided(request: Request, policies: PolicySet, quiet: bool = False) -> Outcome:
     """Steps 3 and 4 of `authorize`, for a set without unknown policies."""
     outcome = decide(request, policies)
-    if outcome.decision is not Decision.EXPLICIT_DENY:
+    if outcome.decision is not Decision.EXPLICIT_DENY and not quiet:
         refused = owned_resource_refusal(request)
         if refused is not None:  # the policies were read: keep what they said
             return replace(refused, policies=policies, analysis=outcome.analysis, missing_keys=outcome.missing_keys)
