@@ -31,7 +31,9 @@ The requests keep to what both tools model, and each tool is told what it needs:
   the key policy, or the role's trust policy for sts:AssumeRole.
 PMapper 1.1.5 imports `Mapping` from `collections` (removed in Python 3.10; nccgroup/PMapper#131): the script puts the
 `collections.abc` names there before importing it. Rates are the best of `--repeat` passes per tool, the tools
-taking turns, after a warm-up; load and compile (policysim) and the in-memory Node model (PMapper) are timed apart.
+taking turns, after a warm-up to each tool's steady state (two passes of policysim, whose memory keeps a decision
+from its second request, one of PMapper); load and compile (policysim) and the in-memory Node model (PMapper) are
+timed apart.
 policysim remembers decisions (docs/performance.md, "How a request is evaluated"), so its best pass answers from
 memory what it decided before; printed beside it: its first pass on a fresh scenario, with nothing remembered or
 planned yet, and its rate with the evaluator's decision memory switched off (plans, routes and walked chains kept:
@@ -621,9 +623,12 @@ def measure(workload: Workload, peer: Peer | None, repeat: int, profile: bool) -
     start = time.perf_counter()
     model = None if peer is None else peer_model(peer, workload.data, scenario)
     build = time.perf_counter() - start
-    _ours(scenario, asks[:200])  # warm the per-action statement indexes
+    # the warm-up: each tool's steady state. policysim's first pass makes the plans and statement indexes, its
+    # second keeps the decisions (a decision is kept from the second request that reads alike); PMapper keeps nothing
+    _ours(scenario, asks)
+    _ours(scenario, asks)
     if model is not None:
-        _theirs(model, asks[:200])
+        _theirs(model, asks)
     seconds = peer_seconds = float("inf")
     answers: list[bool] = []
     peer_answers: list[bool] = []
