@@ -3814,18 +3814,19 @@ def __create_fn__():
  return __eq__
 CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.actor,self.action_lower,self.target,self.derived,self.policies,self.unknown,self.quiet,self.reads,self.clock,)==(other.actor,other.action_lower,other.target,other.derived,other.policies,other.unknown,other.quiet,other.reads,other.clock,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
-def __create_fn__(_type_world, _type_clock, _type__last_second, _type__plans, _type__trust, _type__memo, _type__held, _type__seen, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_clock, _dflt__last_second, _dflt__plans, _dflt__trust, _dflt__memo, _dflt__held, _dflt__seen, _return_type):
+def __create_fn__(_type_world, _type_clock, _type__last_second, _type__last_moment, _type__plans, _type__trust, _type__memo, _type__held, _type__seen, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_clock, _dflt__last_second, _dflt__last_moment, _dflt__plans, _dflt__trust, _dflt__memo, _dflt__held, _dflt__seen, _return_type):
  def __init__(self,world:_type_world,clock:_type_clock=_dflt_clock)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'world',world)
   __dataclass_builtins_object__.__setattr__(self,'clock',clock)
   __dataclass_builtins_object__.__setattr__(self,'_last_second',_dflt__last_second())
+  __dataclass_builtins_object__.__setattr__(self,'_last_moment',_dflt__last_moment())
   __dataclass_builtins_object__.__setattr__(self,'_plans',_dflt__plans())
   __dataclass_builtins_object__.__setattr__(self,'_trust',_dflt__trust())
   __dataclass_builtins_object__.__setattr__(self,'_memo',_dflt__memo())
   __dataclass_builtins_object__.__setattr__(self,'_held',_dflt__held())
   __dataclass_builtins_object__.__setattr__(self,'_seen',_dflt__seen())
  return __init__
-CODE["def __create_fn__(_type_world, _type_clock, _type__last_second, _type__plans, _type__trust, _type__memo, _type__held, _type__seen, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_clock, _dflt__last_second, _dflt__plans, _dflt__trust, _dflt__memo, _dflt__held, _dflt__seen, _return_type):\n def __init__(self,world:_type_world,clock:_type_clock=_dflt_clock)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'world',world)\n  __dataclass_builtins_object__.__setattr__(self,'clock',clock)\n  __dataclass_builtins_object__.__setattr__(self,'_last_second',_dflt__last_second())\n  __dataclass_builtins_object__.__setattr__(self,'_plans',_dflt__plans())\n  __dataclass_builtins_object__.__setattr__(self,'_trust',_dflt__trust())\n  __dataclass_builtins_object__.__setattr__(self,'_memo',_dflt__memo())\n  __dataclass_builtins_object__.__setattr__(self,'_held',_dflt__held())\n  __dataclass_builtins_object__.__setattr__(self,'_seen',_dflt__seen())\n return __init__"] = __create_fn__.__code__
+CODE["def __create_fn__(_type_world, _type_clock, _type__last_second, _type__last_moment, _type__plans, _type__trust, _type__memo, _type__held, _type__seen, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_clock, _dflt__last_second, _dflt__last_moment, _dflt__plans, _dflt__trust, _dflt__memo, _dflt__held, _dflt__seen, _return_type):\n def __init__(self,world:_type_world,clock:_type_clock=_dflt_clock)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'world',world)\n  __dataclass_builtins_object__.__setattr__(self,'clock',clock)\n  __dataclass_builtins_object__.__setattr__(self,'_last_second',_dflt__last_second())\n  __dataclass_builtins_object__.__setattr__(self,'_last_moment',_dflt__last_moment())\n  __dataclass_builtins_object__.__setattr__(self,'_plans',_dflt__plans())\n  __dataclass_builtins_object__.__setattr__(self,'_trust',_dflt__trust())\n  __dataclass_builtins_object__.__setattr__(self,'_memo',_dflt__memo())\n  __dataclass_builtins_object__.__setattr__(self,'_held',_dflt__held())\n  __dataclass_builtins_object__.__setattr__(self,'_seen',_dflt__seen())\n return __init__"] = __create_fn__.__code__
 
 def __create_fn__():
  def __repr__(self):
@@ -3843,19 +3844,19 @@ CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is se
 
 def __create_fn__(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('world','clock','_last_second','_plans','_trust','_memo','_held','_seen',):
+  if type(self) is cls or name in ('world','clock','_last_second','_last_moment','_plans','_trust','_memo','_held','_seen',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'world\',\'clock\',\'_last_second\',\'_plans\',\'_trust\',\'_memo\',\'_held\',\'_seen\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'world\',\'clock\',\'_last_second\',\'_last_moment\',\'_plans\',\'_trust\',\'_memo\',\'_held\',\'_seen\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('world','clock','_last_second','_plans','_trust','_memo','_held','_seen',):
+  if type(self) is cls or name in ('world','clock','_last_second','_last_moment','_plans','_trust','_memo','_held','_seen',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'world\',\'clock\',\'_last_second\',\'_plans\',\'_trust\',\'_memo\',\'_held\',\'_seen\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'world\',\'clock\',\'_last_second\',\'_last_moment\',\'_plans\',\'_trust\',\'_memo\',\'_held\',\'_seen\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __hash__(self):

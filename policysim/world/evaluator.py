@@ -84,6 +84,10 @@ class Evaluator:
     clock: Clock = utc_now
     # the last second `now` formatted, and its values: this evaluator's own (a clock is per evaluator)
     _last_second: dict[int, tuple[str, str]] = field(default_factory=dict, init=False, compare=False, repr=False)
+    # a given clock's last moment and its values (a clock that returns one datetime object is read at no cost)
+    _last_moment: list[tuple[datetime, tuple[str, str]]] = field(
+        default_factory=list, init=False, compare=False, repr=False
+    )
     _plans: dict[tuple[int, int, str], Plan] = field(default_factory=dict, init=False, compare=False, repr=False)
     _trust: dict[str, tuple[RoleInfo, Target]] = field(default_factory=dict, init=False, compare=False, repr=False)
     # decisions by plan and the values of the keys it reads: the plan is kept with each, as for `_plans`, and the
@@ -96,7 +100,15 @@ class Evaluator:
 
     def __getstate__(self) -> dict[str, object]:
         """Pickled (for a cluster's workers) without its memories: each process makes its own."""
-        forgotten = {"_last_second": {}, "_plans": {}, "_trust": {}, "_memo": {}, "_held": [0], "_seen": set()}
+        forgotten = {
+            "_last_second": {},
+            "_last_moment": [],
+            "_plans": {},
+            "_trust": {},
+            "_memo": {},
+            "_held": [0],
+            "_seen": set(),
+        }
         return {**self.__dict__, **forgotten}
 
     def now(self) -> tuple[str, str]:
@@ -109,12 +121,17 @@ class Evaluator:
             moment = datetime.fromtimestamp(second, UTC)
         else:
             moment = self.clock()
+            last = self._last_moment
+            if last and last[0][0] is moment:  # the very moment again (a datetime is immutable): its values again
+                return last[0][1]
             second = int(moment.timestamp())
         cached = self._last_second.get(second)
         if cached is None:
             cached = clock_values(moment)
             self._last_second.clear()
             self._last_second[second] = cached
+        if self.clock is not utc_now:
+            self._last_moment[:] = [(moment, cached)]
         return cached
 
     def plan(self, actor: Actor, action: str, target: Target) -> Plan:

@@ -1228,3 +1228,21 @@ def test_a_key_given_twice_in_different_cases_through_answer_is_answered_as_with
 def test_a_mixed_case_source_vpce_through_answer_goes_through_the_endpoint() -> None:
     extras: list[dict[str, tuple[str, ...] | None]] = [{"aws:sourcevpce": (VPCE,)}, {"aws:SourceVpce": (VPCE,)}]
     assert fresh_answers_of(endpoint_model(), obj("secret/k"), extras) == [Decision.EXPLICIT_DENY] * 2
+
+
+def test_a_given_clock_is_read_at_each_request_whether_or_not_it_returns_the_same_object() -> None:
+    clock = Clock(START)
+    scenario = Scenario.from_dict(clock_model(), clock=clock)
+    evaluator = scenario.evaluator
+    seen = []
+    for moment in [START, START, START + timedelta(seconds=1), LATE, LATE, START.astimezone(INDIA), START]:
+        clock.moment = moment
+        seen.append(evaluator.now())
+        seen.append(evaluator.now())  # the same object again
+    expected = [
+        (m.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), str(int(m.timestamp())))
+        for m in [START, START, START + timedelta(seconds=1), LATE, LATE, START, START]
+        for _ in range(2)
+    ]
+    assert seen == expected
+    assert pickle.loads(pickle.dumps(evaluator))._last_moment == []
