@@ -53,6 +53,7 @@ UNMODELLED_ASSUME_ACTIONS = frozenset({"sts:assumerolewithwebidentity", "sts:ass
 _NAMES: dict[str, str] = {}  # a given key name -> its lowercased name (bounded)
 _ONES: dict[str, tuple[str]] = {}  # a given text -> the one-value tuple of it (bounded)
 _BOOLS = {True: ("true",), False: ("false",)}
+KEPT_CHARS = 512  # the longest name or text kept: what is kept stays small (at most 4,096 + 65,536 short strings)
 
 
 def context_keys(context: ContextArg | None) -> dict[str, tuple[str, ...] | None]:
@@ -79,7 +80,9 @@ def context_keys(context: ContextArg | None) -> dict[str, tuple[str, ...] | None
 
 
 def _lowered(key: str) -> str:
-    """`key` lowercased, kept for the next request (`_NAMES`)."""
+    """`key` lowercased, kept for the next request (`_NAMES`) unless it is longer than a key name can be."""
+    if len(key) > KEPT_CHARS:
+        return key.lower()
     if len(_NAMES) >= 4096:
         _NAMES.clear()
     name = _NAMES[key] = key.lower()
@@ -87,7 +90,9 @@ def _lowered(key: str) -> str:
 
 
 def _one(value: str) -> tuple[str]:
-    """The one-value tuple of `value`, kept for the next request (`_ONES`)."""
+    """The one-value tuple of `value`, kept for the next request (`_ONES`) unless it is long."""
+    if len(value) > KEPT_CHARS:
+        return (value,)
     if len(_ONES) >= 65_536:
         _ONES.clear()
     one = _ONES[value] = (value,)

@@ -66,4 +66,7 @@ def test_what_is_kept_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     for number in range(70_000):
         context_keys({f"Key{number % 5_000}": f"value {number}"})
     assert len(api._NAMES) <= 4096 and len(api._ONES) <= 65_536
+    long = "x" * (api.KEPT_CHARS + 1)
+    assert context_keys({long.upper(): long}) == {long: (long,)}
+    assert long not in api._ONES and long.upper() not in api._NAMES
     assert context_keys({"Key1": "value 1"}) == {"key1": ("value 1",)}
