@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 from policysim.catalogue.fit import accepted_names, action_problem, resource_problem
 from policysim.compile import compile_policy
 from policysim.compiled import CompiledPolicy
-from policysim.context import context_value_text
 from policysim.engine.outcome import Outcome
 from policysim.enums import PolicyKind
 from policysim.errors import Location, RequestError, UnsupportedError
@@ -26,6 +25,7 @@ from policysim.model.records import ScenarioFile, Test
 from policysim.model.wire import read
 from policysim.records import slot_maker
 from policysim.scenario.build import build_world
+from policysim.scenario.context_keys import ContextKeys
 from policysim.scenario.defaults import with_defaults
 from policysim.scenario.policies import PolicyCompiler
 from policysim.scenario.results import TestResult
@@ -48,55 +48,6 @@ if TYPE_CHECKING:
 _make_spec = slot_maker(RequestSpec)
 Route = tuple[Actor, str, RoleInfo | None, Target | None, Plan | None]
 UNMODELLED_ASSUME_ACTIONS = frozenset({"sts:assumerolewithwebidentity", "sts:assumerolewithsaml"})
-
-
-_NAMES: dict[str, str] = {}  # a given key name -> its lowercased name (bounded)
-_ONES: dict[str, tuple[str]] = {}  # a given text -> the one-value tuple of it (bounded)
-_BOOLS = {True: ("true",), False: ("false",)}
-KEPT_CHARS = 512  # the longest name or text kept: what is kept stays small (at most 4,096 + 65,536 short strings)
-
-
-def context_keys(context: ContextArg | None) -> dict[str, tuple[str, ...] | None]:
-    """User-facing context values as request keys; `None` removes a derived key. The names and one-text values are
-    kept made (bounded): a request asked again is made of the very objects of the first (found by identity)."""
-    out: dict[str, tuple[str, ...] | None] = {}
-    if not context:
-        return out
-    names = _NAMES
-    ones = _ONES
-    for key, value in context.items():
-        name = names.get(key) or _lowered(key)
-        if type(value) is str:  # the common case first
-            out[name] = ones.get(value) or _one(value)
-        elif value is None:
-            out[name] = None
-        elif isinstance(value, bool):  # no subclass of bool can be made
-            out[name] = _BOOLS[value]
-        elif isinstance(value, list | tuple):
-            out[name] = tuple(map(context_value_text, value))
-        else:
-            out[name] = (context_value_text(value),)
-    return out
-
-
-def _lowered(key: str) -> str:
-    """`key` lowercased, kept for the next request (`_NAMES`) unless it is longer than a key name can be."""
-    if len(key) > KEPT_CHARS:
-        return key.lower()
-    if len(_NAMES) >= 4096:
-        _NAMES.clear()
-    name = _NAMES[key] = key.lower()
-    return name
-
-
-def _one(value: str) -> tuple[str]:
-    """The one-value tuple of `value`, kept for the next request (`_ONES`) unless it is long."""
-    if len(value) > KEPT_CHARS:
-        return (value,)
-    if len(_ONES) >= 65_536:
-        _ONES.clear()
-    one = _ONES[value] = (value,)
-    return one
 
 
 class Session:
@@ -122,7 +73,8 @@ class Session:
     ) -> Outcome:
         """The outcome of this session doing `action` on `resource`; AssumeRole on a role is a full chained hop."""
         self.scenario.check_request(action, resource, resource_account, None)
-        return self.scenario.answer(self.actor, action, resource, context_keys(context), resource_account)
+        extra = self.scenario._context_keys(context)
+        return self.scenario.answer(self.actor, action, resource, extra, resource_account)
 
 
 class Scenario:
@@ -159,6 +111,7 @@ class Scenario:
         self._walks: dict[tuple[object, ...], Actor | Outcome] = {}
         # `_plain`'s requests by what they name: the actor, the resource (aliased), the role or the target and its plan
         self._routes: dict[tuple[str, str, str, str | None], Route] = {}
+        self._context_keys = ContextKeys()  # the given contexts' names and texts it made, kept (bounded)
 
     def __getstate__(self) -> dict[str, object]:
         """Pickled (for a cluster's workers) without its memories of requests: each process makes its own."""
@@ -170,6 +123,7 @@ class Scenario:
             "_hops": {},
             "_routes": {},
             "_walks": {},
+            "_context_keys": ContextKeys(),
         }
 
     @property
@@ -349,7 +303,7 @@ class Scenario:
         ):  # no role chain and none of `RequestSpec.assume_role_options`: the request as it is (as `evaluate_spec`)
             return self._plain(principal, action, resource, context, resource_account, where, mfa)
         if not (discover or session_policy is not None or session_tags or transitive_tag_keys):
-            extra = context_keys(context)
+            extra = self._context_keys(context)
             walk = _walk_key(
                 principal=principal,
                 session_name=session_name,
@@ -485,7 +439,7 @@ class Scenario:
                 spec.principal, spec.action, spec.resource, spec.context, spec.resource_account, at, spec.mfa
             )
         where = spec.where
-        extra = context_keys(spec.context)
+        extra = self._context_keys(spec.context)
         walk = None
         if not (spec.session_policy is not None or spec.session_tags or spec.transitive_tag_keys):
             walk = _walk_key(
@@ -610,7 +564,7 @@ class Scenario:
         resource account (bounded): it reads nothing else."""
         named = (principal, action, resource, resource_account)
         route = self._routes.get(named) if mfa is None else None
-        extra = context_keys(context)
+        extra = self._context_keys(context)
         endpoint_checked = False
         if route is None:
             if self._aliases:
@@ -636,7 +590,7 @@ class Scenario:
             return self._hop(actor, role, AssumeParams(context=extra), mint=False).outcome
         assert target is not None
         evaluator = self._evaluator
-        return evaluator.evaluate(actor, action, target, extra, where, handed=True, plan=plan)  # context_keys made it
+        return evaluator.evaluate(actor, action, target, extra, where, handed=True, plan=plan)  # ContextKeys made it
 
     def answer(
         self,
@@ -716,7 +670,7 @@ class Scenario:
         params = AssumeParams(
             session_policy=policy[0],
             session_policy_chars=policy[1],
-            context=context_keys(options.pop("context", None)),
+            context=self._context_keys(options.pop("context", None)),
             **options,
         )
         result = assume_role(self._evaluator, actor, find_role(self._world, role, None), params)
