@@ -9,7 +9,7 @@ Keys = dict[str, tuple[str, ...] | None]
 _BOOLS = {True: ("true",), False: ("false",)}
 KEPT_CHARS = 512  # the longest name or text kept
 KEPT_NAMES = 4_096  # names kept at most (then forgotten all at once)
-KEPT_TEXTS = 65_536  # one-text value tuples kept at most
+KEPT_TEXTS = 16_384  # one-text value tuples kept at most
 
 
 class ContextKeys:
@@ -31,7 +31,8 @@ class ContextKeys:
         names = self.names
         texts = self.texts
         for key, value in context.items():
-            name = names.get(key) or self._lowered(key)
+            # only a plain str is kept: a subclass may lower itself otherwise, and any other key is refused by `lower`
+            name = (names.get(key) or self._lowered(key)) if type(key) is str else key.lower()
             if type(value) is str:  # the common case first
                 out[name] = texts.get(value) or self._text(value)
             elif value is None:

@@ -52,7 +52,8 @@ def _owned_change(resource: str, action_lower: str) -> str | None:
 def rules_quiet(principal: Principal, action_lower: str, resource: str) -> bool:
     """Can no service rule answer for `principal` doing `action_lower` on `resource`: no STS refusal of the caller,
     no authentication operation (which no policy controls), no change to an AWS-owned resource? The rules read only
-    these three, so an evaluation plan asks once for all its requests."""
+    these three, so an evaluation plan asks once for all its requests; a rule that comes to read more (the context,
+    MFA) must be told apart here (tests/engine/test_rules_quiet.py holds this equal to the rules)."""
     if caller_refusal(principal, action_lower) is not None or action_lower in UNDENIABLE_ACTIONS:
         return False
     return _owned_change(resource, action_lower) is None

@@ -73,14 +73,17 @@ def request_keys(
 ) -> dict[str, tuple[str, ...]]:
     """A request's full context: the caller's keys, the clock's, the keys the resource and action give (`derived`,
     when an evaluation plan holds them already), `aws:SourceVpc` from the VPC `endpoint` the request travels
-    through, then the flow's and the caller's keys on top (`extra`, by lowercased name, as the evaluator holds
-    them; a `None` value removes the key)."""
+    through, then the flow's and the caller's keys on top (`extra`, by name in any case, a later spelling of a
+    name winning; a `None` value removes the key)."""
     keys: dict[str, tuple[str, ...] | None] = dict(actor.principal_keys)
     keys["aws:currenttime"] = (now[0],)
     keys["aws:epochtime"] = (now[1],)
     keys.update(resource_keys(world, action, target) if derived is None else derived)
     if endpoint is not None and endpoint.vpc is not None:
         keys[SOURCE_VPC] = (endpoint.vpc,)
+    names = "".join(extra)
+    if names != names.lower():  # a caller's own spelling (the evaluator's names are lowercased already)
+        extra = {key.lower(): raw for key, raw in extra.items()}
     keys.update(extra)
     if None in extra.values():
         for key, raw in extra.items():

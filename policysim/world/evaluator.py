@@ -122,8 +122,10 @@ class Evaluator:
         else:
             moment = self.clock()
             last = self._last_moment
-            if last and last[0][0] is moment:  # the very moment again (a datetime is immutable): its values again
-                return last[0][1]
+            if last:
+                kept, values = last[0]  # one read of the pair another thread may replace
+                if kept is moment:  # the very moment again (a datetime is immutable): its values again
+                    return values
             second = int(moment.timestamp())
         cached = self._last_second.get(second)
         if cached is None:
@@ -275,7 +277,7 @@ def authorize(request: Request, policies: PolicySet, unknown: bool | None = None
        "if the code finds even one explicit deny that applies, the code returns a final decision of Deny"
        (reference_policies_evaluation-logic.md); 4. only then a change to an AWS-owned resource is refused.
     """
-    if not quiet:
+    if not quiet:  # a rule that comes to read more than the caller, action and resource must change `rules_quiet`
         ruled = caller_refusal(request.principal, request.action_lower, request) or undeniable(request)
         if ruled is not None:
             return replace(ruled, policies=policies)

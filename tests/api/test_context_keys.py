@@ -5,7 +5,8 @@ from __future__ import annotations
 import pickle
 from typing import Any
 
-from hypothesis import given, settings
+import pytest
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from policysim import Scenario
@@ -32,7 +33,7 @@ VALUES = st.one_of(SCALARS, st.lists(st.one_of(st.text(max_size=4), st.booleans(
 NAMES = st.sampled_from(["aws:SourceIp", "aws:sourceip", "AWS:SOURCEIP", "s3:prefix", "n", "aws:TagKeys"])
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.dictionaries(NAMES, VALUES, max_size=4), min_size=1, max_size=4))
 def test_the_keys_are_the_plain_rule_whatever_was_asked_before(contexts: list[dict[str, Any]]) -> None:
     convert = ContextKeys()
@@ -61,6 +62,20 @@ def test_a_str_subclass_is_read_as_its_text() -> None:
         pass
 
     assert ContextKeys()({"k": Text("v")}) == {"k": ("v",)}
+
+
+def test_a_key_that_lowers_itself_otherwise_is_asked_each_time_and_never_kept() -> None:
+    class Key(str):
+        def lower(self) -> str:
+            return "k:z"
+
+    convert = ContextKeys()
+    assert convert({Key("K:Y"): "2"}) == {"k:z": ("2",)}
+    assert convert({"K:Y": "1"}) == {"k:y": ("1",)}  # the plain spelling is its own
+    assert convert({Key("K:Y"): "2"}) == {"k:z": ("2",)}
+    assert not any(type(name) is not str for name in convert.names)
+    with pytest.raises(AttributeError):
+        convert({1: "x"})  # type: ignore[dict-item]
 
 
 def test_what_is_kept_is_bounded_and_short() -> None:

@@ -8,6 +8,7 @@ from dataclasses import FrozenInstanceError, dataclass, field, fields, replace
 
 import pytest
 
+from policysim import Scenario
 from policysim.context import DeferredContext, RequestContext
 from policysim.engine.outcome import Outcome, Reason
 from policysim.enums import Decision, Gate, ReasonCode
@@ -15,6 +16,8 @@ from policysim.records import FAST_INIT, fast_init, slot_copier, slot_maker
 from policysim.request import Principal, PrincipalKind, Request
 from policysim.scenario.api import _make_spec
 from policysim.scenario.spec import RequestSpec
+from policysim.world.assemble import build_request
+from policysim.world.resolve import request_target, resolve_actor
 
 USER = Principal(PrincipalKind.USER, "arn:aws:iam::111111111111:user/alice", "111111111111", name="alice")
 
@@ -135,3 +138,21 @@ def test_fast_init_refuses_a_record_whose_init_does_more() -> None:
     for cls in (Later, Listed, Keyword):
         with pytest.raises(TypeError):
             fast_init(cls)
+
+
+def test_a_request_built_from_keys_in_any_case_reads_them_case_insensitively() -> None:
+    everything = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+    users = {"alice": {"inline_policies": {"p": everything}}}
+    scenario = Scenario.from_dict({"scenario": "b", "accounts": {"111111111111": {"users": users}}})
+    actor = resolve_actor(scenario.world, "alice", None)
+    target = request_target(scenario.world, "s3:GetObject", "arn:aws:s3:::data/k", None, actor, None)
+    now = ("2024-01-01T00:00:00Z", "1704067200")
+    for extra in (
+        {"aws:PrincipalArn": None, "AWS:UserName": ("bob",)},
+        {"aws:principalarn": None, "aws:username": ("alice",), "AWS:USERNAME": ("bob",)},  # the later spelling wins
+    ):
+        request = build_request(scenario.world, actor, "s3:GetObject", target, extra, now)
+        context = dict(request.context)
+        assert "aws:principalarn" not in context and context["aws:username"] == ("bob",)
+        assert all(name == name.lower() for name in context)
+        assert request.action_lower == "s3:getobject"
