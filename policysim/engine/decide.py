@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from policysim.engine.analysis import Analysis, Levels, analyse
-from policysim.engine.outcome import Outcome, Reason
+from policysim.engine.outcome import Later, Outcome, Reason
 from policysim.engine.policies import PolicySet
 from policysim.enums import Decision, Gate, ReasonCode
 from policysim.ir.principal import PrincipalMatch
@@ -26,13 +26,25 @@ Verdict = tuple[Decision, tuple[Reason, ...]]
 
 
 def decide(request: Request, policies: PolicySet) -> Outcome:
-    """The decision AWS makes for `request` given `policies`; the outcome keeps the analysis it was made from."""
+    """The decision AWS makes for `request` given `policies`; the outcome keeps the analysis it was made from. Its
+    gates and reasons are assembled from that analysis when first read (`explain`): most decisions are never
+    explained."""
     missing: set[str] = set()
     analysis = analyse(request, policies, missing)
-    decision, reasons = verdict(request, policies, analysis)
-    gates = (reasons[0].gate,) if len(reasons) == 1 else tuple(dict.fromkeys(r.gate for r in reasons))
+    decision = verdict(request, policies, analysis, explain=False)[0]
     keys = tuple(sorted(missing)) if missing else ()
-    return Outcome(decision, gates, reasons, request, keys, policies=policies, analysis=analysis)
+    return Outcome(decision, LATER, LATER, request, keys, policies=policies, analysis=analysis)
+
+
+def explain(outcome: Outcome) -> tuple[tuple[Gate, ...], tuple[Reason, ...]]:
+    """The gates and reasons of an outcome `decide` made: the decision table's row again, with its reasons."""
+    assert outcome.request is not None and outcome.policies is not None and outcome.analysis is not None
+    reasons = verdict(outcome.request, outcome.policies, outcome.analysis)[1]
+    gates = (reasons[0].gate,) if len(reasons) == 1 else tuple(dict.fromkeys(r.gate for r in reasons))
+    return gates, reasons
+
+
+LATER = Later(explain)  # an outcome's gates and reasons, until read
 
 
 class Facts(NamedTuple):
@@ -106,10 +118,10 @@ class _Named:
     ROLE = PrincipalMatch.ROLE
 
 
-def verdict(request: Request, policies: PolicySet, analysis: Analysis) -> Verdict:
+def verdict(request: Request, policies: PolicySet, analysis: Analysis, explain: bool = True) -> Verdict:
     """The decision and its reasons: one total match over the gates' results, read as a decision table whose columns
     are the first seven fields of `Facts` (a row ends in `*_`: it does not care about the rest). The first row that
-    fits decides."""
+    fits decides. Without `explain`, the reasons are left out (empty) where the decision does not need them."""
     f = facts(request, policies, analysis)
     gate = policies.resource_gate
     # fmt: off
@@ -118,48 +130,51 @@ def verdict(request: Request, policies: PolicySet, analysis: Analysis) -> Verdic
         case (True,   *_):
             # 1. "If the code finds even one explicit deny that applies, the code returns a final decision of Deny."
             code = ReasonCode.EXPLICIT_DENY
-            return EXPLICIT, tuple(Reason(Gate.of(ref.kind), EXPLICIT, code, ref) for ref in analysis.denies())
+            denies = analysis.denies() if explain else ()
+            return EXPLICIT, tuple(Reason(Gate.of(ref.kind), EXPLICIT, code, ref) for ref in denies)
         case (_,      (guard, level),    *_):
             # 2-3. Every level of the resource account's RCPs, then of the principal account's SCPs, must allow; so
             # must the policy of the VPC endpoint the request travels through: "An endpoint policy does not override
             # or replace identity-based policies or resource-based policies" (Amazon VPC, Control access to VPC
             # endpoints using endpoint policies): it grants nothing, it only limits.
-            return IMPLICIT, (Reason(guard, IMPLICIT, _GUARDRAIL_CODES[guard], facts=(("target", level),)),)
+            refusing = Reason(guard, IMPLICIT, _GUARDRAIL_CODES[guard], facts=(("target", level),)) if explain else None
+            return IMPLICIT, (refusing,) if refusing else ()
         case (_,      _,                 True,       *_):
             # "Roles and resource-based policies delegate access only within a partition"
             # (tutorial_cross-account-with-roles).
             where = (("caller", request.principal.partition), ("resource", request.resource_partition))
-            return IMPLICIT, (Reason(Gate.RESOURCE, IMPLICIT, ReasonCode.PARTITION_CROSSED, facts=where),)
+            crossed = Reason(Gate.RESOURCE, IMPLICIT, ReasonCode.PARTITION_CROSSED, facts=where) if explain else None
+            return IMPLICIT, (crossed,) if crossed else ()
         case (_,      _,                 _,          True,       _,                _,            None, *_):
             # 4. "IAM role trust policies and KMS key policies ... must explicitly allow access for principals":
             # nothing on the caller's side replaces them.
-            return IMPLICIT, (_resource_refusal(policies),)
+            return IMPLICIT, (_resource_refusal(policies),) if explain else ()
         case (_,      _,                 _,          _,          False,            _,            None, *_):
             # Anonymous callers and service principals have only what a resource-based policy grants them ...
-            return IMPLICIT, (Reason(gate, IMPLICIT, _no_allow(gate)),)
+            return IMPLICIT, (Reason(gate, IMPLICIT, _no_allow(gate)),) if explain else ()
         case (_,      _,                 _,          _,          False,            *_):
             # ... and what it grants them is theirs.
-            return ALLOWED, _allow_reasons(policies, analysis, f.resource)
+            return ALLOWED, _allow_reasons(policies, analysis, f.resource) if explain else ()
         case (_,      _,                 _,          _,          _,                True,
               _Named.USER | _Named.SESSION | _Named.WILDCARD, *_):
             # Same account, the resource-based policy names this very caller: "the implicit deny in the
             # identity-based policy or permissions boundary does not affect" it; a session ARN likewise overrides
             # identity, boundary and session policy; "*" with aws:PrincipalArn is not limited by them either.
-            return ALLOWED, _allow_reasons(policies, analysis, f.resource)
+            return ALLOWED, _allow_reasons(policies, analysis, f.resource) if explain else ()
         case (_,      _,                 _,          _,          _,                True,         _Named.ROLE, *_):
             # Same account, it names the role: no identity policy is needed, but the role session's boundary and
             # session policies still limit it.
-            return _unless(_caller_failures(f, identity=True), policies, analysis, f)
+            return _unless(_caller_failures(f, identity=True), policies, analysis, f, explain)
         case (_,      _,                 _,          False,      _,                True,         *_):
             # Same account otherwise (no resource-based policy names the caller, or it names only the account):
             # the caller's own policies decide, identity, boundary and session alike.
-            return _unless(_caller_failures(f, identity=f.identity), policies, analysis, f)
+            return _unless(_caller_failures(f, identity=f.identity), policies, analysis, f, explain)
         case _:
             # Cross-account (or a trust/key policy that names only the account): both sides must allow.
             failing = _caller_failures(f, identity=f.identity)
             if not f.same_account and f.resource is None:
                 failing.append(Reason(gate, IMPLICIT, _no_allow(gate, cross=True)))
-            return _unless(failing, policies, analysis, f)
+            return _unless(failing, policies, analysis, f, explain)
     # fmt: on
 
 
@@ -191,11 +206,11 @@ def _caller_failures(f: Facts, *, identity: bool) -> list[Reason]:
     return failing
 
 
-def _unless(failing: list[Reason], policies: PolicySet, analysis: Analysis, f: Facts) -> Verdict:
-    """Implicitly denied for the `failing` gates, or allowed when none failed."""
+def _unless(failing: list[Reason], policies: PolicySet, analysis: Analysis, f: Facts, explain: bool) -> Verdict:
+    """Implicitly denied for the `failing` gates, or allowed when none failed (with its reasons, if `explain`)."""
     if failing:
         return IMPLICIT, tuple(failing)
-    return ALLOWED, _allow_reasons(policies, analysis, f.resource)
+    return ALLOWED, _allow_reasons(policies, analysis, f.resource) if explain else ()
 
 
 def _allow_reasons(policies: PolicySet, analysis: Analysis, how: PrincipalMatch | None) -> tuple[Reason, ...]:

@@ -4,7 +4,9 @@ per-kind analysis it was decided from. Reasons carry codes; their words are in `
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from policysim.compiled import Diagnostic, StatementRef, Unknown
 from policysim.engine import words
@@ -122,6 +124,48 @@ class Outcome:
 
 
 _with_request = slot_copier(Outcome, "request")
+GatesAndReasons = tuple[tuple[Gate, ...], tuple[Reason, ...]]
+
+
+class Later(tuple[Any, ...]):
+    """What an outcome's `gates` and `reasons` hold until first read, when the decision was made without them:
+    `make(outcome)` gives both, from what the outcome holds (engine/decide.py: the decision phase apart from the
+    explanation phase). Empty, so it is a tuple wherever one is expected."""
+
+    make: Callable[[Outcome], GatesAndReasons]
+
+    def __new__(cls, make: Callable[[Outcome], GatesAndReasons]) -> Later:
+        later = super().__new__(cls)
+        later.make = make
+        return later
+
+
+class _Explained:
+    """The `gates` or `reasons` field of `Outcome`, over its slot: a `Later` in the slot is replaced, on first read,
+    by both fields' values (so every reader, `==`, `repr`, `replace`, pickling, sees them made)."""
+
+    def __init__(self, slot: Any, first: bool) -> None:
+        self.slot = slot
+        self.first = first  # `gates` (else `reasons`)
+
+    def __get__(self, outcome: Outcome | None, owner: type | None = None) -> Any:
+        if outcome is None:
+            return self
+        value = self.slot.__get__(outcome, owner)
+        if type(value) is Later:
+            gates, reasons = value.make(outcome)
+            _GATES.__set__(outcome, gates)
+            _REASONS.__set__(outcome, reasons)
+            value = gates if self.first else reasons
+        return value
+
+    def __set__(self, outcome: Outcome, value: Any) -> None:
+        self.slot.__set__(outcome, value)
+
+
+_GATES, _REASONS = vars(Outcome)["gates"], vars(Outcome)["reasons"]  # the slots themselves
+setattr(Outcome, "gates", _Explained(_GATES, first=True))  # noqa: B010 - a descriptor over the slot
+setattr(Outcome, "reasons", _Explained(_REASONS, first=False))  # noqa: B010
 
 
 @dataclass(frozen=True, slots=True)
